@@ -1,0 +1,51 @@
+# DCR Portal. `make run` serves the portal with demo data; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-fast e2e install browser messages stop bench lint clean help
+
+help:
+	@echo "make run     - start the portal with demo data on http://127.0.0.1:8000"
+	@echo "make test    - run the whole test suite"
+	@echo "make stop    - stop the embedded PostgreSQL and Redis"
+	@echo "make bench   - run the benchmarks under bench/"
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Browser tests drive Debian's Chromium; install it where it is missing and we may.
+browser:
+	@command -v chromium >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ; } || \
+	  echo "Chromium is not installed and could not be; the browser tests will be skipped."
+
+messages: $(STAMP)
+	@if [ -d locale ]; then $(PY) manage.py compilemessages --ignore=.venv -v 0; fi
+
+run: $(STAMP) messages
+	$(PY) -m dcr_portal.run
+
+test: $(STAMP) browser messages
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP) messages
+	$(VENV)/bin/pytest -m "not e2e and not integration" $(PYTEST_ARGS)
+
+e2e: $(STAMP) browser
+	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
+
+stop: $(STAMP)
+	$(PY) -m dcr_portal.embedded stop
+
+clean:
+	rm -rf $(VENV) staticfiles

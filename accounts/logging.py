@@ -1,0 +1,24 @@
+"""A logging filter that scrubs protected values (contact details, MRNs, dates of birth).
+
+Protected *field names* are listed once in ``accounts.protected``; this filter removes
+values that look like them from every log record, whatever logger wrote it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from .protected import scrub
+
+
+class ProtectedDataFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string must not lose the record
+            message = str(record.msg)
+        record.msg = scrub(message)
+        record.args = ()
+        if record.exc_text:
+            record.exc_text = scrub(record.exc_text)
+        return True

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from . import selectors
+from .models import Center, Service
+
+
+def directory(request):
+    query = request.GET.get("q", "")[:200]
+    kind = request.GET.get("kind", "")
+    page = Paginator(selectors.directory(query=query, kind=kind), 30).get_page(request.GET.get("page"))
+    return render(request, "centers/directory.html", {
+        "page": page, "query": query, "kind": kind, "kinds": Center.Kind.choices,
+    })
+
+
+def center_detail(request, slug: str):
+    center = get_object_or_404(Center, slug=slug, active=True)
+    services = center.services.filter(active=True)
+    return render(request, "centers/center_detail.html", {"center": center, "services": services})
+
+
+def service_detail(request, slug: str):
+    service = get_object_or_404(Service.objects.select_related("center"), slug=slug, active=True)
+    return render(request, "centers/service_detail.html", {"service": service})
+
+
+def service_list(request):
+    return render(request, "centers/service_list.html", {"services": selectors.active_services()})

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "DCR Portal staff desk"
+admin.site.site_title = "DCR Portal staff"
+admin.site.index_title = "Triage and records"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("patients/", views.for_patients, name="for_patients"),
+    path("researchers/", views.for_researchers, name="for_researchers"),
+    path("accounts/", include("accounts.urls")),
+    path("centers/", include("centers.urls")),
+    path("consultations/", include("consultations.urls")),
+    path("studies/", include("studies.urls")),
+    path("biobank/", include("biobank.urls")),
+    path("collaborators/", include("collaborations.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

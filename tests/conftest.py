@@ -1,0 +1,93 @@
+"""Fixtures shared by every test module: people in each role and the centres they work for."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+
+from accounts import roles
+from tests.factories import CenterFactory, ServiceFactory, StaffMembershipFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def outbox():
+    """Emails delivered during the test (the outbox task runs eagerly after commit)."""
+    mail.outbox = []
+    return mail.outbox
+
+
+@pytest.fixture
+def patient(db):
+    return UserFactory(roles=[roles.PATIENT], full_name="Pat Patient")
+
+
+@pytest.fixture
+def researcher(db):
+    return UserFactory(roles=[roles.RESEARCHER], full_name="Rae Researcher")
+
+
+@pytest.fixture
+def other_researcher(db):
+    return UserFactory(roles=[roles.RESEARCHER], full_name="Otto Other")
+
+
+@pytest.fixture
+def collaborator(db):
+    return UserFactory(roles=[roles.COLLABORATOR], full_name="Cleo Collaborator")
+
+
+@pytest.fixture
+def center_a(db):
+    return CenterFactory(name="Center A for Testing")
+
+
+@pytest.fixture
+def center_b(db):
+    return CenterFactory(name="Center B for Testing")
+
+
+@pytest.fixture
+def staff_a(db, center_a):
+    """DCR staff of centre A."""
+    user = UserFactory(roles=[roles.DCR_STAFF], is_staff=True, full_name="Stella Staff-A")
+    StaffMembershipFactory(user=user, center=center_a)
+    return user
+
+
+@pytest.fixture
+def staff_b(db, center_b):
+    """DCR staff of centre B."""
+    user = UserFactory(roles=[roles.DCR_STAFF], is_staff=True, full_name="Bruno Staff-B")
+    StaffMembershipFactory(user=user, center=center_b)
+    return user
+
+
+@pytest.fixture
+def study_team_member(db, center_a):
+    user = UserFactory(roles=[roles.STUDY_TEAM], is_staff=True, full_name="Tess Team")
+    StaffMembershipFactory(user=user, center=center_a)
+    return user
+
+
+@pytest.fixture
+def biobank_staff(db):
+    return UserFactory(roles=[roles.BIOBANK_STAFF], is_staff=True, full_name="Bea Biobank")
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(is_staff=True, is_superuser=True, full_name="Ada Admin")
+
+
+@pytest.fixture
+def service(db, center_a):
+    return ServiceFactory(center=center_a, name="Biostatistics consult")
