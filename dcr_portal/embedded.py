@@ -37,6 +37,9 @@ def _file_lock(name: str):
 
 def postgres_url() -> str:
     """Start (or reuse) the embedded PostgreSQL and return a URL for the project database."""
+    import warnings
+
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     import pgserver  # imported here: production never needs it
 
     # pgserver logs from an atexit hook, after test runners have closed their streams.
@@ -105,12 +108,14 @@ def stop() -> None:
             pass
     pgdata = DATA_DIR / "pg"
     if (pgdata / "postmaster.pid").exists():
-        import pgserver
+        from pgserver._commands import pg_ctl
 
-        pg_ctl = Path(pgserver.__file__).parent / "pginstall" / "bin" / "pg_ctl"
-        subprocess.run([str(pg_ctl), "-D", str(pgdata), "-m", "fast", "-w", "stop"], check=False,
-                       stdout=subprocess.DEVNULL)
-
+        # pgserver runs PostgreSQL as the unprivileged user "pgserver" when we are root.
+        user = "pgserver" if os.geteuid() == 0 else None
+        try:
+            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user, timeout=30)
+        except Exception as error:  # already stopped, or stopped by someone else
+            print(f"embedded PostgreSQL: {error}")
 
 if __name__ == "__main__":
     import sys
