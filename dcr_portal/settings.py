@@ -268,3 +268,6 @@ OUTBOX_STUCK_AFTER = timedelta(minutes=int(os.environ.get("DCR_OUTBOX_STUCK_MINU
 # Outside production, WhiteNoise serves static files straight from static/ (no collectstatic).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
+
+# Sign-in lockout counts failures per account whatever the case of the typed email.
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
