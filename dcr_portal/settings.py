@@ -264,6 +264,8 @@ LOGGING = {
 # Outbox tuning
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("DCR_OUTBOX_MAX_ATTEMPTS", "6"))
 OUTBOX_STUCK_AFTER = timedelta(minutes=int(os.environ.get("DCR_OUTBOX_STUCK_MINUTES", "5")))
+# First retry after this many seconds, then doubling (capped at one hour).
+OUTBOX_BACKOFF_BASE_SECONDS = int(os.environ.get("DCR_OUTBOX_BACKOFF_BASE_SECONDS", "30"))
 
 # Outside production, WhiteNoise serves static files straight from static/ (no collectstatic).
 WHITENOISE_USE_FINDERS = not PRODUCTION
