@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import re
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout, Submit
+from django import forms
+
+from .models import Inquiry
+
+_PHONE = re.compile(r"^\+?[\d\s().-]{7,25}$")
+
+
+class InquiryForm(forms.ModelForm):
+    # Left empty by people; filled by bots that complete every field.
+    website = forms.CharField(required=False, label="Leave this field empty",
+                              widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
+
+    class Meta:
+        model = Inquiry
+        fields = ["organisation", "kind", "contact_name", "contact_email", "contact_phone", "area", "proposal",
+                  "confidential"]
+        labels = {
+            "contact_name": "Your name",
+            "contact_email": "Your email address",
+            "contact_phone": "Your phone (optional)",
+            "confidential": "My proposal contains confidential information",
+        }
+        help_texts = {
+            "proposal": "What would you like to do together? A few paragraphs are enough; "
+                        "we will ask for details later.",
+        }
+        widgets = {"proposal": forms.Textarea(attrs={"rows": 6}), "kind": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", "Choose an area")] + list(Inquiry.Area.choices)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "organisation", "kind", "contact_name", "contact_email", "contact_phone", "area", "proposal",
+            "confidential", Field("website", wrapper_class="hp-field"),
+        )
+        self.helper.add_input(Submit("submit", "Send my inquiry"))
+
+    def clean_contact_phone(self) -> str:
+        phone = self.cleaned_data.get("contact_phone", "").strip()
+        if phone and not _PHONE.match(phone):
+            raise forms.ValidationError("Enter a phone number with digits only, e.g. +1 603 555 0100.")
+        return phone
+
+    def clean_proposal(self) -> str:
+        proposal = self.cleaned_data.get("proposal", "").strip()
+        if len(proposal) < 30:
+            raise forms.ValidationError("Tell us a little more about the collaboration (at least 30 characters).")
+        if len(proposal) > 10_000:
+            raise forms.ValidationError("Keep the proposal under 10,000 characters; attach details later.")
+        return proposal
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))

@@ -1,0 +1,8 @@
+ROLE_PERMISSIONS = {
+    "DCR staff": [
+        "collaborations.view_inquiry", "collaborations.change_inquiry",
+        "collaborations.view_inquirynote", "collaborations.add_inquirynote",
+        "collaborations.view_inquirystatuschange",
+        "collaborations.view_affiliate", "collaborations.add_affiliate", "collaborations.change_affiliate",
+    ],
+}
