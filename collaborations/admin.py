@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts.models import User
+
 from .models import Affiliate, Inquiry, InquiryNote, InquiryStatusChange
 from .services import assign, change_status
 
@@ -26,9 +28,18 @@ class InquiryNoteInline(admin.TabularInline):
 class StatusChangeInline(admin.TabularInline):
     model = InquiryStatusChange
     extra = 0
-    fields = ["at", "from_status", "to_status", "by", "note"]
+    fields = ["at", "from_label", "to_label", "by", "note"]
     readonly_fields = fields
     can_delete = False
+    verbose_name_plural = "status history"
+
+    @admin.display(description="from")
+    def from_label(self, change):
+        return dict(S.choices).get(change.from_status, "—")
+
+    @admin.display(description="to")
+    def to_label(self, change):
+        return dict(S.choices).get(change.to_status, change.to_status)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -81,6 +92,19 @@ class InquiryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assignee":
+            kwargs["queryset"] = User.objects.filter(is_staff=True, is_active=True).order_by("full_name")
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return field
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        widget = form.base_fields.get("assignee") and form.base_fields["assignee"].widget
+        if widget is not None:
+            widget.can_add_related = widget.can_change_related = widget.can_delete_related = False
+        return form
 
     def save_formset(self, request, form, formset, change):
         if formset.model is InquiryNote:

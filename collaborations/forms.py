@@ -27,6 +27,7 @@ class InquiryForm(forms.ModelForm):
             "confidential": "My proposal contains confidential information",
         }
         help_texts = {
+            "confidential": "Only the member of the division who follows your inquiry will read it.",
             "proposal": "What would you like to do together? A few paragraphs are enough; "
                         "we will ask for details later.",
         }
@@ -35,6 +36,7 @@ class InquiryForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", "Choose an area")] + list(Inquiry.Area.choices)
+        self.fields["kind"].choices = list(Inquiry.Kind.choices)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             "organisation", "kind", "contact_name", "contact_email", "contact_phone", "area", "proposal",

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -8,6 +10,7 @@ admin.site.site_title = "DCR Portal staff"
 admin.site.index_title = "Triage and records"
 
 urlpatterns = [
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("", views.home, name="home"),
     path("patients/", views.for_patients, name="for_patients"),
     path("researchers/", views.for_researchers, name="for_researchers"),
