@@ -3,7 +3,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from . import views
+from . import health, views
 
 admin.site.site_header = "DCR Portal staff desk"
 admin.site.site_title = "DCR Portal staff"
@@ -11,6 +11,8 @@ admin.site.index_title = "Triage and records"
 
 urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", views.home, name="home"),
     path("patients/", views.for_patients, name="for_patients"),
     path("researchers/", views.for_researchers, name="for_researchers"),

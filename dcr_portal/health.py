@@ -1,0 +1,70 @@
+"""Health endpoints for the load balancer.
+
+``/healthz``: the process answers (no dependency is touched).
+``/readyz``: the database, Redis (cache) and the Celery broker answer and no migration is pending.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+def _check_database() -> str | None:
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return None
+
+
+def _check_migrations() -> str | None:
+    connection = connections[DEFAULT_DB_ALIAS]
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return f"{len(pending)} migration(s) not applied" if pending else None
+
+
+def _check_cache() -> str | None:
+    key = "readyz:probe"
+    cache.set(key, "1", timeout=10)
+    return None if cache.get(key) == "1" else "cache did not return what was written"
+
+
+def _check_broker() -> str | None:
+    from dcr_portal.celery import app
+
+    with app.connection_for_write() as connection:
+        connection.ensure_connection(max_retries=1, timeout=2)
+    return None
+
+
+CHECKS = {"database": _check_database, "migrations": _check_migrations, "cache": _check_cache,
+          "broker": _check_broker}
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    results, ready = {}, True
+    for name, check in CHECKS.items():
+        started = time.monotonic()
+        try:
+            problem = check()
+        except Exception as error:  # any failure means "not ready"; the class name says which
+            problem = type(error).__name__
+        results[name] = {"ok": problem is None, "ms": round((time.monotonic() - started) * 1000, 1)}
+        if problem:
+            results[name]["error"] = problem
+            ready = False
+    return JsonResponse({"status": "ready" if ready else "not ready", "checks": results}, status=200 if ready else 503)
