@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.urls import reverse
 
 from notifications.services import queue_email
@@ -17,12 +19,48 @@ ROLE_CHOICES = [
     (roles.RESEARCHER, "Researcher: I want consultations or biobank samples"),
     (roles.COLLABORATOR, "Collaborator: I represent a partner organisation"),
 ]
+# Roles whose people act for an organisation: they must say which one.
+ORGANISATION_ROLES = (roles.RESEARCHER, roles.COLLABORATOR)
+
+EMAIL_TAKEN = "An account with this email address already exists. Sign in, or reset your password."
+ORGANISATION_NEEDED = "Tell us your department, institution or company."
+PHONE_INVALID = (
+    "Enter a phone number of 7 to 20 digits. You may use spaces, +, - and brackets, "
+    "for example +1 (603) 555-0142."
+)
+_PHONE_CHARACTERS = re.compile(r"[0-9+\-() ]+")
+
+
+def _helper(label: str) -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+def clean_phone_number(value: str) -> str:
+    """A phone number a person can be called on: digits, spaces, +, -, brackets; 7-20 digits."""
+    value = " ".join(value.split())
+    if not value:
+        return ""
+    digits = sum(character.isdigit() for character in value)
+    if not _PHONE_CHARACTERS.fullmatch(value) or not 7 <= digits <= 20:
+        raise forms.ValidationError(PHONE_INVALID, code="invalid_phone")
+    return value
 
 
 class SignUpForm(forms.Form):
-    role = forms.ChoiceField(label="I am signing up as", choices=ROLE_CHOICES, widget=forms.RadioSelect)
-    full_name = forms.CharField(label="Full name", max_length=150)
-    email = forms.EmailField(label="Email address", max_length=254)
+    role = forms.ChoiceField(
+        label="I am signing up as", choices=ROLE_CHOICES, widget=forms.RadioSelect,
+        error_messages={"required": "Choose what you are signing up as.",
+                        "invalid_choice": "Choose one of the three kinds of account."},
+    )
+    full_name = forms.CharField(label="Full name", max_length=150,
+                                error_messages={"required": "Enter your full name."})
+    email = forms.EmailField(
+        label="Email address", max_length=254,
+        error_messages={"required": "Enter your email address.",
+                        "invalid": "Enter an email address like name@example.org."},
+    )
     organisation = forms.CharField(
         label="Organisation", max_length=200, required=False,
         help_text="Researchers and collaborators: your department, institution or company.",
@@ -30,30 +68,30 @@ class SignUpForm(forms.Form):
     password1 = forms.CharField(
         label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
+        error_messages={"required": "Choose a password."},
     )
     password2 = forms.CharField(
-        label="Password again", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label="Password again", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Type the password again."},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["full_name"].widget.attrs["autocomplete"] = "name"
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Create my account"))
+        self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
+        self.helper = _helper("Create my account")
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with this email address already exists. Sign in, or reset your password."
-            )
+            raise forms.ValidationError(EMAIL_TAKEN, code="email_taken")
         return email
 
     def clean(self):
         data = super().clean()
-        if data.get("role") in (roles.RESEARCHER, roles.COLLABORATOR) and not data.get("organisation", "").strip():
-            self.add_error("organisation", "Tell us your department, institution or company.")
+        if data.get("role") in ORGANISATION_ROLES and not data.get("organisation", "").strip():
+            self.add_error("organisation", ORGANISATION_NEEDED)
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "The two passwords do not match.")
@@ -67,7 +105,12 @@ class SignUpForm(forms.Form):
 
 
 class EmailAuthenticationForm(AuthenticationForm):
-    username = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+    username = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+        error_messages={"required": "Enter your email address.",
+                        "invalid": "Enter an email address like name@example.org."},
+    )
     error_messages = {
         "invalid_login": "That email address and password do not match an account. Check both and try again.",
         "inactive": "This account is disabled. Contact the DCR office.",
@@ -75,17 +118,25 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Sign in"))
+        self.fields["password"].error_messages["required"] = "Enter your password."
+        self.helper = _helper("Sign in")
 
 
 class OutboxPasswordResetForm(PasswordResetForm):
-    """Password reset whose email goes through the outbox (sent by Celery after commit)."""
+    """Password reset whose email goes through the outbox (sent by Celery after commit).
+
+    An address without an account gets no email and the same "check your email" page, so the
+    form does not tell who has an account.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Email me a reset link"))
+        self.fields["email"].error_messages.update({
+            "required": "Enter the email address of your account.",
+            "invalid": "Enter an email address like name@example.org.",
+        })
+        self.fields["email"].label = "Email address"
+        self.helper = _helper("Email me a reset link")
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
                   html_email_template_name=None):
@@ -100,13 +151,33 @@ class OutboxPasswordResetForm(PasswordResetForm):
         )
 
 
+class PortalPasswordChangeForm(PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Change my password")
+
+
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "organisation", "phone"]
-        labels = {"phone": "Phone (optional)"}
+        labels = {"full_name": "Full name", "organisation": "Organisation", "phone": "Phone (optional)"}
+        help_texts = {"phone": "Only the DCR office sees it, to call you about your requests."}
+        error_messages = {"full_name": {"required": "Enter your full name."}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Save changes"))
+        self.fields["full_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
+        self.fields["phone"].widget.input_type = "tel"
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        self.helper = _helper("Save changes")
+
+    def clean_phone(self) -> str:
+        return clean_phone_number(self.cleaned_data.get("phone", ""))
+
+    def clean_organisation(self) -> str:
+        organisation = self.cleaned_data.get("organisation", "").strip()
+        if not organisation and roles.role_names(self.instance) & set(ORGANISATION_ROLES):
+            raise forms.ValidationError(ORGANISATION_NEEDED, code="organisation_needed")
+        return organisation

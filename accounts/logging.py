@@ -10,6 +10,8 @@ import logging
 
 from .protected import scrub
 
+_formatter = logging.Formatter()
+
 
 class ProtectedDataFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
@@ -19,6 +21,12 @@ class ProtectedDataFilter(logging.Filter):
             message = str(record.msg)
         record.msg = scrub(message)
         record.args = ()
+        # Format the traceback now, so its text (exception messages carry values) is scrubbed
+        # too; formatters reuse exc_text instead of formatting exc_info again.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = _formatter.formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = scrub(record.exc_text)
+        if record.stack_info:
+            record.stack_info = scrub(record.stack_info)
         return True

@@ -21,14 +21,16 @@ PROTECTED_FIELDS: set[str] = {
 PROTECTED_CONTEXT_KEYS = frozenset({"mrn", "phone", "date_of_birth", "dob", "birth_date", "patient_name"})
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-_PHONE = re.compile(r"(?<!\w)\+?\d[\d\s().-]{7,}\d(?!\w)")
-_MRN = re.compile(r"\bMRN[\s:=#-]*\w+", re.IGNORECASE)
-_DATE = re.compile(r"\b(19|20)\d\d-\d\d-\d\d\b")
+# 7 or more digits with the usual separators: phone numbers (the shortest has 7 digits) and
+# bare record numbers. Short numbers (ids, counts, years) stay readable.
+_PHONE = re.compile(r"(?<![\w.:-])\+?\(?\d[\d\s().-]{5,}\d(?![\w.])")
+_MRN = re.compile(r"\bMRN[\s:=#-]*[\w-]+", re.IGNORECASE)
+_DATE = re.compile(r"\b(19|20)\d\d-\d\d-\d\d\b|\b\d{1,2}/\d{1,2}/(19|20)\d\d\b")
 
 
 def scrub(text: str) -> str:
     """Replace values that look like protected data with a marker."""
     text = _MRN.sub("MRN=[removed]", text)
     text = _EMAIL.sub("[email removed]", text)
-    text = _PHONE.sub("[number removed]", text)
-    return _DATE.sub("[date removed]", text)
+    text = _DATE.sub("[date removed]", text)
+    return _PHONE.sub("[number removed]", text)
