@@ -9,3 +9,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dcr_portal.settings")
 app = Celery("dcr_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Carries the request id of the web request that queued a task into the task's log lines.
+from dcr_portal import request_log  # noqa: E402,F401
