@@ -3,3 +3,4 @@ from django.apps import AppConfig
 
 class ConsultationsConfig(AppConfig):
     name = "consultations"
+    verbose_name = "Consultations"

@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
+
+from . import views
+from .selectors import REFERENCE_PATTERN
 
 app_name = "consultations"
 
-urlpatterns: list = []
+REFERENCE = rf"(?P<reference>{REFERENCE_PATTERN.pattern})"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("new/", views.new_request, name="new"),
+    path("mine/", views.my_requests, name="mine"),
+    path("attachments/<int:pk>/", views.download_attachment, name="attachment"),
+    re_path(rf"^{REFERENCE}/$", views.detail, name="detail"),
+    re_path(rf"^{REFERENCE}/withdraw/$", views.withdraw, name="withdraw"),
+]

@@ -1,0 +1,255 @@
+"""Consultation requests: a researcher asks the division for a service; staff triage it.
+
+Status moves happen only through ``consultations.services.change_status`` (its table of
+allowed moves is ``ALLOWED_MOVES`` below); every move leaves a ``StatusChange`` row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+# Hours of the free faculty consultation when a service does not say how long it takes.
+DEFAULT_HOURS_ALLOTTED = Decimal("8")
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    TRIAGED = "triaged", "Triaged"
+    ASSIGNED = "assigned", "Assigned"
+    IN_PROGRESS = "in_progress", "In progress"
+    ON_HOLD = "on_hold", "On hold"
+    COMPLETED = "completed", "Completed"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# The only moves a request may make. Completed, declined and withdrawn are final.
+ALLOWED_MOVES: dict[str, frozenset[str]] = {
+    Status.SUBMITTED: frozenset({Status.TRIAGED, Status.ON_HOLD, Status.DECLINED, Status.WITHDRAWN}),
+    Status.TRIAGED: frozenset({Status.ASSIGNED, Status.ON_HOLD, Status.DECLINED, Status.WITHDRAWN}),
+    Status.ASSIGNED: frozenset({Status.IN_PROGRESS, Status.ON_HOLD, Status.DECLINED, Status.WITHDRAWN}),
+    Status.IN_PROGRESS: frozenset({Status.COMPLETED, Status.ON_HOLD, Status.WITHDRAWN}),
+    Status.ON_HOLD: frozenset({Status.TRIAGED, Status.ASSIGNED, Status.IN_PROGRESS, Status.DECLINED,
+                               Status.WITHDRAWN}),
+    Status.COMPLETED: frozenset(),
+    Status.DECLINED: frozenset(),
+    Status.WITHDRAWN: frozenset(),
+}
+CLOSED_STATUSES = frozenset(status for status, moves in ALLOWED_MOVES.items() if not moves)
+OPEN_STATUSES = frozenset(Status.values) - CLOSED_STATUSES
+
+
+class StudyStage(models.TextChoices):
+    IDEA = "idea", "Idea or concept"
+    PROTOCOL = "protocol", "Writing the protocol"
+    FUNDING = "funding", "Applying for funding"
+    REGULATORY = "regulatory", "IRB or FDA submission"
+    ACTIVE = "active", "Study running (recruiting or follow-up)"
+    ANALYSIS = "analysis", "Analysis"
+    PUBLICATION = "publication", "Writing up or publishing"
+
+
+class FundingStatus(models.TextChoices):
+    UNFUNDED = "unfunded", "Not funded yet"
+    APPLYING = "applying", "Funding applied for"
+    INTERNAL = "internal", "Funded internally"
+    EXTERNAL = "external", "Funded by an external grant"
+    INDUSTRY = "industry", "Industry sponsored"
+
+
+# Funding statuses that name someone who pays: the sponsor is then required.
+SPONSORED = frozenset({FundingStatus.INTERNAL, FundingStatus.EXTERNAL, FundingStatus.INDUSTRY})
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, "Low"
+    NORMAL = 2, "Normal"
+    HIGH = 3, "High"
+    URGENT = 4, "Urgent"
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number handed out in a year (locked while a request is created)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class ConsultationRequest(models.Model):
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="consultation_requests")
+    service = models.ForeignKey("centers.Service", on_delete=models.PROTECT, related_name="consultation_requests")
+    center = models.ForeignKey("centers.Center", on_delete=models.PROTECT, related_name="consultation_requests",
+                               verbose_name="centre",
+                               help_text="The centre or unit that handles the request.")
+    title = models.CharField(max_length=200)
+    summary = models.TextField("project summary")
+    study_stage = models.CharField(max_length=20, choices=StudyStage.choices)
+    funding_status = models.CharField(max_length=20, choices=FundingStatus.choices)
+    sponsor = models.CharField(max_length=200, blank=True)
+    deadline = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED, editable=False)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="assigned_consultations", editable=False)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    hours_allotted = models.DecimalField(max_digits=6, decimal_places=2, default=DEFAULT_HOURS_ALLOTTED)
+    # Sum of the time entries, kept in step by services.refresh_hours_used in the same transaction.
+    hours_used = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal("0"), editable=False)
+    submitted_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Two working days after submission: a request still "submitted" then is overdue.
+    overdue_at = models.DateTimeField(editable=False)
+    overdue_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    triaged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    completed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["hours_used", "updated_at", "overdue_reminder_sent_at"])
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = "consultation request"
+        indexes = [
+            models.Index(fields=["-submitted_at", "-id"], name="consult_submitted_idx"),
+            models.Index(fields=["status", "-submitted_at"], name="consult_status_idx"),
+            models.Index(fields=["center", "-submitted_at"], name="consult_center_idx"),
+            models.Index(fields=["assignee", "-submitted_at"], name="consult_assignee_idx"),
+            models.Index(fields=["service", "-submitted_at"], name="consult_service_idx"),
+            models.Index(fields=["requester", "-submitted_at"], name="consult_requester_idx"),
+            models.Index(fields=["overdue_at"], name="consult_overdue_idx",
+                         condition=models.Q(status="submitted")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(hours_allotted__gte=0), name="consult_hours_allotted_gte_0"),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["assigned", "in_progress"]) | models.Q(assignee__isnull=False),
+                name="consult_assigned_has_assignee",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:detail", args=[self.reference])
+
+    def get_admin_url(self) -> str:
+        return reverse("admin:consultations_consultationrequest_change", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == Status.SUBMITTED and self.overdue_at <= timezone.now()
+
+    @property
+    def allotment_used_up(self) -> bool:
+        return self.hours_used >= self.hours_allotted
+
+    @property
+    def age_days(self) -> int:
+        return (timezone.now() - self.submitted_at).days
+
+    def allowed_moves(self) -> list[str]:
+        return sorted(ALLOWED_MOVES[self.status], key=Status.values.index)
+
+
+class StatusChange(models.Model):
+    request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        indexes = [models.Index(fields=["request", "changed_at"], name="consult_statuschange_idx")]
+        verbose_name = "status change"
+
+    def __str__(self) -> str:
+        start = self.get_from_status_display() or "New"
+        return f"{start} → {self.get_to_status_display()}"
+
+
+class Message(models.Model):
+    request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(max_length=5000)
+    internal = models.BooleanField(
+        "internal note", default=False, help_text="Internal notes are seen by staff only, never by the researcher.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["request", "created_at"], name="consult_message_idx")]
+
+    def __str__(self) -> str:
+        return f"Message by {self.author} on {self.created_at:%Y-%m-%d}"
+
+
+class TimeEntry(models.Model):
+    request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="time_entries")
+    consultant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    hours = models.DecimalField(max_digits=5, decimal_places=2)
+    date = models.DateField(default=timezone.localdate)
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = "time entry"
+        verbose_name_plural = "time entries"
+        constraints = [models.CheckConstraint(condition=models.Q(hours__gt=0), name="consult_time_hours_gt_0")]
+
+    def __str__(self) -> str:
+        return f"{self.hours} h on {self.date}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.hours is not None and self.hours <= 0:
+            errors["hours"] = "Enter the hours worked: a number greater than 0."
+        if self.date and self.date > timezone.localdate():
+            errors["date"] = "The date cannot be in the future."
+        if errors:
+            raise ValidationError(errors)
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    """A random name under MEDIA_ROOT: never guessable, never under static/."""
+    extension = PurePath(filename).suffix.lower()
+    return f"consultations/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+
+class Attachment(models.Model):
+    request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField(help_text="Bytes.")
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:attachment", args=[self.pk])

@@ -1,0 +1,14 @@
+"""What DCR staff may do with consultations in the admin; which requests they see is in selectors."""
+
+ROLE_PERMISSIONS = {
+    "DCR staff": [
+        "consultations.view_consultationrequest",
+        "consultations.change_consultationrequest",
+        "consultations.add_message",
+        "consultations.view_message",
+        "consultations.add_timeentry",
+        "consultations.view_timeentry",
+        "consultations.view_statuschange",
+        "consultations.view_attachment",
+    ],
+}

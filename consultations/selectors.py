@@ -1,0 +1,88 @@
+"""Reads: who may see which request, and the lists and pages built from them."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Q, QuerySet
+
+from accounts import roles
+from accounts.models import User
+from centers.models import StaffMembership
+
+from .models import Attachment, ConsultationRequest, Message, StatusChange
+
+STAFF_VIEW_PERMISSION = "consultations.view_consultationrequest"
+REFERENCE_PATTERN = re.compile(r"DCR-\d{4}-\d{5,}")
+
+
+def is_triage_staff(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff
+                and user.has_perm(STAFF_VIEW_PERMISSION))
+
+
+def staff_visible(user, queryset: QuerySet[ConsultationRequest] | None = None) -> QuerySet[ConsultationRequest]:
+    """Requests a staff member may see and work on.
+
+    Superusers see all. DCR staff see their centres' requests, the unassigned ones (the shared
+    triage pool, where a request sent to the wrong centre is re-routed) and those assigned to
+    them; everyone else sees none.
+    """
+    queryset = ConsultationRequest.objects.all() if queryset is None else queryset
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return queryset
+    if not is_triage_staff(user):
+        return queryset.none()
+    my_centers = StaffMembership.objects.filter(user=user).values("center_id")
+    return queryset.filter(Q(center_id__in=my_centers) | Q(assignee__isnull=True) | Q(assignee=user))
+
+
+def requests_of(user) -> QuerySet[ConsultationRequest]:
+    """A researcher's own requests, newest first, with what the list shows."""
+    return (ConsultationRequest.objects.filter(requester=user)
+            .select_related("service", "center", "assignee"))
+
+
+def status_history(consultation: ConsultationRequest) -> QuerySet[StatusChange]:
+    return consultation.status_changes.select_related("changed_by")
+
+
+def researcher_thread(consultation: ConsultationRequest) -> QuerySet[Message]:
+    """The messages a researcher sees: never the staff's internal notes."""
+    return consultation.messages.filter(internal=False).select_related("author")
+
+
+def downloadable_attachment(user, attachment_id: int) -> Attachment | None:
+    """The attachment, if ``user`` may see its request (the requester, or staff who see the request)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    attachments = Attachment.objects.filter(pk=attachment_id)
+    own = attachments.filter(request__requester=user)
+    visible = attachments.filter(request__in=staff_visible(user).values("pk"))
+    return (own | visible).first()
+
+
+def _center_staff_ids(center_id: int) -> QuerySet[User]:
+    return (User.objects.filter(memberships__center_id=center_id, is_active=True, is_staff=True)
+            .filter(Q(groups__name=roles.DCR_STAFF) | Q(is_superuser=True))
+            .values("pk"))
+
+
+def center_staff(center_id: int) -> QuerySet[User]:
+    """Active DCR staff of a centre: who may be assigned its requests and who hears about them."""
+    return User.objects.filter(pk__in=_center_staff_ids(center_id)).order_by("full_name", "email")
+
+
+def common_center_staff(center_ids) -> QuerySet[User]:
+    """Staff who work for every one of ``center_ids`` (choices when assigning several requests)."""
+    center_ids = set(center_ids)
+    if not center_ids:
+        return User.objects.none()
+    people = User.objects.all()
+    for center_id in center_ids:
+        people = people.filter(pk__in=_center_staff_ids(center_id))
+    return people.order_by("full_name", "email")
+
+
+def is_center_staff(user, center_id: int) -> bool:
+    return _center_staff_ids(center_id).filter(pk=user.pk).exists()

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="consultations.tasks.remind_overdue_requests")
+def remind_overdue_requests() -> int:
+    """Email a centre's staff, once per request, when a request waits over two working days for triage."""
+    reminded = services.send_overdue_reminders()
+    if reminded:
+        logger.info("sent overdue reminders for %s consultation requests", reminded)
+    return reminded
