@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "studies"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.finder, name="finder"),
+    path("<int:pk>/", views.study_detail, name="detail"),
+    path("<int:pk>/thanks/", views.thanks, name="thanks"),
+    path("my-inquiries/", views.my_inquiries, name="my_inquiries"),
+    path("my-inquiries/<int:pk>/withdraw/", views.withdraw_inquiry, name="withdraw_inquiry"),
+    path("team/", views.team_index, name="team_index"),
+    path("team/<int:pk>/", views.team_study, name="team_study"),
+    path("team/inquiries/<int:pk>/move/", views.team_move, name="team_move"),
+    path("beds/", views.bed_day, name="bed_day"),
+    path("beds/book/", views.bed_book, name="bed_book"),
+    path("beds/<int:pk>/cancel/", views.bed_cancel, name="bed_cancel"),
+]

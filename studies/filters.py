@@ -1,0 +1,113 @@
+"""The trial finder's filters (public) and the study team's interest-list filters."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import django_filters
+from django import forms
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import Interest, Study
+
+FINDER_STATUSES = [(Study.Status.RECRUITING, "Recruiting now"), (Study.Status.NOT_YET_RECRUITING, "Opening soon")]
+SEX_CHOICES = [(Study.Sex.FEMALE, "Female"), (Study.Sex.MALE, "Male")]
+
+
+def search_query(text: str) -> SearchQuery:
+    """What a person typed, as a PostgreSQL query; 'english' stems it like the stored vectors."""
+    return SearchQuery(text, config="english", search_type="websearch")
+
+
+class AgeFilter(django_filters.Filter):
+    field_class = forms.IntegerField
+
+
+class FlagFilter(django_filters.Filter):
+    """A tick box: ticked narrows the list, unticked leaves it alone."""
+
+    field_class = forms.BooleanField
+
+
+class StudyFinderFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label="Search", max_length=200)
+    condition = django_filters.CharFilter(method="filter_condition", label="Condition", max_length=120)
+    phase = django_filters.ChoiceFilter(choices=Study.Phase.choices, label="Phase")
+    age = AgeFilter(method="filter_age", label="Your age", min_value=0, max_value=120,
+                    error_messages={"min_value": "Enter an age from 0 to 120.",
+                                    "max_value": "Enter an age from 0 to 120.",
+                                    "invalid": "Enter your age as a whole number of years, e.g. 42."})
+    sex = django_filters.ChoiceFilter(choices=SEX_CHOICES, method="filter_sex", label="Sex")
+    healthy = FlagFilter(method="filter_healthy", label="Accepts healthy volunteers")
+    trc = FlagFilter(method="filter_trc", label="Includes a stay at the Translational Research Center")
+    center = django_filters.CharFilter(method="filter_center", label="Centre or unit", max_length=200)
+    status = django_filters.ChoiceFilter(choices=FINDER_STATUSES, label="Recruitment")
+
+    class Meta:
+        model = Study
+        fields: list[str] = []
+
+    # Filters whose options show a count of matching studies.
+    FACETS = ("condition", "phase", "sex", "healthy", "trc", "center", "status")
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(search_vector=search_query(value)) if value else queryset
+
+    def filter_condition(self, queryset, name, value):
+        return queryset.filter(conditions__slug=value)
+
+    def filter_age(self, queryset, name, value):
+        # No minimum or no maximum means no limit on that side.
+        return queryset.filter(Q(min_age__isnull=True) | Q(min_age__lte=value),
+                               Q(max_age__isnull=True) | Q(max_age__gte=value))
+
+    def filter_sex(self, queryset, name, value):
+        return queryset.filter(sex__in=[Study.Sex.ALL, value])
+
+    def filter_healthy(self, queryset, name, value):
+        return queryset.filter(healthy_volunteers=True) if value else queryset
+
+    def filter_trc(self, queryset, name, value):
+        return queryset.filter(trc_inpatient=True) if value else queryset
+
+    def filter_center(self, queryset, name, value):
+        return queryset.filter(center__slug=value)
+
+
+AGE_BANDS = {
+    "today": ("Today", 0, 1),
+    "week": ("1 to 7 days", 1, 8),
+    "month": ("8 to 30 days", 8, 31),
+    "older": ("More than 30 days", 31, None),
+}
+
+
+def received_between(queryset, band: str):
+    """Inquiries whose age (days since received) falls in ``band`` of ``AGE_BANDS``."""
+    if band not in AGE_BANDS:
+        return queryset
+    _, youngest, oldest = AGE_BANDS[band]
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    queryset = queryset.filter(created_at__lt=today - timedelta(days=youngest - 1)) if youngest else queryset
+    if oldest is not None:
+        queryset = queryset.filter(created_at__gte=today - timedelta(days=oldest - 1))
+    return queryset
+
+
+class InterestListFilter(django_filters.FilterSet):
+    """The study team's list of one study's inquiries."""
+
+    status = django_filters.ChoiceFilter(choices=Interest.Status.choices, label="Status", empty_label="Any status")
+    received = django_filters.ChoiceFilter(
+        choices=[(key, label) for key, (label, _, _) in AGE_BANDS.items()], method="filter_received",
+        label="Received", empty_label="Any time")
+
+    class Meta:
+        model = Interest
+        fields: list[str] = []
+
+    def filter_received(self, queryset, name, value):
+        return received_between(queryset, value)

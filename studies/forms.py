@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
+from django import forms
+
+from . import selectors
+from .models import Bed, Interest, PrescreenQuestion, Study
+from .services import allowed_moves, check_period
+
+PHONE_PATTERN = re.compile(r"^\+?[\d\s().-]+$")
+YES_NO_CHOICES = [("yes", "Yes"), ("no", "No"), ("unsure", "I'm not sure")]
+HONEYPOT_FIELD = "website"
+
+
+def question_field_name(question: PrescreenQuestion) -> str:
+    return f"question_{question.pk}"
+
+
+class InterestForm(forms.Form):
+    """ "I'm interested": who the person is, how to reach them, and the study's pre-screen questions."""
+
+    name = forms.CharField(label="Your name", max_length=150,
+                           error_messages={"required": "Tell us your name so the study team knows whom to ask for."})
+    email = forms.EmailField(label="Email address", required=False, max_length=254,
+                             error_messages={"invalid": "Enter an email address like name@example.com."})
+    phone = forms.CharField(label="Phone number", required=False, max_length=32,
+                            help_text="Give an email address, a phone number or both.")
+    preferred_contact = forms.ChoiceField(label="How should the team contact you?",
+                                          choices=Interest.ContactBy.choices, initial=Interest.ContactBy.EMAIL,
+                                          widget=forms.RadioSelect)
+    best_time = forms.ChoiceField(label="Best time to reach you", choices=Interest.BestTime.choices,
+                                  initial=Interest.BestTime.ANY)
+    consent_to_contact = forms.BooleanField(
+        label="I agree that the study team may contact me about this study.",
+        help_text="They will only use your details for this study. Sending this form does not sign you up.",
+        error_messages={"required": "Tick this box so the study team may contact you; without it they cannot."})
+    # Honeypot: looks like a real field to a robot, hidden from people (and from screen readers).
+    website = forms.CharField(label="Website", required=False, max_length=200)
+
+    def __init__(self, *args, study: Study, questions: list[PrescreenQuestion] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.study = study
+        self.questions = list(questions if questions is not None else study.questions.all())
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
+        self.fields[HONEYPOT_FIELD].widget.attrs.update(autocomplete="off", tabindex="-1")
+        for question in self.questions:
+            self.fields[question_field_name(question)] = self._question_field(question)
+        question_fields = [question_field_name(q) for q in self.questions]
+        self.helper = FormHelper()
+        self.helper.form_id = "interest-form"
+        self.helper.attrs = {"novalidate": ""}  # the server's messages are clearer than the browser's
+        self.helper.layout = Layout(
+            Fieldset("About you", "name", "email", "phone", "preferred_contact", "best_time"),
+            Fieldset("A few questions", *question_fields) if question_fields else HTML(""),
+            Field("consent_to_contact"),
+            Div(HONEYPOT_FIELD, css_class="d-none", aria_hidden="true"),
+            Submit("submit", "Send: I'm interested", css_class="btn-lg"),
+        )
+
+    @staticmethod
+    def _question_field(question: PrescreenQuestion) -> forms.Field:
+        if question.kind == PrescreenQuestion.Kind.NUMBER:
+            low, high = question.min_value, question.max_value
+            if low is not None and high is not None:
+                hint = f"Enter a number from {low} to {high}."
+            elif low is not None:
+                hint = f"Enter a number of at least {low}."
+            elif high is not None:
+                hint = f"Enter a number no higher than {high}."
+            else:
+                hint = "Enter a whole number, e.g. 3."
+            field = forms.IntegerField(label=question.text, min_value=low, max_value=high, error_messages={
+                "required": "Answer this question with a number.", "invalid": hint,
+                "min_value": hint, "max_value": hint})
+            field.widget.attrs["inputmode"] = "numeric"
+            return field
+        return forms.ChoiceField(label=question.text, choices=YES_NO_CHOICES, widget=forms.RadioSelect,
+                                 error_messages={"required": "Choose yes, no or I'm not sure."})
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data.get("phone", "").strip()
+        if phone and (not PHONE_PATTERN.match(phone) or len(re.sub(r"\D", "", phone)) < 7):
+            raise forms.ValidationError("Enter a phone number with at least 7 digits, e.g. 617 555 0123.")
+        return phone
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        email, phone = data.get("email"), data.get("phone")
+        if not email and not phone and "email" not in self.errors and "phone" not in self.errors:
+            self.add_error("email", "Give an email address or a phone number so the study team can reach you.")
+        elif data.get("preferred_contact") == Interest.ContactBy.PHONE and not phone and "phone" not in self.errors:
+            self.add_error("phone", "You chose to be called: give a phone number, or choose email.")
+        elif data.get("preferred_contact") == Interest.ContactBy.EMAIL and not email and "email" not in self.errors:
+            self.add_error("email", "You chose email: give an email address, or choose phone.")
+        return data
+
+    @property
+    def is_honeypot_tripped(self) -> bool:
+        return bool(self.data.get(HONEYPOT_FIELD, "").strip())
+
+    def clear_honeypot(self) -> None:
+        """Re-render without the hidden field's value, so a person sending again gets through."""
+        self.data = self.data.copy()
+        self.data[HONEYPOT_FIELD] = ""
+
+    def answers(self) -> dict[str, dict[str, Any]]:
+        """Answers keyed by question id, with the question as it was asked."""
+        return {
+            str(q.pk): {"question": q.text, "kind": q.kind, "answer": self.cleaned_data.get(question_field_name(q))}
+            for q in self.questions
+        }
+
+
+class BookingForm(forms.Form):
+    """Book a TRC bed: a study, admission and discharge, and a bed (the first free one by default)."""
+
+    DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+    study = forms.ModelChoiceField(queryset=Study.objects.none(), label="Study",
+                                   error_messages={"required": "Choose the study the bed is for.",
+                                                   "invalid_choice": "Choose one of your studies."})
+    admission = forms.DateTimeField(label="Admission", input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
+                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+                                    error_messages={"required": "Give the admission date and time.",
+                                                    "invalid": "Enter a date and time, e.g. 2026-03-02 08:00."})
+    discharge = forms.DateTimeField(label="Discharge", input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
+                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+                                    error_messages={"required": "Give the discharge date and time.",
+                                                    "invalid": "Enter a date and time, e.g. 2026-03-04 12:00."})
+    bed = forms.ModelChoiceField(queryset=Bed.objects.order_by("number"), required=False, label="Bed",
+                                 empty_label="First free bed", help_text="Leave on “First free bed” to take the lowest free number.")
+    note = forms.CharField(label="Note for the ward", required=False, max_length=200,
+                           help_text="No patient names or details.")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["study"].queryset = selectors.bookable_studies(user)
+        self.fields["study"].label_from_instance = lambda study: f"{study.short_label}: {study.lay_title}"
+        self.helper = FormHelper()
+        self.helper.form_id = "booking-form"
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            "study",
+            Div(Div("admission", css_class="col-sm-6"), Div("discharge", css_class="col-sm-6"), css_class="row"),
+            "bed", "note",
+            HTML('<div class="d-flex flex-wrap gap-2">'
+                 '<button type="submit" name="action" value="check" class="btn btn-outline-primary">Find free beds</button>'
+                 '<button type="submit" name="action" value="book" class="btn btn-primary">Book the bed</button></div>'),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("admission"), data.get("discharge")
+        if start and end:
+            try:
+                check_period(start, end)
+            except forms.ValidationError as error:
+                self.add_error("discharge", error)
+        return data
+
+
+class IneligibleReasonForm(forms.Form):
+    reason = forms.CharField(label="Why are they not eligible?", widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=1000, help_text="Kept with the inquiry's history; never emailed.",
+                             error_messages={"required": "Say why the person is not eligible."})
+
+
+class MoveForm(forms.Form):
+    """Move one inquiry on the team page."""
+
+    to = forms.ChoiceField(label="Mark as")
+    reason = forms.CharField(label="Reason", required=False, max_length=1000,
+                             help_text="Required for ineligible.")
+
+    def __init__(self, *args, interest: Interest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [(value, Interest.Status(value).label) for value in allowed_moves(interest.status)]
+        self.fields["to"].error_messages["invalid_choice"] = "That move is not possible for this inquiry any more."

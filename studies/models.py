@@ -1,0 +1,427 @@
+"""Studies that recruit volunteers, the inquiries people send about them, and TRC beds.
+
+The search vector of a study is maintained by ``studies.services.refresh_search_vectors``
+(called on save and when its conditions change); interest status moves go through
+``studies.services.change_interest_status`` only.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import BigIntegerRangeField, DateTimeRangeField, RangeOperators
+from django.contrib.postgres.indexes import GinIndex, GistIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # no look-alikes (0/O, 1/I/L, 5/S, 8/B, 2/Z)
+
+
+def new_interest_reference() -> str:
+    """A reference the person can quote (e.g. INQ-7KQ4-M3XP); random, so it reveals no volume."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"INQ-{chars[:4]}-{chars[4:]}"
+
+
+NCT_VALIDATOR = RegexValidator(
+    r"^NCT\d{8}$", "An NCT number is the letters NCT followed by 8 digits, e.g. NCT01234567."
+)
+
+
+class Condition(models.Model):
+    """A health condition a study is about, as a person would name it (diabetes, asthma)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StudyQuerySet(models.QuerySet):
+    def listed(self) -> StudyQuerySet:
+        """Studies anyone may see: public and not closed."""
+        return self.filter(is_public=True).exclude(status__in=Study.CLOSED_STATUSES)
+
+    def for_team(self, user) -> StudyQuerySet:
+        """Studies whose team ``user`` is on (every study for a superuser)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(team=user)
+
+
+class Study(models.Model):
+    class Phase(models.TextChoices):
+        EARLY_1 = "early_1", "Early phase 1"
+        PHASE_1 = "1", "Phase 1"
+        PHASE_2 = "2", "Phase 2"
+        PHASE_3 = "3", "Phase 3"
+        PHASE_4 = "4", "Phase 4"
+        NOT_APPLICABLE = "na", "Not applicable"
+
+    PHASE_EXPLAINED = {
+        Phase.EARLY_1: "A very first test in a handful of people, with tiny doses, to learn how the body handles a new treatment.",
+        Phase.PHASE_1: "A small group tests whether a new treatment is safe and finds the right dose.",
+        Phase.PHASE_2: "A larger group checks whether the treatment works, while safety is watched closely.",
+        Phase.PHASE_3: "Many people compare the new treatment with the usual care to see which is better.",
+        Phase.PHASE_4: "The treatment is already approved; researchers keep learning about its long-term benefits and risks.",
+        Phase.NOT_APPLICABLE: "This study does not test a drug, so it has no phase: it may test a device, a behaviour or simply observe.",
+    }
+
+    class Status(models.TextChoices):
+        NOT_YET_RECRUITING = "not_yet_recruiting", "Not yet recruiting"
+        RECRUITING = "recruiting", "Recruiting"
+        ACTIVE_NOT_RECRUITING = "active_not_recruiting", "Active, not recruiting"
+        COMPLETED = "completed", "Completed"
+        TERMINATED = "terminated", "Closed early (terminated)"
+        WITHDRAWN = "withdrawn", "Withdrawn before it started"
+
+    # Closed studies leave the finder; their page says they are closed.
+    CLOSED_STATUSES = (Status.COMPLETED, Status.TERMINATED, Status.WITHDRAWN)
+    # Studies that take "I'm interested" inquiries (and that the finder lists).
+    OPEN_TO_INQUIRIES = (Status.RECRUITING, Status.NOT_YET_RECRUITING)
+
+    class Sex(models.TextChoices):
+        ALL = "all", "All"
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+
+    title = models.CharField("official title", max_length=300)
+    short_title = models.CharField(max_length=40, blank=True,
+                                   help_text="Acronym or short name staff use, e.g. GLOW-2. Shown on the bed board.")
+    lay_title = models.CharField("plain-language title", max_length=200,
+                                 help_text="What the study is about, in words a patient uses.")
+    summary = models.TextField("plain-language summary", help_text="What the study is for, in everyday words.")
+    nct_id = models.CharField("NCT number", max_length=11, blank=True, validators=[NCT_VALIDATOR],
+                              help_text="ClinicalTrials.gov identifier: NCT followed by 8 digits.")
+    irb_protocol = models.CharField("IRB protocol", max_length=40, blank=True)
+    phase = models.CharField(max_length=10, choices=Phase.choices)
+    status = models.CharField("recruitment status", max_length=30, choices=Status.choices,
+                              default=Status.NOT_YET_RECRUITING)
+    is_public = models.BooleanField("shown in the trial finder", default=False)
+    conditions = models.ManyToManyField(Condition, related_name="studies", blank=True)
+    keywords = models.CharField(max_length=300, blank=True, help_text="Other words people may search for, comma separated.")
+    eligibility = models.TextField("who can join (plain language)")
+    min_age = models.PositiveSmallIntegerField("minimum age (years)", null=True, blank=True,
+                                               validators=[MaxValueValidator(120)])
+    max_age = models.PositiveSmallIntegerField("maximum age (years)", null=True, blank=True,
+                                               validators=[MaxValueValidator(120)])
+    sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.ALL)
+    healthy_volunteers = models.BooleanField("accepts healthy volunteers", default=False)
+    center = models.ForeignKey("centers.Center", on_delete=models.PROTECT, related_name="studies",
+                               verbose_name="centre or unit")
+    pi_name = models.CharField("principal investigator", max_length=150)
+    contact_name = models.CharField(max_length=150, blank=True, help_text="Public study contact (a coordinator).")
+    contact_email = models.EmailField(help_text="Public study contact address; new inquiries are also announced to the team.")
+    contact_phone = models.CharField(max_length=32, blank=True)
+    trc_inpatient = models.BooleanField("includes a stay at the Translational Research Center", default=False)
+    inpatient_nights = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(365)])
+    compensation = models.CharField(max_length=300, blank=True, help_text="e.g. Up to $600 for completing all visits.")
+    visits = models.CharField(max_length=500, blank=True, help_text="e.g. 6 visits over 3 months, about 2 hours each.")
+    team = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="study_teams", blank=True,
+                                  help_text="Staff who work this study's inquiries.")
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["search_vector", "updated_at"])
+
+    objects = StudyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["lay_title"]
+        verbose_name_plural = "studies"
+        indexes = [
+            GinIndex(fields=["search_vector"], name="study_search_idx"),
+            models.Index(fields=["is_public", "status"], name="study_listed_idx"),
+            models.Index(fields=["phase"], name="study_phase_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["nct_id"], condition=~models.Q(nct_id=""), name="study_nct_unique",
+                                    violation_error_message="Another study already has this NCT number."),
+            models.UniqueConstraint(fields=["irb_protocol"], condition=~models.Q(irb_protocol=""),
+                                    name="study_irb_protocol_unique",
+                                    violation_error_message="Another study already has this IRB protocol."),
+            models.CheckConstraint(
+                condition=models.Q(min_age__isnull=True) | models.Q(max_age__isnull=True)
+                | models.Q(min_age__lte=models.F("max_age")),
+                name="study_age_range_ordered",
+                violation_error_message="The minimum age must not be above the maximum age.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(trc_inpatient=True) | models.Q(inpatient_nights=0),
+                name="study_nights_need_trc",
+                violation_error_message="Inpatient nights only apply to a study with a TRC stay.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.lay_title
+
+    def save(self, *args, **kwargs):
+        self.nct_id = (self.nct_id or "").strip().upper()
+        super().save(*args, **kwargs)
+        from .services import refresh_search_vectors
+
+        refresh_search_vectors([self.pk])
+
+    def get_absolute_url(self) -> str:
+        return reverse("studies:detail", args=[self.pk])
+
+    @property
+    def short_label(self) -> str:
+        """How staff name the study in emails and on the bed board (never a condition)."""
+        return self.short_title or self.nct_id or f"Study #{self.pk}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in self.CLOSED_STATUSES
+
+    @property
+    def accepts_inquiries(self) -> bool:
+        return self.is_public and self.status in self.OPEN_TO_INQUIRIES
+
+    @property
+    def phase_explained(self) -> str:
+        return self.PHASE_EXPLAINED.get(self.phase, "")
+
+    @property
+    def clinicaltrials_url(self) -> str:
+        return f"https://clinicaltrials.gov/study/{self.nct_id}" if self.nct_id else ""
+
+    @property
+    def age_range(self) -> str:
+        if self.min_age is not None and self.max_age is not None:
+            return f"{self.min_age} to {self.max_age} years old"
+        if self.min_age is not None:
+            return f"{self.min_age} years and older"
+        if self.max_age is not None:
+            return f"Up to {self.max_age} years old"
+        return "Any age"
+
+    @property
+    def sex_text(self) -> str:
+        return {"all": "All sexes", "female": "Women and girls only", "male": "Men and boys only"}[self.sex]
+
+
+class PrescreenQuestion(models.Model):
+    """A short yes/no or number question a person answers when they say they are interested."""
+
+    class Kind(models.TextChoices):
+        YES_NO = "yes_no", "Yes / no"
+        NUMBER = "number", "Number"
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="questions")
+    text = models.CharField(max_length=300, help_text="Plain words, e.g. Do you use an inhaler most days?")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.YES_NO)
+    min_value = models.IntegerField(null=True, blank=True, help_text="Number questions: lowest accepted answer.")
+    max_value = models.IntegerField(null=True, blank=True, help_text="Number questions: highest accepted answer.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "pre-screen question"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_value__isnull=True) | models.Q(max_value__isnull=True)
+                | models.Q(min_value__lte=models.F("max_value")),
+                name="prescreen_range_ordered",
+                violation_error_message="The lowest answer must not be above the highest.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Interest(models.Model):
+    """A person's "I'm interested" inquiry about a study. Name and contact details are protected."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        CONTACTED = "contacted", "Contacted"
+        INELIGIBLE = "ineligible", "Ineligible"
+        ELIGIBLE = "eligible", "Eligible"
+        CONSENTED = "consented", "Consented"
+        ENROLLED = "enrolled", "Enrolled"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Stage(models.IntegerChoices):
+        """The funnel: how far an inquiry ever got, whatever happened after."""
+
+        INQUIRY = 0, "Inquiries"
+        CONTACTED = 1, "Contacted"
+        ELIGIBLE = 2, "Eligible"
+        CONSENTED = 3, "Consented"
+        ENROLLED = 4, "Enrolled"
+
+    class ContactBy(models.TextChoices):
+        EMAIL = "email", "Email"
+        PHONE = "phone", "Phone"
+
+    class BestTime(models.TextChoices):
+        ANY = "any", "Any time"
+        MORNING = "morning", "Morning (9-12)"
+        AFTERNOON = "afternoon", "Afternoon (12-5)"
+        EVENING = "evening", "Early evening (5-7)"
+
+    reference = models.CharField(max_length=20, unique=True, editable=False, default=new_interest_reference)
+    study = models.ForeignKey(Study, on_delete=models.PROTECT, related_name="interests")
+    name = models.CharField(max_length=150)
+    email = models.EmailField(max_length=254, blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    preferred_contact = models.CharField(max_length=10, choices=ContactBy.choices, default=ContactBy.EMAIL)
+    best_time = models.CharField("best time to call", max_length=10, choices=BestTime.choices, default=BestTime.ANY)
+    answers = models.JSONField(default=dict, blank=True,
+                               help_text="Pre-screen answers keyed by question id, with the question text as asked.")
+    consent_to_contact = models.BooleanField(default=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="study_interests", help_text="Set when a signed-in person sent it.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
+    stage_reached = models.PositiveSmallIntegerField(choices=Stage.choices, default=Stage.INQUIRY, editable=False)
+    status_reason = models.TextField(blank=True, help_text="Why the last move was made (required for ineligible).")
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["study", "status", "-created_at"], name="interest_study_status_idx"),
+            models.Index(fields=["status", "-created_at"], name="interest_status_idx"),
+            models.Index(fields=["-created_at"], name="interest_created_idx"),
+            models.Index(fields=["user", "-created_at"], name="interest_user_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(consent_to_contact=True), name="interest_consent_required",
+                                   violation_error_message="Consent to be contacted is required."),
+            models.CheckConstraint(condition=~models.Q(email="") | ~models.Q(phone=""), name="interest_has_contact",
+                                   violation_error_message="An email address or a phone number is required."),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference or f"Inquiry #{self.pk}"
+
+    @property
+    def person_label(self) -> str:
+        """What the person sees about their own inquiry's status."""
+        return PERSON_STATUS_TEXT[self.status]
+
+
+PERSON_STATUS_TEXT = {
+    Interest.Status.NEW: "Received: the study team will contact you",
+    Interest.Status.CONTACTED: "The study team has been in touch",
+    Interest.Status.ELIGIBLE: "You may be able to take part",
+    Interest.Status.INELIGIBLE: "Closed: this study is not a match",
+    Interest.Status.CONSENTED: "You agreed to take part",
+    Interest.Status.ENROLLED: "Taking part",
+    Interest.Status.DECLINED: "Closed: you decided not to take part",
+    Interest.Status.WITHDRAWN: "Withdrawn",
+}
+
+
+class InterestStatusChange(models.Model):
+    """One move of an inquiry through the workflow: who, when, from, to and why."""
+
+    interest = models.ForeignKey(Interest, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=12, choices=Interest.Status.choices)
+    to_status = models.CharField(max_length=12, choices=Interest.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["interest", "at"], name="interest_change_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.interest}: {self.from_status} -> {self.to_status}"
+
+
+TRC_BED_COUNT = 18
+
+
+class Bed(models.Model):
+    """One of the 18 inpatient beds of the Translational Research Center."""
+
+    number = models.PositiveSmallIntegerField(unique=True, validators=[MinValueValidator(1),
+                                                                       MaxValueValidator(TRC_BED_COUNT)])
+    label = models.CharField(max_length=60, blank=True, help_text="e.g. Room 4, window side.")
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(number__gte=1, number__lte=TRC_BED_COUNT),
+                                   name="bed_number_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Bed {self.number}"
+
+
+class BedBooking(models.Model):
+    """One bed held for a study from admission to discharge.
+
+    Two booked periods of the same bed never overlap: the database refuses it. The bed is
+    compared as a one-value integer range (``[bed_id, bed_id]``) so that the constraint needs
+    only the built-in range GiST operator class, not the btree_gist extension.
+    """
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        CANCELLED = "cancelled", "Cancelled"
+
+    bed = models.ForeignKey(Bed, on_delete=models.PROTECT, related_name="bookings")
+    study = models.ForeignKey(Study, on_delete=models.PROTECT, related_name="bed_bookings")
+    period = DateTimeRangeField(help_text="Admission to discharge.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.BOOKED)
+    note = models.CharField(max_length=200, blank=True, help_text="For the ward: no patient names or details.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period"]
+        indexes = [GistIndex(fields=["period"], name="bedbooking_period_idx")]
+        constraints = [
+            ExclusionConstraint(
+                name="bedbooking_no_overlap",
+                expressions=[
+                    (models.Func(models.F("bed_id"), models.F("bed_id"), models.Value("[]"), function="int8range",
+                                 output_field=BigIntegerRangeField()), RangeOperators.OVERLAPS),
+                    ("period", RangeOperators.OVERLAPS),
+                ],
+                condition=models.Q(status="booked"),
+                violation_error_message="This bed is already booked for part of that time.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period__isempty=False, period__lower_inf=False, period__upper_inf=False),
+                name="bedbooking_period_bounded",
+                violation_error_message="A booking needs an admission and a later discharge.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bed} for {self.study.short_label}"
+
+    @property
+    def admission(self):
+        return self.period.lower if self.period else None
+
+    @property
+    def discharge(self):
+        return self.period.upper if self.period else None

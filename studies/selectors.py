@@ -1,0 +1,218 @@
+"""Reads of the studies app: the trial finder with its counts, the team's lists, the bed board."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib.postgres.search import SearchRank
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+from psycopg2.extras import DateTimeTZRange
+
+from accounts import roles
+
+from .filters import FINDER_STATUSES, SEX_CHOICES, StudyFinderFilter, search_query
+from .models import Bed, BedBooking, Interest, Study
+
+FINDER_PAGE_SIZE = 10
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Finder:
+    filterset: StudyFinderFilter
+    page: Page
+    facets: dict[str, list[FacetOption]]
+    query_string: str  # the search without the page number, for links that keep it
+    active: list[tuple[str, str, str]] = field(default_factory=list)  # (label, value text, link without it)
+
+    @property
+    def count(self) -> int:
+        return self.page.paginator.count
+
+
+def finder_base() -> QuerySet[Study]:
+    """Studies the finder searches: public and taking inquiries."""
+    return Study.objects.listed().filter(status__in=Study.OPEN_TO_INQUIRIES)
+
+
+def _options(choices, counts: dict[str, int], selected: str) -> list[FacetOption]:
+    return [FacetOption(str(value), label, counts.get(str(value), 0), str(value) == selected) for value, label in choices]
+
+
+def _grouped_options(queryset: QuerySet[Study], slug: str, name: str, selected: str) -> list[FacetOption]:
+    """Options of a related model (condition, centre) that the studies have, with their counts."""
+    rows = (queryset.filter(**{f"{slug}__isnull": False}).values(slug, name).annotate(n=Count("pk")).order_by(name))
+    options = [FacetOption(row[slug], row[name], row["n"], row[slug] == selected) for row in rows]
+    if selected and not any(option.selected for option in options):
+        options.append(FacetOption(selected, selected.replace("-", " ").capitalize(), 0, True))
+    return options
+
+
+def _facet_options(group: str, queryset: QuerySet[Study], selected: str) -> list[FacetOption]:
+    """The options of one filter group with their counts: one query per group."""
+    queryset = queryset.order_by()
+    if group in ("condition", "center"):
+        prefix = "conditions" if group == "condition" else "center"
+        return _grouped_options(queryset, f"{prefix}__slug", f"{prefix}__name", selected)
+    if group == "phase":
+        counts = dict(queryset.values_list("phase").annotate(n=Count("pk")))
+        return _options(Study.Phase.choices, counts, selected)
+    if group == "status":
+        counts = dict(queryset.values_list("status").annotate(n=Count("pk")))
+        return _options(FINDER_STATUSES, counts, selected)
+    if group == "sex":
+        counts = queryset.aggregate(**{value: Count("pk", filter=Q(sex__in=[Study.Sex.ALL, value]))
+                                       for value, _ in SEX_CHOICES})
+        return _options(SEX_CHOICES, counts, selected)
+    flag_field = {"healthy": "healthy_volunteers", "trc": "trc_inpatient"}[group]
+    count = queryset.filter(**{flag_field: True}).count()
+    return [FacetOption("on", "", count, bool(selected))]
+
+
+def _without(params: QueryDict, *keys: str) -> QueryDict:
+    data = params.copy()
+    for key in keys:
+        data.pop(key, None)
+    return data
+
+
+def finder(params: QueryDict, page_number: Any = None) -> Finder:
+    """Search the listed, recruiting studies; count, for each filter option, the studies it would show.
+
+    Queries: one per filter group for the counts, then the page count, the page and its conditions.
+    """
+    base = finder_base()
+    filterset = StudyFinderFilter(params, queryset=base)
+    filterset.is_valid()
+    cleaned = filterset.form.cleaned_data
+    results = filterset.qs.select_related("center").prefetch_related("conditions")
+    text = (cleaned.get("q") or "").strip()
+    if text:
+        results = results.annotate(rank=SearchRank(F("search_vector"), search_query(text))).order_by("-rank", "lay_title", "pk")
+    else:
+        results = results.order_by("lay_title", "pk")
+    facets = {}
+    for group in StudyFinderFilter.FACETS:
+        others = StudyFinderFilter(_without(params, group, "page"), queryset=base)
+        selected = params.get(group, "") if group in cleaned and cleaned.get(group) not in (None, "", False) else ""
+        facets[group] = _facet_options(group, others.qs, selected)
+    page = Paginator(results, FINDER_PAGE_SIZE).get_page(page_number)
+    kept = _without(params, "page")
+    for key in list(kept):
+        if key not in filterset.filters or not kept.get(key):
+            kept.pop(key)
+    active = []
+    for name in ("q", *StudyFinderFilter.FACETS, "age"):
+        value = cleaned.get(name)
+        if value in (None, "", False):
+            continue
+        label = filterset.filters[name].label
+        shown = _active_text(name, value, facets)
+        active.append((label, shown, _without(kept, name).urlencode()))
+    return Finder(filterset=filterset, page=page, facets=facets, query_string=kept.urlencode(), active=active)
+
+
+def _active_text(name: str, value: Any, facets: dict[str, list[FacetOption]]) -> str:
+    if name in facets:
+        for option in facets[name]:
+            if option.selected:
+                return option.label or "Yes"
+    if name == "age":
+        return f"{value} years"
+    return str(value)
+
+
+# --- Study pages -------------------------------------------------------------------------
+
+
+def public_study(pk: int) -> Study | None:
+    """A public study (closed or not) with what its page shows; None when it is not public."""
+    return (Study.objects.filter(pk=pk, is_public=True).select_related("center")
+            .prefetch_related("conditions", "questions").first())
+
+
+# --- People and study teams ------------------------------------------------------------
+
+
+def inquiries_of(user) -> QuerySet[Interest]:
+    return Interest.objects.filter(user=user).select_related("study").order_by("-created_at")
+
+
+def can_use_team_pages(user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or roles.has_role(user, roles.STUDY_TEAM) or user.study_teams.exists()
+
+
+def funnel_annotations() -> dict[str, Count]:
+    """Counts of inquiries that reached each funnel stage (an enrolled person was also contacted)."""
+    return {
+        f"funnel_{stage.name.lower()}": Count("interests", filter=Q(interests__stage_reached__gte=stage.value))
+        for stage in Interest.Stage
+    } | {"new_count": Count("interests", filter=Q(interests__status=Interest.Status.NEW))}
+
+
+def team_studies(user) -> QuerySet[Study]:
+    """The studies a team member works, with their funnel counts, in one query."""
+    return (Study.objects.for_team(user).select_related("center").annotate(**funnel_annotations())
+            .order_by("lay_title", "pk"))
+
+
+def funnel(study: Study) -> list[tuple[str, int]]:
+    """(stage label, count) for a study annotated by ``team_studies``."""
+    return [(stage.label, getattr(study, f"funnel_{stage.name.lower()}")) for stage in Interest.Stage]
+
+
+def team_interests(study: Study) -> QuerySet[Interest]:
+    return study.interests.select_related("user").order_by("-created_at", "-pk")
+
+
+# --- TRC beds --------------------------------------------------------------------------
+
+
+def can_use_beds(user) -> bool:
+    return roles.has_role(user, roles.STUDY_TEAM, roles.DCR_STAFF)
+
+
+def bookable_studies(user) -> QuerySet[Study]:
+    """Studies a person may book beds for: their team's studies, or any open one for DCR staff."""
+    studies = Study.objects.exclude(status__in=Study.CLOSED_STATUSES)
+    if not (user.is_superuser or roles.has_role(user, roles.DCR_STAFF)):
+        studies = studies.filter(team=user)
+    return studies.order_by("lay_title")
+
+
+def free_beds(start: datetime, end: datetime, *, ignore_booking: int | None = None) -> list[Bed]:
+    """Beds with no booking overlapping [start, end), lowest number first."""
+    taken = BedBooking.objects.filter(bed=OuterRef("pk"), status=BedBooking.Status.BOOKED,
+                                      period__overlap=DateTimeTZRange(start, end))
+    if ignore_booking is not None:
+        taken = taken.exclude(pk=ignore_booking)
+    return list(Bed.objects.filter(~Exists(taken)).order_by("number"))
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(day, datetime.min.time(), tzinfo=tz)
+    return start, datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=tz)
+
+
+def bed_board(day: date) -> list[tuple[Bed, list[BedBooking]]]:
+    """The 18 beds and the bookings that hold them on ``day`` (two queries)."""
+    start, end = day_bounds(day)
+    bookings = (BedBooking.objects.filter(status=BedBooking.Status.BOOKED, period__overlap=DateTimeTZRange(start, end))
+                .select_related("study").order_by("period"))
+    beds = Bed.objects.order_by("number").prefetch_related(Prefetch("bookings", queryset=bookings, to_attr="that_day"))
+    return [(bed, bed.that_day) for bed in beds]

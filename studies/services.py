@@ -1,0 +1,261 @@
+"""Writes of the studies app: search vectors, inquiries and their status moves, bed bookings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery, TextField, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from psycopg2.extras import DateTimeTZRange
+
+from notifications.services import queue_email
+
+from . import selectors
+from .models import Bed, BedBooking, Condition, Interest, InterestStatusChange, Study
+
+Status = Interest.Status
+
+# --- Search ----------------------------------------------------------------------------
+
+
+def refresh_search_vectors(study_ids: Iterable[int]) -> None:
+    """Recompute the stored tsvector of studies (lay title A, conditions and keywords B, summary C).
+
+    The 'english' configuration stems words, so "diabetic" and "diabetes" meet at "diabet".
+    """
+    condition_names = (
+        Condition.objects.filter(studies=OuterRef("pk")).order_by().values("studies")
+        .annotate(names=StringAgg("name", delimiter=" ")).values("names")
+    )
+    Study.objects.filter(pk__in=list(study_ids)).update(
+        search_vector=SearchVector("lay_title", weight="A", config="english")
+        + SearchVector(Coalesce(Subquery(condition_names), Value(""), output_field=TextField()), "keywords",
+                       weight="B", config="english")
+        + SearchVector("summary", weight="C", config="english")
+        + SearchVector("title", weight="D", config="english")
+    )
+
+
+# --- Inquiries -------------------------------------------------------------------------
+
+
+class InvalidTransition(ValidationError):
+    """A status move the allowed-moves table does not contain."""
+
+
+# Where an inquiry may go from each status. Ineligible, declined and withdrawn are final.
+ALLOWED_MOVES: dict[str, frozenset[str]] = {
+    Status.NEW: frozenset({Status.CONTACTED, Status.INELIGIBLE, Status.DECLINED, Status.WITHDRAWN}),
+    Status.CONTACTED: frozenset({Status.ELIGIBLE, Status.INELIGIBLE, Status.DECLINED, Status.WITHDRAWN}),
+    Status.ELIGIBLE: frozenset({Status.CONSENTED, Status.INELIGIBLE, Status.DECLINED, Status.WITHDRAWN}),
+    Status.CONSENTED: frozenset({Status.ENROLLED, Status.INELIGIBLE, Status.DECLINED, Status.WITHDRAWN}),
+    Status.ENROLLED: frozenset({Status.WITHDRAWN}),
+    Status.INELIGIBLE: frozenset(),
+    Status.DECLINED: frozenset(),
+    Status.WITHDRAWN: frozenset(),
+}
+
+# The funnel stage a status proves was reached.
+STAGE_OF_STATUS = {
+    Status.CONTACTED: Interest.Stage.CONTACTED,
+    Status.ELIGIBLE: Interest.Stage.ELIGIBLE,
+    Status.CONSENTED: Interest.Stage.CONSENTED,
+    Status.ENROLLED: Interest.Stage.ENROLLED,
+}
+
+# Emails the person gets after a move (no details: the study team explains in person).
+PERSON_EMAIL_ON = {
+    Status.WITHDRAWN: "interest_withdrawn",
+    Status.INELIGIBLE: "interest_closed",
+}
+
+
+def allowed_moves(status: str) -> list[str]:
+    """Statuses an inquiry in ``status`` may move to, in workflow order."""
+    targets = ALLOWED_MOVES.get(status, frozenset())
+    return [value for value in Status.values if value in targets]
+
+
+def _person_address(interest: Interest) -> str:
+    if interest.email:
+        return interest.email
+    return interest.user.email if interest.user_id else ""
+
+
+def _person_context(interest: Interest) -> dict[str, Any]:
+    return {
+        "reference": interest.reference,
+        "has_account": bool(interest.user_id),
+        "path": reverse("studies:my_inquiries") if interest.user_id else "",
+    }
+
+
+def _team_addresses(study: Study) -> list[str]:
+    addresses = sorted({email for email in study.team.filter(is_active=True).values_list("email", flat=True) if email})
+    return addresses or [study.contact_email]
+
+
+def _queue_team_email(interest: Interest, template: str, event: str) -> None:
+    study = interest.study
+    context = {
+        "study_label": study.short_label,
+        "reference": interest.reference,
+        "path": reverse("studies:team_study", args=[study.pk]),
+    }
+    for address in _team_addresses(study):
+        queue_email(address, template, context, idempotency_key=f"{template}:{interest.pk}:{event}:{address}")
+
+
+@transaction.atomic
+def submit_interest(*, study: Study, name: str, email: str = "", phone: str = "",
+                    preferred_contact: str = Interest.ContactBy.EMAIL, best_time: str = Interest.BestTime.ANY,
+                    answers: dict[str, dict[str, Any]] | None = None, consent_to_contact: bool,
+                    user=None) -> Interest:
+    """Record an "I'm interested" inquiry; email the person a receipt and the team a notice."""
+    if not study.accepts_inquiries:
+        raise ValidationError("This study is not taking new inquiries.", code="closed")
+    interest = Interest(
+        study=study, name=name.strip(), email=email.strip().lower(), phone=phone.strip(),
+        preferred_contact=preferred_contact, best_time=best_time, answers=answers or {},
+        consent_to_contact=consent_to_contact, user=user if getattr(user, "is_authenticated", False) else None,
+    )
+    interest.full_clean()
+    if interest.user is not None:
+        interest._history_user = interest.user
+    interest.save()
+    address = _person_address(interest)
+    if address:
+        queue_email(address, "interest_received", _person_context(interest),
+                    idempotency_key=f"interest_received:{interest.pk}")
+    _queue_team_email(interest, "study_new_inquiry", "new")
+    return interest
+
+
+def _on_team(user, study: Study) -> bool:
+    if user is None:
+        return False
+    return user.is_superuser or study.team.filter(pk=user.pk).exists()
+
+
+@transaction.atomic
+def change_interest_status(interest: Interest, to: str, by, reason: str = "") -> InterestStatusChange:
+    """Move an inquiry to ``to``: checks the allowed moves, keeps history, queues the emails.
+
+    Raises ``InvalidTransition`` for a move the table does not allow, and ``ValidationError``
+    when a move to ineligible has no reason.
+    """
+    locked = Interest.objects.select_for_update().select_related("study", "user").get(pk=interest.pk)
+    current = locked.status
+    if to not in Status.values:
+        raise InvalidTransition(f"“{to}” is not a status of an inquiry.", code="unknown_status")
+    if to not in ALLOWED_MOVES[current]:
+        raise InvalidTransition(
+            f"Inquiry {locked.reference} is {Status(current).label.lower()}; it cannot be marked "
+            f"{Status(to).label.lower()}.", code="invalid_transition")
+    reason = (reason or "").strip()
+    if to == Status.INELIGIBLE and not reason:
+        raise ValidationError("Say why the person is not eligible.", code="reason_required")
+    now = timezone.now()
+    locked.status = to
+    locked.status_reason = reason
+    locked.status_changed_at = now
+    locked.stage_reached = max(locked.stage_reached, STAGE_OF_STATUS.get(to, Interest.Stage.INQUIRY))
+    locked._history_user = by
+    locked.save(update_fields=["status", "status_reason", "status_changed_at", "stage_reached"])
+    change = InterestStatusChange.objects.create(interest=locked, from_status=current, to_status=to, by=by,
+                                                 reason=reason, at=now)
+    template = PERSON_EMAIL_ON.get(to)
+    address = _person_address(locked)
+    if template and address:
+        queue_email(address, template, _person_context(locked), idempotency_key=f"{template}:{locked.pk}:{change.pk}")
+    if to == Status.WITHDRAWN and not _on_team(by, locked.study):
+        _queue_team_email(locked, "study_inquiry_withdrawn", f"withdrawn-{change.pk}")
+    for field in ("status", "status_reason", "status_changed_at", "stage_reached"):
+        setattr(interest, field, getattr(locked, field))
+    return change
+
+
+# --- TRC beds --------------------------------------------------------------------------
+
+MAX_STAY = timedelta(days=90)
+
+
+class BedUnavailable(ValidationError):
+    """The bed asked for (or every bed) is booked for part of the range; ``free_beds`` lists the others."""
+
+    def __init__(self, message: str, *, code: str, free_beds: list[Bed]):
+        super().__init__(message, code=code)
+        self.free_beds = free_beds
+
+
+def free_beds_sentence(beds: list[Bed]) -> str:
+    if not beds:
+        return "No bed is free for the whole stay; try other dates."
+    numbers = [str(bed.number) for bed in beds]
+    if len(numbers) == 1:
+        return f"Bed {numbers[0]} is free for the whole stay."
+    return f"Free for the whole stay: beds {', '.join(numbers[:-1])} and {numbers[-1]}."
+
+
+def check_period(start: datetime, end: datetime) -> None:
+    if start is None or end is None:
+        raise ValidationError("Give an admission and a discharge time.", code="period_missing")
+    if end <= start:
+        raise ValidationError("Discharge must be after admission.", code="period_order")
+    if end - start > MAX_STAY:
+        raise ValidationError("A booking can last 90 days at most; book a longer stay in parts.", code="period_long")
+
+
+def _is_overlap_violation(error: IntegrityError) -> bool:
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", "") == "bedbooking_no_overlap"
+
+
+def book_bed(*, study: Study, start: datetime, end: datetime, by, bed: Bed | None = None,
+             note: str = "") -> BedBooking:
+    """Hold a bed for ``study`` from ``start`` to ``end``; the first free bed when none is named.
+
+    The exclusion constraint decides: of two people booking one bed at once, one wins and the
+    other gets ``BedUnavailable`` naming the beds that are still free.
+    """
+    check_period(start, end)
+    chosen = bed
+    attempts = 1 if bed is not None else 3  # another booking may take "the first free bed" first
+    for _ in range(attempts):
+        if bed is None:
+            free = selectors.free_beds(start, end)
+            if not free:
+                raise BedUnavailable(free_beds_sentence([]), code="no_bed", free_beds=[])
+            chosen = free[0]
+        try:
+            with transaction.atomic():
+                booking = BedBooking(bed=chosen, study=study, period=DateTimeTZRange(start, end), note=note.strip(),
+                                     created_by=by)
+                booking._history_user = by
+                booking.save()
+                return booking
+        except IntegrityError as error:
+            if not _is_overlap_violation(error):
+                raise
+    free = selectors.free_beds(start, end)
+    raise BedUnavailable(f"Bed {chosen.number} is already booked for part of that time. {free_beds_sentence(free)}",
+                         code="bed_taken", free_beds=free)
+
+
+@transaction.atomic
+def cancel_booking(booking: BedBooking, by) -> BedBooking:
+    """Free the bed; the booking stays on record as cancelled."""
+    if booking.status == BedBooking.Status.CANCELLED:
+        raise ValidationError("This booking is already cancelled.", code="already_cancelled")
+    booking.status = BedBooking.Status.CANCELLED
+    booking._history_user = by
+    booking.save(update_fields=["status"])
+    return booking

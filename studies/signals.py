@@ -1,0 +1,37 @@
+"""Keep study search vectors current when the conditions of a study change or are renamed."""
+
+from __future__ import annotations
+
+from django.db.models.signals import m2m_changed, post_save
+
+
+def conditions_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    from .services import refresh_search_vectors
+
+    if reverse and action == "pre_clear":
+        # condition.studies.clear(): remember whose vectors to refresh once the rows are gone.
+        instance._studies_before_clear = list(instance.studies.values_list("pk", flat=True))
+        return
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if not reverse:
+        refresh_search_vectors([instance.pk])
+    elif action == "post_clear":
+        refresh_search_vectors(getattr(instance, "_studies_before_clear", []))
+    else:
+        refresh_search_vectors(pk_set or [])
+
+
+def condition_saved(sender, instance, created, **kwargs) -> None:
+    if created:
+        return
+    from .services import refresh_search_vectors
+
+    refresh_search_vectors(instance.studies.values_list("pk", flat=True))
+
+
+def connect() -> None:
+    from .models import Condition, Study
+
+    m2m_changed.connect(conditions_changed, sender=Study.conditions.through, dispatch_uid="studies.conditions_changed")
+    post_save.connect(condition_saved, sender=Condition, dispatch_uid="studies.condition_saved")
