@@ -140,14 +140,11 @@ class OutboxPasswordResetForm(PasswordResetForm):
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
                   html_email_template_name=None):
-        user = context["user"]
+        # No name in the context: an email says what to do, never who the person is.
         queue_email(
             to_email,
             "password_reset",
-            {
-                "reset_path": reverse("accounts:password_reset_confirm", args=[context["uid"], context["token"]]),
-                "first_name": user.get_short_name(),
-            },
+            {"reset_path": reverse("accounts:password_reset_confirm", args=[context["uid"], context["token"]])},
         )
 
 

@@ -27,7 +27,7 @@ def register_user(*, email: str, full_name: str, password: str, role: str, organ
         raise EmailTaken(email) from error
     group, _ = Group.objects.get_or_create(name=role)
     user.groups.add(group)
-    queue_email(user.email, "welcome", {"first_name": user.get_short_name(), "role": role},
+    queue_email(user.email, "welcome", {"role": role},
                 idempotency_key=f"welcome:{user.pk}")
     return user
 

@@ -15,6 +15,9 @@ class MembershipInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["user"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
 
 @admin.register(Center)
 class CenterAdmin(admin.ModelAdmin):
@@ -23,6 +26,7 @@ class CenterAdmin(admin.ModelAdmin):
     search_fields = ["name", "mission"]
     prepopulated_fields = {"slug": ("name",)}
     inlines = [ServiceInline, MembershipInline]
+    show_full_result_count = False
 
 
 @admin.register(Service)
@@ -32,6 +36,7 @@ class ServiceAdmin(admin.ModelAdmin):
     list_select_related = ["center"]
     search_fields = ["name", "summary"]
     prepopulated_fields = {"slug": ("name",)}
+    show_full_result_count = False
 
 
 @admin.register(StaffMembership)
@@ -41,3 +46,4 @@ class StaffMembershipAdmin(admin.ModelAdmin):
     list_filter = ["center"]
     search_fields = ["user__email", "user__full_name", "center__name"]
     autocomplete_fields = ["user", "center"]
+    show_full_result_count = False

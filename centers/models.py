@@ -23,7 +23,15 @@ class Center(models.Model):
     phone = models.CharField(max_length=32, blank=True, help_text="The office's public number.")
     location = models.CharField(max_length=200, blank=True)
     active = models.BooleanField(default=True)
-    search_vector = SearchVectorField(null=True, editable=False)
+    # Kept by PostgreSQL itself, so every write path (admin, update(), bulk_create, fixtures)
+    # leaves the directory search up to date.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("name", weight="A", config="english")
+        + SearchVector("mission", weight="B", config="english")
+        + SearchVector("description", weight="C", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["name"]
@@ -34,14 +42,6 @@ class Center(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("centers:center_detail", args=[self.slug])
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        Center.objects.filter(pk=self.pk).update(
-            search_vector=SearchVector("name", weight="A", config="english")
-            + SearchVector("mission", weight="B", config="english")
-            + SearchVector("description", weight="C", config="english")
-        )
 
 
 class Service(models.Model):

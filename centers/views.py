@@ -4,13 +4,17 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from . import selectors
-from .models import Center, Service
+from .models import Center
+
+DIRECTORY_PAGE_SIZE = 30
 
 
 def directory(request):
-    query = request.GET.get("q", "")[:200]
+    query = selectors.clean_query(request.GET.get("q", ""))
     kind = request.GET.get("kind", "")
-    page = Paginator(selectors.directory(query=query, kind=kind), 30).get_page(request.GET.get("page"))
+    if kind not in Center.Kind.values:
+        kind = ""
+    page = Paginator(selectors.directory(query=query, kind=kind), DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "centers/directory.html", {
         "page": page, "query": query, "kind": kind, "kinds": Center.Kind.choices,
     })
@@ -18,12 +22,13 @@ def directory(request):
 
 def center_detail(request, slug: str):
     center = get_object_or_404(Center, slug=slug, active=True)
-    services = center.services.filter(active=True)
-    return render(request, "centers/center_detail.html", {"center": center, "services": services})
+    return render(request, "centers/center_detail.html", {
+        "center": center, "services": selectors.services_of(center),
+    })
 
 
 def service_detail(request, slug: str):
-    service = get_object_or_404(Service.objects.select_related("center"), slug=slug, active=True)
+    service = get_object_or_404(selectors.active_services(), slug=slug)
     return render(request, "centers/service_detail.html", {"service": service})
 
 

@@ -2,14 +2,12 @@
 
 from django.shortcuts import render
 
-from centers.models import Center, Service
+from centers import selectors as center_selectors
 
 
 def home(request):
-    return render(request, "home.html", {
-        "center_count": Center.objects.filter(active=True, kind=Center.Kind.CENTER).count(),
-        "unit_count": Center.objects.filter(active=True, kind=Center.Kind.UNIT).count(),
-    })
+    counts = center_selectors.center_counts()
+    return render(request, "home.html", {"center_count": counts["centers"], "unit_count": counts["units"]})
 
 
 def for_patients(request):
@@ -17,5 +15,4 @@ def for_patients(request):
 
 
 def for_researchers(request):
-    services = Service.objects.filter(active=True).select_related("center")
-    return render(request, "pages/for_researchers.html", {"services": services})
+    return render(request, "pages/for_researchers.html", {"services": center_selectors.active_services()})
