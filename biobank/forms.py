@@ -1,0 +1,263 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils import timezone
+
+from . import crypto, selectors
+from .criteria import NO, YES, CohortCriteria
+from .models import EARLIEST_BIRTH_YEAR, IRB_PROTOCOL_PATTERN, ImportJob, Participant, SampleType, Sex
+
+EITHER = ""
+
+
+class CohortForm(forms.Form):
+    """The cohort query; also the criteria part of both request forms."""
+
+    sample_type = forms.ChoiceField(label="Sample type", required=False,
+                                    choices=[(EITHER, "Any type"), *SampleType.choices])
+    sex = forms.ChoiceField(label="Sex", required=False, choices=[(EITHER, "Any"), *Sex.choices])
+    birth_year_min = forms.IntegerField(label="Born in or after", required=False, min_value=EARLIEST_BIRTH_YEAR,
+                                        widget=forms.NumberInput(attrs={"placeholder": "e.g. 1950"}))
+    birth_year_max = forms.IntegerField(label="Born in or before", required=False, min_value=EARLIEST_BIRTH_YEAR,
+                                        widget=forms.NumberInput(attrs={"placeholder": "e.g. 1980"}))
+    genotyped = forms.ChoiceField(label="Genotyped", required=False,
+                                  choices=[(EITHER, "Either"), (YES, "Genotyped"), (NO, "Not genotyped")])
+    recontact = forms.ChoiceField(label="Consent to re-contact", required=False,
+                                  choices=[(EITHER, "Either"), (YES, "Consented to re-contact"),
+                                           (NO, "Did not consent to re-contact")])
+
+    submit_label = "Count"
+    method = "get"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = self.method
+        self.helper.layout = self.layout()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+    def criteria_layout(self) -> list:
+        first = [Column(name, css_class="col-sm-6 col-lg-4") for name in ("sample_type", "sex") if name in self.fields]
+        years = [Column("birth_year_min", css_class="col-sm-6 col-lg-4"),
+                 Column("birth_year_max", css_class="col-sm-6 col-lg-4")]
+        last = [Column(name, css_class="col-sm-6 col-lg-4") for name in ("genotyped", "recontact") if name in self.fields]
+        return [Row(*first), Row(*years), Row(*last)]
+
+    def layout(self) -> Layout:
+        return Layout(*self.criteria_layout())
+
+    def clean(self):
+        data = super().clean()
+        this_year = timezone.localdate().year
+        for name in ("birth_year_min", "birth_year_max"):
+            if data.get(name) and data[name] > this_year:
+                self.add_error(name, f"Enter a year no later than {this_year}.")
+        low, high = data.get("birth_year_min"), data.get("birth_year_max")
+        if low and high and low > high:
+            self.add_error("birth_year_max", "This year must be the same as or later than \"Born in or after\".")
+        return data
+
+    def criteria(self) -> CohortCriteria:
+        data = self.cleaned_data
+        return CohortCriteria.from_dict({name: data.get(name) for name in
+                                         ("sample_type", "sex", "birth_year_min", "birth_year_max", "genotyped",
+                                          "recontact")})
+
+
+_IRB = RegexValidator(IRB_PROTOCOL_PATTERN, "Enter the IRB protocol number as on the approval letter, "
+                                            "e.g. IRB-2026-0142 (letters, digits, dots, slashes and dashes).")
+
+
+class SampleRequestForm(CohortForm):
+    irb_protocol = forms.CharField(label="IRB protocol number", max_length=40, validators=[_IRB],
+                                   help_text="The protocol that approves this use of biobank samples.")
+    title = forms.CharField(label="Study title", max_length=200)
+    samples_requested = forms.IntegerField(label="Number of samples", min_value=1, max_value=10_000)
+    purpose = forms.CharField(label="Purpose", max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
+                              help_text="What the samples are for and the analyses planned, in a few sentences.")
+
+    submit_label = "Send the request"
+    method = "post"
+
+    def layout(self) -> Layout:
+        return Layout(
+            Fieldset("Your study", "irb_protocol", "title"),
+            Fieldset("Which samples", *self.criteria_layout()),
+            Fieldset("How many, and why", "samples_requested", "purpose"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        self.count = selectors.cohort_count(self.criteria())
+        if self.count.samples == 0:
+            raise forms.ValidationError("No available sample matches these criteria. Widen them: try another "
+                                        "sample type or a wider range of birth years.")
+        wanted = data.get("samples_requested")
+        # When fewer than 11 match, the exact number stays hidden, so no comparison is made here.
+        if wanted and not self.count.suppressed and wanted > self.count.samples:
+            self.add_error("samples_requested", f"Only {self.count.samples_text} samples match these criteria: "
+                                                "ask for that many or fewer, or widen the criteria.")
+        return data
+
+
+class RecontactRequestForm(CohortForm):
+    sample_type = None
+    recontact = None
+    irb_protocol = forms.CharField(label="IRB protocol number", max_length=40, validators=[_IRB],
+                                   help_text="The protocol that approves contacting biobank participants.")
+    title = forms.CharField(label="Study title", max_length=200)
+    participants_requested = forms.IntegerField(label="Number of participants to contact", min_value=1,
+                                                max_value=10_000)
+    message = forms.CharField(
+        label="Message to participants", min_length=40, max_length=3000, widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="The biobank sends this message, as written, to each participant it selects. Say who you are, "
+                  "what the study is, and how to reply. Participants' names and contact details are never given "
+                  "to you.")
+
+    submit_label = "Send the request"
+    method = "post"
+
+    def layout(self) -> Layout:
+        return Layout(
+            Fieldset("Your study", "irb_protocol", "title"),
+            Fieldset("Who to contact", *self.criteria_layout(), "participants_requested"),
+            Fieldset("What they will read", "message"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        self.matching = selectors.recontact_count(self.criteria())
+        if self.matching == 0:
+            raise forms.ValidationError("No participant who consented to re-contact matches these criteria. "
+                                        "Widen them.")
+        wanted = data.get("participants_requested")
+        if wanted and not selectors.is_small_cell(self.matching) and wanted > self.matching:
+            self.add_error("participants_requested",
+                           f"Only {selectors.suppress(self.matching)} participants who consented to re-contact "
+                           "match these criteria: ask for that many or fewer.")
+        return data
+
+
+# --- Staff desk ------------------------------------------------------------------------------
+
+class ParticipantAdminForm(forms.ModelForm):
+    """The MRN is typed here and stored only encrypted; it is never filled back in."""
+
+    new_mrn = forms.CharField(label="MRN", max_length=40, required=False, strip=True,
+                              widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+
+    class Meta:
+        model = Participant
+        fields = ["biobank_id", "sex", "birth_year", "consent_research", "consent_recontact", "consent_date",
+                  "consent_version", "genotyped", "genotyping_platform", "genotyping_batch"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["new_mrn"].label = "Correct the MRN"
+            self.fields["new_mrn"].help_text = ("Leave empty to keep the recorded MRN. A value typed here replaces "
+                                                f"it. {crypto.MRN_HELP}")
+        else:
+            self.fields["new_mrn"].required = True
+            self.fields["new_mrn"].help_text = crypto.MRN_HELP
+
+    def clean_new_mrn(self) -> str:
+        value = self.cleaned_data.get("new_mrn", "")
+        if not value:
+            return ""
+        mrn = crypto.validate_mrn(value)
+        clash = Participant.objects.filter(mrn_hash=crypto.mrn_digest(mrn)).exclude(pk=self.instance.pk).first()
+        if clash:
+            raise forms.ValidationError(f"This MRN is already recorded, for participant {clash.biobank_id}.")
+        return mrn
+
+    def clean_birth_year(self):
+        year = self.cleaned_data.get("birth_year")
+        if year and year > timezone.localdate().year:
+            raise forms.ValidationError("The birth year cannot be in the future.")
+        return year
+
+    def clean_consent_date(self):
+        day = self.cleaned_data.get("consent_date")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError("The consent date cannot be in the future.")
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and "consent_research" in self.changed_data and not data.get("consent_research"):
+            self.add_error("consent_research", "To record that a participant withdrew consent, use "
+                                               "\"Record withdrawal\": it also takes their samples out of use.")
+        if data.get("genotyped") and not data.get("genotyping_platform"):
+            self.add_error("genotyping_platform", "Give the genotyping platform of a genotyped participant.")
+        return data
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("new_mrn"):
+            self.instance.mrn = self.cleaned_data["new_mrn"]
+        return super().save(commit=commit)
+
+
+class WithdrawalForm(forms.Form):
+    withdrawn_on = forms.DateField(label="Withdrawal date", widget=forms.DateInput(attrs={"type": "date"}),
+                                   help_text="The date the participant withdrew.")
+    reason = forms.CharField(label="Reason", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+                             help_text="Why, as the participant or the record puts it. Kept with the record.")
+
+    def clean_withdrawn_on(self):
+        day = self.cleaned_data["withdrawn_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The withdrawal date cannot be in the future.")
+        return day
+
+
+class RequestMoveForm(forms.Form):
+    to = forms.ChoiceField(label="New status")
+    reason = forms.CharField(label="Reason or note for the researcher", required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Required when declining; the researcher reads it when they sign in.")
+
+    def __init__(self, *args, request_obj, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = request_obj.staff_moves()
+
+
+class ReserveForm(forms.Form):
+    count = forms.IntegerField(label="Number to reserve", required=False, min_value=1, max_value=10_000,
+                               help_text="The next available samples matching the criteria. Leave empty to "
+                                         "reserve what is still missing from the number requested.")
+    barcodes = forms.CharField(label="Or these barcodes", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                               help_text="One or more barcodes, separated by spaces, commas or new lines.")
+
+    def clean_barcodes(self) -> list[str]:
+        raw = self.cleaned_data.get("barcodes", "")
+        return [b for b in raw.replace(",", " ").split() if b]
+
+
+class SelectParticipantsForm(forms.Form):
+    count = forms.IntegerField(label="Number to select", required=False, min_value=1, max_value=10_000,
+                               help_text="Leave empty to select what is still missing from the number requested.")
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label="The file holds", choices=ImportJob.Kind.choices, widget=forms.RadioSelect)
+    file = forms.FileField(label="CSV file", help_text="UTF-8, comma-separated, column names on the first line.")
+
+    MAX_BYTES = 200 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError("Choose a .csv file (in a spreadsheet: Save as, CSV UTF-8).")
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("The file is larger than 200 MB: split it in parts.")
+        if upload.size == 0:
+            raise forms.ValidationError("The file is empty.")
+        return upload

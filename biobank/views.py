@@ -1,0 +1,141 @@
+"""Researchers' pages: cohort counts, requests for samples or re-contact, and their status."""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import roles
+
+from . import selectors, services
+from .criteria import CohortCriteria
+from .forms import CohortForm, RecontactRequestForm, SampleRequestForm
+from .models import RecontactRequest, SampleRequest
+
+
+def researcher_required(view):
+    """Anonymous people are sent to sign in; signed-in people without the researcher role get 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not roles.has_role(request.user, roles.RESEARCHER):
+            return render(request, "biobank/researchers_only.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@researcher_required
+def cohort(request):
+    submitted = bool(request.GET)
+    form = CohortForm(request.GET if submitted else None)
+    count = criteria = None
+    if submitted and form.is_valid():
+        criteria = form.criteria()
+        count = selectors.cohort_count(criteria)
+    return render(request, "biobank/cohort.html", {
+        "form": form, "count": count, "criteria": criteria,
+        "request_query": urlencode(criteria.as_query()) if criteria else "",
+    })
+
+
+def _new_request(request, form_class, submit, template: str, kind: str):
+    if request.method == "POST":
+        form = form_class(request.POST)
+    else:
+        form = form_class(initial=CohortCriteria.from_dict(request.GET.dict()).as_query())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            obj = submit(request.user, form, data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Your {kind} {obj.reference} was sent to the biobank. You will get an "
+                                      "email when there is news.")
+            return redirect(obj.get_absolute_url())
+    return render(request, template, {"form": form, "kind": kind})
+
+
+@researcher_required
+@require_http_methods(["GET", "POST"])
+def new_sample_request(request):
+    def submit(user, form, data):
+        return services.submit_sample_request(
+            user, irb_protocol=data["irb_protocol"], title=data["title"], criteria=form.criteria(),
+            samples_requested=data["samples_requested"], purpose=data["purpose"])
+
+    return _new_request(request, SampleRequestForm, submit, "biobank/request_form.html", "sample request")
+
+
+@researcher_required
+@require_http_methods(["GET", "POST"])
+def new_recontact_request(request):
+    def submit(user, form, data):
+        return services.submit_recontact_request(
+            user, irb_protocol=data["irb_protocol"], title=data["title"], criteria=form.criteria(),
+            participants_requested=data["participants_requested"], message=data["message"])
+
+    return _new_request(request, RecontactRequestForm, submit, "biobank/request_form.html",
+                        "re-contact request")
+
+
+@researcher_required
+def my_requests(request):
+    sample_page = Paginator(selectors.my_sample_requests(request.user), 20).get_page(request.GET.get("page"))
+    recontact_page = Paginator(selectors.my_recontact_requests(request.user), 20).get_page(
+        request.GET.get("recontact_page"))
+    return render(request, "biobank/my_requests.html", {"sample_page": sample_page, "recontact_page": recontact_page})
+
+
+@researcher_required
+def sample_request_detail(request, reference: str):
+    obj = get_object_or_404(SampleRequest, reference=reference, researcher=request.user)
+    distributed = obj.samples.filter(status="distributed").count() if obj.status == obj.Status.FULFILLED else None
+    return render(request, "biobank/request_detail.html", {
+        "obj": obj, "kind": "sample request", "criteria": CohortCriteria.from_dict(obj.criteria).describe(),
+        "timeline": selectors.status_timeline(obj), "distributed": distributed,
+        "withdraw_url": "biobank:withdraw_sample_request",
+    })
+
+
+@researcher_required
+def recontact_request_detail(request, reference: str):
+    obj = get_object_or_404(RecontactRequest, reference=reference, researcher=request.user)
+    return render(request, "biobank/request_detail.html", {
+        "obj": obj, "kind": "re-contact request",
+        "criteria": CohortCriteria.from_dict(obj.criteria).describe_participants(),
+        "timeline": selectors.status_timeline(obj), "withdraw_url": "biobank:withdraw_recontact_request",
+    })
+
+
+def _withdraw(request, model, reference: str):
+    obj = get_object_or_404(model, reference=reference, researcher=request.user)
+    try:
+        services.move_request(obj, model.Status.WITHDRAWN, by=request.user, reason="Withdrawn by the researcher")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"You withdrew {obj.reference}.")
+    return redirect(obj.get_absolute_url())
+
+
+@researcher_required
+@require_POST
+def withdraw_sample_request(request, reference: str):
+    return _withdraw(request, SampleRequest, reference)
+
+
+@researcher_required
+@require_POST
+def withdraw_recontact_request(request, reference: str):
+    return _withdraw(request, RecontactRequest, reference)
