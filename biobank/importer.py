@@ -377,6 +377,11 @@ def _copy_value(value) -> str:
     return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
+def copy_line(values: Iterable) -> str:
+    """One line of PostgreSQL's COPY text format."""
+    return "\t".join(_copy_value(v) for v in values) + "\n"
+
+
 def _flush(cursor, buffer: io.StringIO) -> None:
     if buffer.tell():
         buffer.seek(0)
@@ -450,7 +455,7 @@ def import_csv(text: IO[str], kind: str | None = None, *, user=None, progress: P
                 except RowProblem as problem:
                     errors.add(row_no, problem.column, problem.message)
                     continue
-                buffer.write("\t".join(_copy_value(v) for v in (row_no, *parsed)) + "\n")
+                buffer.write(copy_line((row_no, *parsed)))
                 if rows % BATCH_ROWS == 0:
                     _flush(cursor, buffer)
                     report("reading", rows, max(total_rows, rows))
