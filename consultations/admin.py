@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,6 +24,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import selectors, services
 from .forms import AssignForm, ChangeStatusForm, DeclineForm
 from .models import Attachment, ConsultationRequest, Message, Status, StatusChange, TimeEntry
+from .templatetags.consultations_tags import hours as format_hours
 
 MAX_ERRORS_SHOWN = 10
 CSV_COLUMNS = ["Reference", "Submitted", "Title", "Service", "Centre", "Status", "Priority", "Requester",
@@ -184,7 +185,7 @@ def _csv_rows(queryset):
             c.reference, timezone.localtime(c.submitted_at).strftime("%Y-%m-%d %H:%M"), c.title, c.service.name,
             c.center.name, c.get_status_display(), c.get_priority_display(), c.requester.full_name,
             c.requester.email, c.assignee.full_name if c.assignee else "", c.deadline or "", c.age_days,
-            "yes" if c.is_overdue else "no", c.hours_used, c.hours_allotted)])
+            "yes" if c.is_overdue else "no", format_hours(c.hours_used), format_hours(c.hours_allotted))])
 
 
 def csv_response(queryset, filename: str) -> StreamingHttpResponse:
@@ -255,6 +256,18 @@ class ConsultationRequestAdmin(SimpleHistoryAdmin):
             kwargs["queryset"] = db_field.related_model.objects.filter(active=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def _visible_or_404(self, request, object_id):
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404("No such consultation request.")
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._visible_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._visible_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     # --- search -----------------------------------------------------------------------
 
     def get_search_results(self, request, queryset, search_term):
@@ -279,7 +292,7 @@ class ConsultationRequestAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="Hours used / allotted", ordering="hours_used")
     def hours(self, obj):
-        text = f"{obj.hours_used.normalize():f} / {obj.hours_allotted.normalize():f}"
+        text = f"{format_hours(obj.hours_used)} / {format_hours(obj.hours_allotted)}"
         if obj.allotment_used_up:
             return format_html('<strong title="The allotted hours are used up">{} ⚠</strong>', text)
         return text
@@ -309,9 +322,12 @@ class ConsultationRequestAdmin(SimpleHistoryAdmin):
     def save_formset(self, request, form, formset, change):
         consultation = form.instance
         if formset.model is Message:
-            for message in formset.save(commit=False):
+            # Saved by the service (which emails the researcher); the change log lists those rows.
+            formset.new_objects = [
                 services.post_message(consultation, author=request.user, body=message.body,
                                       internal=message.internal)
+                for message in formset.save(commit=False)
+            ]
         elif formset.model is TimeEntry:
             for entry in formset.save(commit=False):
                 if entry.pk is None:
@@ -327,7 +343,7 @@ class ConsultationRequestAdmin(SimpleHistoryAdmin):
         if obj.allotment_used_up:
             self.message_user(
                 request,
-                f"{obj.reference}: {obj.hours_used.normalize():f} of {obj.hours_allotted.normalize():f} allotted hours "
+                f"{obj.reference}: {format_hours(obj.hours_used)} of {format_hours(obj.hours_allotted)} allotted hours "
                 "are used. Agree more hours with the researcher before logging more time.",
                 messages.WARNING)
 

@@ -10,9 +10,9 @@ import zipfile
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MEGABYTE = 1024 * 1024
+MAX_ATTACHMENT_BYTES = 10 * MEGABYTE
 MAX_ATTACHMENTS = 5
 CONTENT_TYPES = {
     ".pdf": "application/pdf",
@@ -47,7 +47,7 @@ def validate_attachment(upload) -> str:
                               code="file_type")
     if upload.size > MAX_ATTACHMENT_BYTES:
         raise ValidationError(
-            f"“{name}” is {filesizeformat(upload.size)}; each file may be at most {filesizeformat(MAX_ATTACHMENT_BYTES)}.",
+            f"“{name}” is {upload.size / MEGABYTE:.1f} MB; each file may be at most {MAX_ATTACHMENT_BYTES // MEGABYTE} MB.",
             code="file_size")
     if upload.size == 0:
         raise ValidationError(f"“{name}” is empty.", code="file_empty")

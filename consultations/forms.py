@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from centers.models import Center, Service
 
-from .attachments import CONTENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, validate_attachments
+from .attachments import CONTENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MEGABYTE, validate_attachments
 from .models import SPONSORED, ConsultationRequest, Status
 
 MIN_SUMMARY_LENGTH = 20
@@ -50,7 +50,7 @@ class ConsultationRequestForm(forms.ModelForm):
     attachments = MultipleFileField(
         required=False, label="Documents (optional)",
         help_text=(f"A draft protocol, aims page or budget helps us prepare. Up to {MAX_ATTACHMENTS} PDF or "
-                   f"Word (.docx) files, {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB each at the most."),
+                   f"Word (.docx) files, {MAX_ATTACHMENT_BYTES // MEGABYTE} MB each at the most."),
     )
 
     class Meta:

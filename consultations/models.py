@@ -102,7 +102,7 @@ class ConsultationRequest(models.Model):
     deadline = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED, editable=False)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="assigned_consultations", editable=False)
+                                 related_name="assigned_consultations", editable=False, verbose_name="consultant")
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     hours_allotted = models.DecimalField(max_digits=6, decimal_places=2, default=DEFAULT_HOURS_ALLOTTED)
     # Sum of the time entries, kept in step by services.refresh_hours_used in the same transaction.

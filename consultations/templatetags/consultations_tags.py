@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import template
 
 from consultations.models import Status
@@ -20,3 +22,11 @@ _BADGE = {
 @register.filter
 def status_badge_class(status: str) -> str:
     return _BADGE.get(status, "text-bg-secondary")
+
+
+@register.filter
+def hours(value) -> str:
+    """8.00 -> "8", 3.50 -> "3.5": hours as a person writes them."""
+    if value is None:
+        return ""
+    return f"{Decimal(value).normalize():f}"
