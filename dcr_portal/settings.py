@@ -309,3 +309,8 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # Sign-in lockout counts failures per account whatever the case of the typed email.
 AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+
+# Consultation requests still waiting for triage after two working days: remind the centre, once.
+CELERY_BEAT_SCHEDULE["consultations-overdue"] = {
+    "task": "consultations.tasks.remind_overdue_requests", "schedule": timedelta(hours=1),
+}

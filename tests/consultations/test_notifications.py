@@ -119,3 +119,11 @@ def test_overdue_reminder_goes_to_centre_staff_once(researcher, service, staff_a
     assert late.reference in sent[0].subject
     assert tasks.remind_overdue_requests() == 0
     assert OutboxEmail.objects.filter(template="consultation_overdue").count() == 1
+
+
+def test_the_reminder_runs_every_hour():
+    from django.conf import settings
+
+    entry = settings.CELERY_BEAT_SCHEDULE["consultations-overdue"]
+    assert entry["task"] == tasks.remind_overdue_requests.name
+    assert entry["schedule"] == timedelta(hours=1)
