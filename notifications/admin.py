@@ -1,18 +1,24 @@
 from django.contrib import admin, messages
 
+from . import services
 from .models import OutboxEmail
-from .tasks import send_outbox_email
 
 
 @admin.register(OutboxEmail)
 class OutboxEmailAdmin(admin.ModelAdmin):
-    list_display = ["id", "template", "recipient", "status", "attempts", "created_at", "sent_at"]
-    list_filter = ["status", "template"]
-    search_fields = ["recipient", "idempotency_key"]
+    """Read-only view of what the portal sent or owes, with one action: send again."""
+
+    list_display = ["id", "template", "recipient", "status", "attempts", "language", "created_at", "sent_at"]
+    list_filter = ["status", "template", "language"]
+    search_fields = ["recipient", "=idempotency_key"]
     date_hierarchy = "created_at"
     show_full_result_count = False
-    readonly_fields = [f.name for f in OutboxEmail._meta.fields]
-    actions = ["retry_now"]
+    # The context values are not shown: a password-reset link in it opens the account
+    # until it expires, and nobody at the staff desk needs to read it.
+    fields = ["recipient", "template", "context_keys", "language", "status", "attempts", "last_error",
+              "idempotency_key", "created_at", "updated_at", "next_attempt_at", "sent_at"]
+    readonly_fields = fields
+    actions = ["retry"]
 
     def has_add_permission(self, request):
         return False
@@ -20,10 +26,24 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Retry selected failed or queued emails now")
-    def retry_now(self, request, queryset):
-        ids = list(queryset.exclude(status=OutboxEmail.Status.SENT).values_list("pk", flat=True))
-        queryset.filter(pk__in=ids).update(status=OutboxEmail.Status.QUEUED, attempts=0)
-        for pk in ids:
-            send_outbox_email.delay(pk)
-        self.message_user(request, f"{len(ids)} email(s) queued again.", messages.SUCCESS)
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("notifications.change_outboxemail")
+
+    @admin.display(description="context (names of the values)")
+    def context_keys(self, obj: OutboxEmail) -> str:
+        return ", ".join(sorted(obj.context)) or "-"
+
+    @admin.action(description="Send the selected unsent emails again", permissions=["retry"])
+    def retry(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        selected = len(ids)
+        count = services.retry(ids)
+        self.message_user(request, f"{count} email(s) queued to be sent again.", messages.SUCCESS)
+        if count < selected:
+            self.message_user(
+                request, f"{selected - count} email(s) left alone: already sent, or being sent right now.",
+                messages.WARNING,
+            )

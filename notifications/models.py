@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import hashlib
+from email.utils import parseaddr
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -42,3 +46,14 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} #{self.pk} ({self.status})"
+
+    @property
+    def message_id(self) -> str:
+        """The Message-ID header: the same on every attempt, so a receiver can drop a duplicate.
+
+        Made of the row id and a digest of the idempotency key (which may name a person's
+        record), never the key itself.
+        """
+        digest = hashlib.sha256(self.idempotency_key.encode()).hexdigest()[:20]
+        domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "dcr-portal.invalid"
+        return f"<outbox.{self.pk}.{digest}@{domain}>"
