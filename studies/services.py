@@ -19,7 +19,7 @@ from psycopg2.extras import DateTimeTZRange
 from notifications.services import queue_email
 
 from . import selectors
-from .models import Bed, BedBooking, Condition, Interest, InterestStatusChange, Study
+from .models import TRC_BED_COUNT, Bed, BedBooking, Condition, Interest, InterestStatusChange, Study
 
 Status = Interest.Status
 
@@ -152,7 +152,7 @@ def change_interest_status(interest: Interest, to: str, by, reason: str = "") ->
     Raises ``InvalidTransition`` for a move the table does not allow, and ``ValidationError``
     when a move to ineligible has no reason.
     """
-    locked = Interest.objects.select_for_update().select_related("study", "user").get(pk=interest.pk)
+    locked = Interest.objects.select_for_update(of=("self",)).select_related("study", "user").get(pk=interest.pk)
     current = locked.status
     if to not in Status.values:
         raise InvalidTransition(f"“{to}” is not a status of an inquiry.", code="unknown_status")
@@ -228,7 +228,8 @@ def book_bed(*, study: Study, start: datetime, end: datetime, by, bed: Bed | Non
     """
     check_period(start, end)
     chosen = bed
-    attempts = 1 if bed is not None else 3  # another booking may take "the first free bed" first
+    # Someone may take "the first free bed" between our look and our insert: then try the next one.
+    attempts = 1 if bed is not None else TRC_BED_COUNT
     for _ in range(attempts):
         if bed is None:
             free = selectors.free_beds(start, end)
