@@ -63,7 +63,8 @@ def _center(name: str, mission: str, kind: str) -> Center:
     if center is None:
         center = Center(
             name=name, slug=slug, kind=kind, mission=mission,
-            description=f"{mission}\n\nThe {name} is part of the Division of Clinical Research.",
+            description=(f"The {name} is part of the Division of Clinical Research. Write to the team with any "
+                         "question, or ask for one of its services through the portal."),
             contact_email=f"{slug[:40]}@dcr.example.org", location="Research Building",
         )
         center.save()
@@ -79,7 +80,9 @@ def load() -> str:
             defaults=dict(
                 name=name, summary=summary, center=centers[provider], typical_hours_min=low,
                 typical_hours_max=high, free_of_charge=free,
-                description=f"{summary}\n\nAsk for this service through the portal; the team replies within two working days.",
+                description=("Ask for this service through the portal: describe your study and what you need, "
+                             "and the team replies within two working days.\n\n"
+                             "Questions before you ask? Write to the team that provides it."),
             ),
         )
     from accounts.models import User

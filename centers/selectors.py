@@ -48,7 +48,8 @@ def directory(*, query: str = "", kind: str = "") -> QuerySet[Center]:
             .order_by("-rank", "name")
         )
     else:
-        centers = centers.order_by("name")  # Meta.ordering is dropped once the count groups rows
+        # Centres first, then units, each by name (Meta.ordering is dropped once the count groups rows).
+        centers = centers.order_by("kind", "name")
     return centers.annotate(service_count=Count("services", filter=Q(services__active=True)))
 
 

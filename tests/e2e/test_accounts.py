@@ -1,0 +1,107 @@
+"""Sign-up, sign-out and sign-in in a real browser."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from accounts import roles
+from accounts.models import User
+from tests.factories import TEST_PASSWORD, UserFactory
+
+NEW_PASSWORD = "amber-lantern-rowing-42"
+
+
+def fill_signup(page, *, email: str, password: str = NEW_PASSWORD):
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password*", exact=True).fill(password)
+    page.get_by_label("Password again").fill(password)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sign_up_as_a_researcher_with_a_taken_email_then_a_fresh_one(page, screenshot):
+    UserFactory(email="taken@example.org")
+    page.goto("/accounts/signup/")
+    page.get_by_label("Researcher: I want consultations or biobank samples").check()
+    page.get_by_label("Full name").fill("Noor Newcomer")
+    page.get_by_label("Organisation", exact=True).fill("Department of Cardiology")
+    fill_signup(page, email="Taken@Example.org")
+    page.get_by_role("button", name="Create my account").click()
+
+    assert page.get_by_text("An account with this email address already exists.").is_visible()
+    assert page.get_by_label("Email address").input_value() == "Taken@Example.org"
+    assert page.get_by_label("Full name").input_value() == "Noor Newcomer"
+    assert page.get_by_label("Organisation", exact=True).input_value() == "Department of Cardiology"
+    assert page.get_by_label("Researcher: I want consultations or biobank samples").is_checked()
+    assert page.get_by_label("Password*", exact=True).input_value() == ""
+    screenshot(page, "foundation/signup-errors")
+
+    fill_signup(page, email="noor.newcomer@example.org")
+    page.get_by_role("button", name="Create my account").click()
+    page.wait_for_url("**/accounts/me/")
+    assert page.get_by_role("heading", name="My account", level=1).is_visible()
+    assert page.get_by_text("Welcome! Your account is ready.").is_visible()
+    assert page.get_by_text("noor.newcomer@example.org").is_visible()
+    user = User.objects.get(email="noor.newcomer@example.org")
+    assert user.groups.filter(name=roles.RESEARCHER).exists()
+    screenshot(page, "foundation/my-account")
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(r"^https?://[^/]+/$"))  # the home page
+    assert page.get_by_text("You are signed out.").is_visible()
+    assert page.get_by_role("link", name="Sign in").is_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sign_in_with_a_wrong_then_the_right_password(page, screenshot):
+    UserFactory(email="rae@example.org", full_name="Rae Researcher", roles=[roles.RESEARCHER])
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill("Rae@Example.org")
+    page.get_by_label("Password").fill("not-my-password")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_text("That email address and password do not match an account.").is_visible()
+    assert page.get_by_label("Email address").input_value() == "Rae@Example.org"
+    assert page.get_by_label("Password").input_value() == ""
+    screenshot(page, "foundation/signin-error")
+
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/accounts/me/")
+    assert page.get_by_role("heading", name="My account", level=1).is_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sign_in_page_on_a_phone(phone_page, screenshot):
+    phone_page.goto("/accounts/login/")
+    assert phone_page.get_by_label("Email address").is_visible()
+    assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(phone_page, "foundation/signin-phone")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_my_account_edit_keeps_a_bad_phone_for_correction(page, login_as, screenshot):
+    person = UserFactory(email="pat@example.org", full_name="Pat Patient", roles=[roles.PATIENT])
+    login_as(page, person)
+    page.get_by_label("Phone (optional)").fill("call me")
+    page.get_by_role("button", name="Save changes").click()
+    assert page.get_by_text("Enter a phone number of 7 to 20 digits.").is_visible()
+    assert page.get_by_label("Phone (optional)").input_value() == "call me"
+    screenshot(page, "foundation/my-account-error")
+    page.get_by_label("Phone (optional)").fill("+1 (603) 555-0142")
+    page.get_by_role("button", name="Save changes").click()
+    assert page.get_by_text("Your details were saved.").is_visible()
+    person.refresh_from_db()
+    assert person.phone == "+1 (603) 555-0142"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_skip_link_appears_on_focus_and_moves_to_the_content(page):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    assert skip.is_visible()
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
