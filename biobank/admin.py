@@ -11,7 +11,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -21,7 +22,7 @@ from accounts.audit import record_access
 from accounts.models import ProtectedAccess
 
 from . import admin_pages, crypto
-from .forms import ParticipantAdminForm
+from .forms import ParticipantAdminForm, SampleAdminForm
 from .models import (
     BIOBANK_ID_PATTERN,
     ImportJob,
@@ -215,6 +216,7 @@ class ParticipantAdmin(HistoryAdmin):
 
 @admin.register(Sample)
 class SampleAdmin(HistoryAdmin):
+    form = SampleAdminForm
     list_display = ["barcode", "participant", "sample_type", "status", "location", "collected_at", "quantity_shown",
                     "reserved_for"]
     list_filter = ["status", "sample_type", FreezerFilter]
@@ -304,7 +306,6 @@ class RequestAdmin(ReadOnlyAdmin):
     list_select_related = ["researcher"]
     search_fields = ["reference", "irb_protocol", "title", "researcher__email"]
     show_full_result_count = False
-    date_hierarchy = "created_at"
 
     def can_act(self, request) -> bool:
         opts = self.model._meta
@@ -335,9 +336,9 @@ class SampleRequestAdmin(RequestAdmin):
     change_form_template = "admin/biobank/samplerequest/change_form.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            reserved=Count("samples", filter=Q(samples__status__in=[Sample.Status.RESERVED,
-                                                                    Sample.Status.DISTRIBUTED])))
+        reserved = (Sample.objects.filter(reserved_for=OuterRef("pk")).order_by().values("reserved_for")
+                    .annotate(n=Count("pk")).values("n"))
+        return super().get_queryset(request).annotate(reserved=Coalesce(Subquery(reserved), 0))
 
     @admin.display(description="reserved or sent", ordering="reserved")
     def reserved_count(self, obj):

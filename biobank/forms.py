@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from . import crypto, selectors
 from .criteria import NO, YES, CohortCriteria
-from .models import EARLIEST_BIRTH_YEAR, IRB_PROTOCOL_PATTERN, ImportJob, Participant, SampleType, Sex
+from .models import EARLIEST_BIRTH_YEAR, IRB_PROTOCOL_PATTERN, ImportJob, Participant, Sample, SampleType, Sex
 
 EITHER = ""
 
@@ -203,6 +203,33 @@ class ParticipantAdminForm(forms.ModelForm):
         if self.cleaned_data.get("new_mrn"):
             self.instance.mrn = self.cleaned_data["new_mrn"]
         return super().save(commit=commit)
+
+
+class SampleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Sample
+        fields = ["barcode", "participant", "sample_type", "collected_at", "quantity", "unit", "freezer", "rack", "box",
+                  "position"]
+
+    def clean_barcode(self) -> str:
+        return (self.cleaned_data.get("barcode") or "").strip().upper()
+
+    def clean_collected_at(self):
+        moment = self.cleaned_data.get("collected_at")
+        if moment and moment > timezone.now():
+            raise forms.ValidationError("The collection time cannot be in the future.")
+        return moment
+
+    def clean(self):
+        data = super().clean()
+        location = {name: (data.get(name) or "").strip() for name in ("freezer", "rack", "box", "position")}
+        # The status is not on the form, so the database's one-sample-per-position rule is checked here.
+        if all(location.values()) and self.instance.status in Sample.IN_STORAGE:
+            taken = (Sample.objects.filter(status__in=Sample.IN_STORAGE, **location).exclude(pk=self.instance.pk)
+                     .values_list("barcode", flat=True).first())
+            if taken:
+                self.add_error("position", f"Another sample is stored at this position ({taken}).")
+        return data
 
 
 class WithdrawalForm(forms.Form):

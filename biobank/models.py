@@ -238,6 +238,9 @@ class BiobankRequest(models.Model):
     REFERENCE_PREFIX = ""
     # Moves a researcher may make on their own request; every other move is the biobank's.
     RESEARCHER_MOVES: frozenset[str] = frozenset({"withdrawn"})
+    # Moves made by fulfilling the request (reserving, distributing, selecting, contacting),
+    # not offered in the plain status form.
+    FULFILMENT_MOVES: frozenset[str] = frozenset()
 
     class Meta:
         abstract = True
@@ -252,7 +255,7 @@ class BiobankRequest(models.Model):
     def staff_moves(self) -> list[tuple[str, str]]:
         labels = dict(self.Status.choices)
         return [(value, labels[value]) for value in self.Status.values
-                if value in self.allowed_moves() and value not in self.RESEARCHER_MOVES]
+                if value in self.allowed_moves() and value not in self.RESEARCHER_MOVES | self.FULFILMENT_MOVES]
 
     @property
     def researcher_can_withdraw(self) -> bool:
@@ -279,6 +282,7 @@ class SampleRequest(BiobankRequest):
         Status.WITHDRAWN: frozenset(),
     }
     OPEN = (Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED, Status.FULFILLING)
+    FULFILMENT_MOVES = frozenset({Status.FULFILLING, Status.FULFILLED})
     REFERENCE_PREFIX = "BBS"
 
     samples_requested = models.PositiveIntegerField(
@@ -322,6 +326,7 @@ class RecontactRequest(BiobankRequest):
     OPEN = (Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED, Status.CONTACTING)
     # Selections of these requests are dropped when a participant withdraws or revokes consent.
     PENDING_CONTACT = (Status.APPROVED, Status.CONTACTING)
+    FULFILMENT_MOVES = frozenset({Status.CONTACTING, Status.COMPLETED})
     REFERENCE_PREFIX = "BBC"
 
     participants_requested = models.PositiveIntegerField(

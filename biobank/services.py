@@ -110,6 +110,7 @@ def move_request(obj: BiobankRequest, to: str, *, by, reason: str = "") -> Bioba
     if to == model.Status.DECLINED and not reason:
         raise ValidationError({"reason": "Give the reason for declining: the researcher will read it."})
 
+    _check_fulfilment(locked, to)
     if isinstance(locked, SampleRequest) and to == SampleRequest.Status.WITHDRAWN:
         move_samples(locked.samples.filter(status=Sample.Status.RESERVED), Sample.Status.AVAILABLE, by=by,
                      reason=f"Released: {locked.reference} was withdrawn")
@@ -123,6 +124,20 @@ def move_request(obj: BiobankRequest, to: str, *, by, reason: str = "") -> Bioba
     _notify_status(locked)
     obj.status, obj.decided_by_id, obj.decision_reason = locked.status, locked.decided_by_id, locked.decision_reason
     return locked
+
+
+def _check_fulfilment(obj: BiobankRequest, to: str) -> None:
+    """Fulfilment moves follow the work they stand for."""
+    if isinstance(obj, SampleRequest):
+        reserved = obj.samples.filter(status=Sample.Status.RESERVED).exists()
+        if to == SampleRequest.Status.FULFILLING and not reserved:
+            raise InvalidTransition("Reserve samples for the request first.")
+        if to == SampleRequest.Status.FULFILLED and reserved:
+            raise InvalidTransition("Mark the reserved samples distributed first.")
+        if to == SampleRequest.Status.FULFILLED and not obj.samples.exists():
+            raise InvalidTransition("No sample was distributed for this request.")
+    elif to in (RecontactRequest.Status.CONTACTING, RecontactRequest.Status.COMPLETED) and not obj.selections.exists():
+        raise InvalidTransition("Select the participants to contact first.")
 
 
 # --- Samples --------------------------------------------------------------------------------
