@@ -22,6 +22,7 @@ urlpatterns = [
     path("studies/", include("studies.urls")),
     path("biobank/", include("biobank.urls")),
     path("collaborators/", include("collaborations.urls")),
+    path("staff/dashboard/", include("dashboards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,185 @@
+"""The numbers behind the staff dashboard: a handful of grouped queries, whatever the data size.
+
+A staff member sees the centres they work for; a superuser sees every centre. Biobank request
+figures are shown to biobank staff and superusers.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, FloatField, Q, Sum
+from django.db.models.functions import Extract, TruncMonth
+from django.utils import timezone
+
+from accounts import roles
+from biobank.models import RecontactRequest, SampleRequest
+from centers.models import Center, StaffMembership
+from consultations.models import OPEN_STATUSES, ConsultationRequest, Status
+from studies.models import Interest, Study
+from studies.selectors import funnel_annotations
+
+MONTHS = 12
+AGE_BUCKETS = [("under_2_days", "Under 2 days", 0, 2), ("2_to_7_days", "2-7 days", 2, 7),
+               ("1_to_4_weeks", "1-4 weeks", 7, 30), ("over_30_days", "Over 30 days", 30, None)]
+
+
+class Median(Aggregate):
+    """PostgreSQL's median: percentile_cont(0.5) within the group."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+@dataclass
+class Scope:
+    """What a person may see: ``center_ids`` None means every centre."""
+
+    center_ids: list[int] | None
+    biobank: bool
+    center_names: list[str] = field(default_factory=list)
+
+    @property
+    def everything(self) -> bool:
+        return self.center_ids is None
+
+
+def scope_for(user) -> Scope | None:
+    """None when the person may not use the dashboard at all."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return None
+    if user.is_superuser:
+        return Scope(center_ids=None, biobank=True)
+    memberships = list(StaffMembership.objects.filter(user=user).select_related("center")
+                       .values_list("center_id", "center__name"))
+    biobank = roles.has_role(user, roles.BIOBANK_STAFF)
+    if not memberships and not biobank:
+        return None
+    return Scope(center_ids=[pk for pk, _ in memberships], biobank=biobank,
+                 center_names=[name for _, name in memberships])
+
+
+def _month_starts(now: datetime.datetime) -> list[datetime.date]:
+    first = now.date().replace(day=1)
+    months = []
+    for _ in range(MONTHS):
+        months.append(first)
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    return list(reversed(months))
+
+
+def _consultations(scope: Scope):
+    queryset = ConsultationRequest.objects.all()
+    if not scope.everything:
+        queryset = queryset.filter(center_id__in=scope.center_ids)
+    return queryset
+
+
+def requests_per_month_by_service(scope: Scope, now: datetime.datetime) -> dict:
+    months = _month_starts(now)
+    since = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time()))
+    rows = (_consultations(scope).filter(submitted_at__gte=since)
+            .annotate(month=TruncMonth("submitted_at")).values("month", "service__name")
+            .annotate(n=Count("id")).order_by())
+    services = sorted({row["service__name"] for row in rows})
+    counts = {(timezone.localtime(row["month"]).date() if isinstance(row["month"], datetime.datetime)
+               else row["month"], row["service__name"]): row["n"] for row in rows}
+    return {
+        "months": [m.strftime("%b %Y") for m in months],
+        "services": services,
+        "rows": [[m.strftime("%b %Y")] + [counts.get((m, s), 0) for s in services]
+                 + [sum(counts.get((m, s), 0) for s in services)] for m in months],
+        "series": {s: [counts.get((m, s), 0) for m in months] for s in services},
+    }
+
+
+def _days(expression):
+    return Extract(ExpressionWrapper(expression, output_field=DurationField()), "epoch") / 86400.0
+
+
+def turnaround(scope: Scope) -> list[list]:
+    """Median days from submission to triage and to completion, by centre and overall."""
+    queryset = _consultations(scope)
+    aggregates = {
+        "to_triage": Median(_days(F("triaged_at") - F("submitted_at")), filter=Q(triaged_at__isnull=False)),
+        "to_complete": Median(_days(F("completed_at") - F("submitted_at")), filter=Q(completed_at__isnull=False)),
+        "triaged": Count("id", filter=Q(triaged_at__isnull=False)),
+        "completed": Count("id", filter=Q(completed_at__isnull=False)),
+    }
+    by_center = queryset.values("center__name").annotate(**aggregates).order_by("center__name")
+    overall = queryset.aggregate(**aggregates)
+    rows = [[r["center__name"], r["to_triage"], r["triaged"], r["to_complete"], r["completed"]] for r in by_center]
+    rows.append(["All shown centres", overall["to_triage"], overall["triaged"], overall["to_complete"],
+                 overall["completed"]])
+    return [[name, round(t, 1) if t is not None else None, nt, round(c, 1) if c is not None else None, nc]
+            for name, t, nt, c, nc in rows]
+
+
+def open_by_center_and_age(scope: Scope, now: datetime.datetime) -> list[list]:
+    buckets = {}
+    for key, _, low, high in AGE_BUCKETS:
+        condition = Q(submitted_at__lte=now - datetime.timedelta(days=low))
+        if high is not None:
+            condition &= Q(submitted_at__gt=now - datetime.timedelta(days=high))
+        buckets[key] = Count("id", filter=condition)
+    rows = (_consultations(scope).filter(status__in=OPEN_STATUSES).values("center__name")
+            .annotate(**buckets, total=Count("id")).order_by("-total", "center__name"))
+    return [[r["center__name"]] + [r[key] for key, *_ in AGE_BUCKETS] + [r["total"]] for r in rows]
+
+
+def overdue(scope: Scope, now: datetime.datetime, limit: int = 25) -> list[list]:
+    rows = (_consultations(scope).filter(status=Status.SUBMITTED, overdue_at__lt=now)
+            .select_related("center", "service").order_by("submitted_at")[:limit])
+    return [[r.reference, r.center.name, r.service.name, (now - r.submitted_at).days] for r in rows]
+
+
+def hours_by_center(scope: Scope) -> list[list]:
+    rows = (_consultations(scope).values("center__name")
+            .annotate(used=Sum("hours_used"), allotted=Sum("hours_allotted"),
+                      over=Count("id", filter=Q(hours_used__gt=F("hours_allotted"))), n=Count("id"))
+            .order_by("-used", "center__name"))
+    return [[r["center__name"], float(r["used"] or 0), float(r["allotted"] or 0), r["over"], r["n"]] for r in rows]
+
+
+def _studies(scope: Scope):
+    queryset = Study.objects.all()
+    if not scope.everything:
+        queryset = queryset.filter(center_id__in=scope.center_ids)
+    return queryset
+
+
+def interests_per_month(scope: Scope, now: datetime.datetime) -> list[list]:
+    months = _month_starts(now)
+    since = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time()))
+    interests = Interest.objects.filter(created_at__gte=since)
+    if not scope.everything:
+        interests = interests.filter(study__center_id__in=scope.center_ids)
+    rows = interests.annotate(month=TruncMonth("created_at")).values("month").annotate(n=Count("id")).order_by()
+    counts = {timezone.localtime(r["month"]).date() if isinstance(r["month"], datetime.datetime) else r["month"]: r["n"]
+              for r in rows}
+    return [[m.strftime("%b %Y"), counts.get(m, 0)] for m in months]
+
+
+def funnel_per_study(scope: Scope, limit: int = 15) -> list[list]:
+    stages = [stage for stage in Interest.Stage]
+    studies = (_studies(scope).annotate(**funnel_annotations()).filter(funnel_inquiry__gt=0)
+               .order_by("-funnel_inquiry", "pk")[:limit])
+    return [[study.short_title or study.lay_title] + [getattr(study, f"funnel_{s.name.lower()}") for s in stages]
+            for study in studies]
+
+
+def biobank_requests_by_status() -> list[list]:
+    rows = []
+    for model, kind in ((SampleRequest, "Samples"), (RecontactRequest, "Re-contact")):
+        labels = dict(model.Status.choices)
+        for r in model.objects.values("status").annotate(n=Count("id")).order_by("status"):
+            rows.append([kind, labels.get(r["status"], r["status"]), r["n"]])
+    return rows
+
+
+def all_centres_shown(scope: Scope) -> list[str]:
+    if scope.everything:
+        return ["every centre and unit"]
+    return scope.center_names or [c.name for c in Center.objects.filter(pk__in=scope.center_ids)]

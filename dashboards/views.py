@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from . import charts, selectors
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list]
+    chart: SafeString | None = None
+    note: str = ""
+
+
+def _tables(scope: selectors.Scope, now) -> list[Table]:
+    per_month = selectors.requests_per_month_by_service(scope, now)
+    turnaround = selectors.turnaround(scope)
+    open_rows = selectors.open_by_center_and_age(scope, now)
+    hours = selectors.hours_by_center(scope)
+    interests = selectors.interests_per_month(scope, now)
+    funnel = selectors.funnel_per_study(scope)
+    tables = [
+        Table("requests-per-month", "Consultation requests received per month, by service",
+              ["Month"] + per_month["services"] + ["Total"], per_month["rows"],
+              charts.columns([m[:3] for m in per_month["months"]],
+                             [charts.Series(name, values) for name, values in per_month["series"].items()],
+                             title="Consultation requests received per month, by service")),
+        Table("turnaround", "Median days from submission to triage and to completion",
+              ["Centre", "Median days to triage", "Requests triaged", "Median days to completion",
+               "Requests completed"], turnaround,
+              charts.bars([r[0] for r in turnaround], [charts.Series("Median days to triage",
+                                                                    [r[1] or 0 for r in turnaround])],
+                          title="Median days from submission to triage", unit=" d"),
+              note="The chart shows the median days to triage; the table gives both medians."),
+        Table("open-by-age", "Open requests by centre and age",
+              ["Centre"] + [label for _, label, *_ in selectors.AGE_BUCKETS] + ["Open"], open_rows,
+              charts.bars([r[0] for r in open_rows],
+                          [charts.Series(label, [r[i + 1] for r in open_rows])
+                           for i, (_, label, *_) in enumerate(selectors.AGE_BUCKETS)],
+                          title="Open requests by centre and age")),
+        Table("overdue", "Overdue: waiting in “submitted” over two working days",
+              ["Reference", "Centre", "Service", "Days waiting"], selectors.overdue(scope, now)),
+        Table("hours", "Faculty hours used against allotments",
+              ["Centre", "Hours used", "Hours allotted", "Requests over allotment", "Requests"], hours,
+              charts.bars([r[0] for r in hours],
+                          [charts.Series("Hours used", [r[1] for r in hours])],
+                          title="Faculty hours used, by centre", unit=" h")),
+        Table("interests-per-month", "Study inquiries per month", ["Month", "Inquiries"], interests,
+              charts.columns([r[0][:3] for r in interests], [charts.Series("Inquiries", [r[1] for r in interests])],
+                             title="Study inquiries per month")),
+        Table("enrollment-funnel", "Enrollment funnel per study (15 studies with most inquiries)",
+              ["Study"] + [stage.label for stage in selectors.Interest.Stage], funnel,
+              charts.columns([r[0][:10] for r in funnel],
+                             [charts.Series(stage.label, [r[i + 1] for r in funnel])
+                              for i, stage in enumerate(selectors.Interest.Stage)],
+                             title="Enrollment funnel per study", grouped=True)
+              if funnel else None,
+              note="Each stage counts the inquiries that reached it, whatever happened after."),
+    ]
+    if scope.biobank:
+        biobank = selectors.biobank_requests_by_status()
+        tables.append(Table("biobank-requests", "Biobank requests by status", ["Kind", "Status", "Requests"], biobank,
+                            charts.bars([f"{r[0]}: {r[1]}" for r in biobank],
+                                        [charts.Series("Requests", [r[2] for r in biobank])],
+                                        title="Biobank requests by status")))
+    return tables
+
+
+def _scope_or_403(request) -> selectors.Scope:
+    scope = selectors.scope_for(request.user)
+    if scope is None:
+        raise PermissionDenied("The dashboard is for DCR staff.")
+    return scope
+
+
+@login_required
+def dashboard(request):
+    scope = _scope_or_403(request)
+    now = timezone.now()
+    return render(request, "dashboards/dashboard.html", {
+        "tables": _tables(scope, now), "now": now, "centres": selectors.all_centres_shown(scope),
+    })
+
+
+@login_required
+def table_csv(request, key: str):
+    scope = _scope_or_403(request)
+    table = next((t for t in _tables(scope, timezone.now()) if t.key == key), None)
+    if table is None:
+        raise Http404("No such table")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="dcr-{key}-{timezone.localdate():%Y-%m-%d}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(table.headers)
+    writer.writerows(["" if cell is None else cell for cell in row] for row in table.rows)
+    return response
