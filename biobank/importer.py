@@ -58,6 +58,7 @@ Progress = Callable[[str, int, int], None]  # phase, rows done, rows total
 
 TRUE_WORDS = {"yes", "y", "true", "t", "1"}
 FALSE_WORDS = {"no", "n", "false", "f", "0"}
+NOT_UTF8 = "The file is not UTF-8 text: save it as \"CSV UTF-8\" and try again."
 IMPORTABLE_SAMPLE_STATUSES = (Sample.Status.AVAILABLE, Sample.Status.DEPLETED, Sample.Status.DESTROYED)
 
 
@@ -414,7 +415,10 @@ def import_csv(text: IO[str], kind: str | None = None, *, user=None, progress: P
     reader = csv.reader(text)
     try:
         header = [_column_name(name) for name in next(reader, [])]
-    except (UnicodeDecodeError, csv.Error):
+    except UnicodeDecodeError:
+        errors.add(1, "", NOT_UTF8)
+        return ImportResult(kind=kind or "", errors=errors.report(), error_count=errors.count)
+    except csv.Error:
         header = []
     kind = kind or detect_kind(header)
     if kind not in SPECS:
@@ -460,7 +464,7 @@ def import_csv(text: IO[str], kind: str | None = None, *, user=None, progress: P
                     _flush(cursor, buffer)
                     report("reading", rows, max(total_rows, rows))
         except UnicodeDecodeError:
-            errors.add(rows + 2, "", "The file is not UTF-8 text: save it as \"CSV UTF-8\" and try again.")
+            errors.add(rows + 2, "", NOT_UTF8)
         except csv.Error as error:
             errors.add(rows + 2, "", f"The file is not valid CSV here ({error}).")
         _flush(cursor, buffer)
@@ -476,7 +480,7 @@ def import_csv(text: IO[str], kind: str | None = None, *, user=None, progress: P
             if found:
                 errors.merge([RowError(r[0], check.column, check.message(r)) for r in found], found[0][3])
         if errors.count:
-            transaction.set_rollback(True)
+            transaction.set_rollback(True)  # nothing written; the staging table goes with the rollback
         else:
             report("writing", rows, rows)
             cursor.execute(spec.insert_sql)
@@ -485,7 +489,7 @@ def import_csv(text: IO[str], kind: str | None = None, *, user=None, progress: P
             cursor.execute(_history_sql(spec), [getattr(user, "pk", None), reason])
             if result.imported >= 10_000:
                 cursor.execute(f"ANALYZE {spec.model._meta.db_table}")
-        cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
+            cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
     result.errors, result.error_count = errors.report(), errors.count
     report("done", rows, rows)
     return result

@@ -1,0 +1,42 @@
+"""Demo data loads twice without duplicates; the scale seeder is idempotent."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from accounts import demo as accounts_demo
+from biobank import demo, scale
+from biobank.models import Participant, RecontactRequest, Sample, SampleRequest, Withdrawal
+
+
+@pytest.mark.django_db
+def test_demo_loads_twice_without_duplicates():
+    accounts_demo.load()
+    first = demo.load()
+    counts = (Participant.objects.count(), Sample.objects.count(), SampleRequest.objects.count(),
+              RecontactRequest.objects.count(), Withdrawal.objects.count())
+    second = demo.load()
+    assert counts == (Participant.objects.count(), Sample.objects.count(), SampleRequest.objects.count(),
+                      RecontactRequest.objects.count(), Withdrawal.objects.count())
+    assert counts[0] == 3000 and counts[1] > 7000 and counts[2] == 6 and counts[3] == 2 and counts[4] == 6
+    assert "3,000 participants" in first and "0 participants" in second
+    assert set(SampleRequest.objects.values_list("status", flat=True)) == {
+        "submitted", "under_review", "fulfilling", "fulfilled", "declined", "approved"}
+    assert all(title.endswith("(synthetic)") for title in SampleRequest.objects.values_list("title", flat=True))
+    assert Participant.objects.first().reveal_mrn().startswith("SYN")
+
+
+@pytest.mark.django_db
+def test_scale_seeder_is_idempotent(monkeypatch):
+    monkeypatch.setattr(scale, "PARTICIPANTS", 40)
+    monkeypatch.setattr(scale, "GENOTYPED", 20)
+    monkeypatch.setattr(scale, "SAMPLES", 100)
+    out = io.StringIO()
+    call_command("seed_scale", stdout=out)
+    assert "40 participants (20 genotyped) and 100 samples" in out.getvalue()
+    assert Participant.objects.filter(genotyped=True).count() == 20 and Sample.objects.count() == 100
+    call_command("seed_scale", "--only", "biobank", stdout=out)
+    assert "already at scale" in out.getvalue()
+    assert Sample.objects.count() == 100
+    assert Participant.objects.get(biobank_id="BB5000001").reveal_mrn() == "SYN900000000"
