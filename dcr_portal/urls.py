@@ -23,6 +23,7 @@ urlpatterns = [
     path("biobank/", include("biobank.urls")),
     path("collaborators/", include("collaborations.urls")),
     path("staff/dashboard/", include("dashboards.urls")),
+    path("fhir/", include("studies.fhir_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

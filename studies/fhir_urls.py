@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import fhir_views
+
+app_name = "fhir"
+
+urlpatterns = [
+    path("ResearchStudy", fhir_views.research_study_search, name="researchstudy_search"),
+    path("ResearchStudy/<str:pk>", fhir_views.research_study, name="researchstudy"),
+]
