@@ -1,0 +1,38 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from centers.models import Center
+from studies.ctgov import RecordError, import_file
+
+DEFAULT_CENTER = "center-for-clinical-trials"
+
+
+class Command(BaseCommand):
+    help = ("Create or update studies from a ClinicalTrials.gov API v2 JSON file (saved from the API). "
+            "New studies are kept out of the trial finder until staff publish them.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="A JSON file: one study record, a list, or a search response.")
+        parser.add_argument("--center", default=DEFAULT_CENTER,
+                            help=f"Slug of the centre new studies belong to (default: {DEFAULT_CENTER}).")
+
+    def handle(self, *args, **options):
+        center = Center.objects.filter(slug=options["center"]).first()
+        if center is None:
+            raise CommandError(f"No centre with slug “{options['center']}”; see /centers/ for the slugs.")
+        try:
+            report = import_file(options["file"], center=center)
+        except FileNotFoundError as error:
+            raise CommandError(f"No such file: {options['file']}") from error
+        except RecordError as error:
+            raise CommandError(str(error)) from error
+        for nct in report.created:
+            self.stdout.write(f"created {nct}")
+        for nct in report.updated:
+            self.stdout.write(f"updated {nct}")
+        for number, nct, message in report.errors:
+            self.stderr.write(f"record {number} ({nct}): {message}")
+        summary = f"{len(report.created)} created, {len(report.updated)} updated, {len(report.errors)} refused"
+        if report.errors:
+            self.stderr.write(self.style.WARNING(summary))
+        else:
+            self.stdout.write(self.style.SUCCESS(summary))
