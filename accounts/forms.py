@@ -9,6 +9,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.urls import reverse
 
+from dcr_portal import ratelimit
 from notifications.services import queue_email
 
 from . import roles
@@ -28,6 +29,7 @@ PHONE_INVALID = (
     "Enter a phone number of 7 to 20 digits. You may use spaces, +, - and brackets, "
     "for example +1 (603) 555-0142."
 )
+RESET_EMAILS_PER_HOUR = 3
 _PHONE_CHARACTERS = re.compile(r"[0-9+\-() ]+")
 
 
@@ -137,6 +139,13 @@ class OutboxPasswordResetForm(PasswordResetForm):
         })
         self.fields["email"].label = "Email address"
         self.helper = _helper("Email me a reset link")
+
+    def save(self, *args, **kwargs):
+        # A few links an hour per address: enough for a person, too few to flood an inbox.
+        # Past the limit nothing is sent and the page stays the same, so it tells nobody anything.
+        if ratelimit.hit("password-reset", self.cleaned_data["email"], limit=RESET_EMAILS_PER_HOUR,
+                         window_seconds=3600):
+            super().save(*args, **kwargs)
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
                   html_email_template_name=None):

@@ -157,3 +157,12 @@ def test_a_wrong_current_password_is_refused(client):
     assert response.context["form"].errors["old_password"]
     person.refresh_from_db()
     assert person.check_password(TEST_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_the_password_change_form_is_labelled(client, patient):
+    client.force_login(patient)
+    html = client.get(PASSWORD_CHANGE).content.decode()
+    for field_id in ("id_old_password", "id_new_password1", "id_new_password2"):
+        assert f'for="{field_id}"' in html
+    assert html.count("<h1") == 1

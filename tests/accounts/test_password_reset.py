@@ -138,3 +138,11 @@ def test_a_reset_lifts_a_sign_in_lockout(client, person, outbox, django_capture_
     response = client.get(reset_path_from(outbox[0].body), follow=True)
     client.post(response.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert client.post(login, {"username": person.email, "password": NEW_PASSWORD}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_at_most_three_links_an_hour_per_address(client, person, outbox, django_capture_on_commit_callbacks):
+    for _ in range(5):
+        response = ask_for_reset(client, person.email.upper(), django_capture_on_commit_callbacks)
+        assert response["Location"] == DONE
+    assert len(outbox) == 3
