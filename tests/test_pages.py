@@ -222,3 +222,15 @@ def test_signed_in_people_see_my_account_and_sign_out_instead_of_sign_in(client,
 def test_staff_see_the_staff_desk_link(client, staff_a):
     client.force_login(staff_a)
     assert "Staff desk" in client.get(reverse("home")).content.decode()
+
+
+def test_templates_carry_no_inline_styles_or_scripts():
+    """A strict Content-Security-Policy is coming: styles and scripts live in static/."""
+    root = settings.BASE_DIR / "templates"
+    templates = [root / "home.html", root / "_pagination.html", root / "pages" / "for_researchers.html",
+                 *sorted((root / "accounts").glob("*.html")), *sorted((root / "centers").glob("*.html"))]
+    for template in templates:
+        text = template.read_text()
+        assert not re.search(r"\sstyle=", text), template.name
+        assert not re.search(r"<script(?![^>]*\ssrc=)", text), template.name
+        assert not re.search(r"\son[a-z]+=", text), template.name  # onclick= and friends
