@@ -54,6 +54,8 @@ class InterestForm(forms.Form):
         question_fields = [question_field_name(q) for q in self.questions]
         self.helper = FormHelper()
         self.helper.form_id = "interest-form"
+        # After a mistake the page opens at the form, not at the top of a long study page.
+        self.helper.form_action = f"{study.get_absolute_url()}#interested"
         self.helper.attrs = {"novalidate": ""}  # the server's messages are clearer than the browser's
         self.helper.layout = Layout(
             Fieldset("About you", "name", "email", "phone", "preferred_contact", "best_time"),

@@ -196,13 +196,24 @@ class BedUnavailable(ValidationError):
         self.free_beds = free_beds
 
 
+def bed_numbers_text(numbers: list[int]) -> str:
+    """Bed numbers as a person says them: "3, 5 to 7 and 10"."""
+    runs: list[list[int]] = []
+    for number in sorted(numbers):
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    parts = [str(run[0]) if len(run) == 1 else f"{run[0]} to {run[-1]}" for run in runs]
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
 def free_beds_sentence(beds: list[Bed]) -> str:
     if not beds:
         return "No bed is free for the whole stay; try other dates."
-    numbers = [str(bed.number) for bed in beds]
-    if len(numbers) == 1:
-        return f"Bed {numbers[0]} is free for the whole stay."
-    return f"Free for the whole stay: beds {', '.join(numbers[:-1])} and {numbers[-1]}."
+    if len(beds) == 1:
+        return f"Bed {beds[0].number} is free for the whole stay."
+    return f"Free for the whole stay: beds {bed_numbers_text([bed.number for bed in beds])}."
 
 
 def check_period(start: datetime, end: datetime) -> None:

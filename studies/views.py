@@ -197,7 +197,7 @@ def bed_book(request):
     _require_beds(request.user)
     initial = {key: request.GET[key] for key in ("study", "admission", "discharge") if request.GET.get(key)}
     form = BookingForm(request.POST or None, user=request.user, initial=initial)
-    free = None
+    free, proposed = None, None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if request.POST.get("action") == "book":
@@ -214,12 +214,15 @@ def bed_book(request):
                 return redirect(f"{reverse('studies:bed_day')}?date={local.date().isoformat()}")
         else:
             free = selectors.free_beds(data["admission"], data["discharge"])
-            if free and (data["bed"] is None or data["bed"] not in free):
-                proposed = request.POST.copy()
-                proposed["bed"] = str(free[0].pk)
-                form = BookingForm(proposed, user=request.user)
+            proposed = data["bed"] if data["bed"] in free else (free[0] if free else None)
+            if proposed and proposed != data["bed"]:
+                with_bed = request.POST.copy()
+                with_bed["bed"] = str(proposed.pk)
+                form = BookingForm(with_bed, user=request.user)
                 form.is_valid()
-    return render(request, "studies/bed_book.html", {"form": form, "free_beds": free},
+    return render(request, "studies/bed_book.html", {
+        "form": form, "free_beds": free, "proposed": proposed,
+        "free_sentence": services.free_beds_sentence(free) if free is not None else ""},
                   status=400 if form.errors else 200)
 
 

@@ -50,7 +50,7 @@ def test_booking_a_taken_bed_names_the_free_ones(beds, study, study_team_member)
     fill([1, 2], at(3), at(5))
     with pytest.raises(services.BedUnavailable) as error:
         services.book_bed(study=study, start=at(4), end=at(6), by=study_team_member, bed=bed(2))
-    assert error.value.message.startswith("Bed 2 is already booked for part of that time. Free for the whole stay: beds 3, 4")
+    assert error.value.message == "Bed 2 is already booked for part of that time. Free for the whole stay: beds 3 to 18."
     assert [b.number for b in error.value.free_beds] == list(range(3, 19))
 
 
@@ -59,6 +59,13 @@ def test_when_every_bed_is_taken_the_message_says_so(beds, study, study_team_mem
     with pytest.raises(services.BedUnavailable) as error:
         services.book_bed(study=study, start=at(4), end=at(6), by=study_team_member)
     assert error.value.message == "No bed is free for the whole stay; try other dates."
+
+
+@pytest.mark.parametrize(("numbers", "text"), [
+    ([4], "4"), ([1, 2], "1 to 2"), ([3, 5, 6, 7, 10], "3, 5 to 7 and 10"), ([9, 1, 2, 3], "1 to 3 and 9"),
+])
+def test_bed_numbers_read_as_runs(numbers, text):
+    assert services.bed_numbers_text(numbers) == text
 
 
 def test_free_beds_respect_back_to_back_stays_and_cancellations(beds):
@@ -134,7 +141,7 @@ def test_find_free_beds_proposes_the_first_free_one(client, study_team_member, s
     client.force_login(study_team_member)
     response = client.post(BOOK, form_data(study, at(4), at(6), action="check"))
     body = response.content.decode()
-    assert "Free for the whole stay: bed 3, bed 4" in body and "Bed 3 is proposed below." in body
+    assert "Free for the whole stay: beds 3 to 18. Bed 3 is proposed below." in " ".join(body.split())
     assert response.context["form"]["bed"].value() == str(bed(3).pk)
     assert not BedBooking.objects.filter(study=study).exists()
 
@@ -145,7 +152,7 @@ def test_booking_a_taken_bed_shows_free_beds_not_a_database_error(client, study_
     response = client.post(BOOK, form_data(study, at(4), at(6), bed=bed(1).pk))
     body = response.content.decode()
     assert response.status_code == 400
-    assert "Bed 1 is already booked for part of that time. Free for the whole stay: beds 3, 4," in body
+    assert "Bed 1 is already booked for part of that time. Free for the whole stay: beds 3 to 18." in body
     assert 'id="free-beds"' in body
     assert response.context["form"]["bed"].value() == str(bed(1).pk)  # their choice is kept
     assert at(4).strftime("%Y-%m-%dT%H:%M") in body
