@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import selectors, services
@@ -114,14 +115,14 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
-class MessageInline(admin.StackedInline):
+class MessageInline(admin.TabularInline):
     """The thread with the researcher. Messages are never edited; staff add new ones below."""
 
     model = Message
     extra = 1
     can_delete = False
-    fields = ["author", "created_at", "internal", "body"]
-    readonly_fields = ["author", "created_at"]
+    fields = ["created_at", "author", "body", "internal"]
+    readonly_fields = ["created_at", "author"]
     verbose_name = "message"
     verbose_name_plural = "messages (internal notes are never shown to the researcher)"
 
@@ -133,8 +134,8 @@ class MessageInline(admin.StackedInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form.base_fields["body"].widget = forms.Textarea(attrs={"rows": 3, "cols": 80})
-        formset.form.base_fields["body"].label = "New message"
+        formset.form.base_fields["body"].widget = forms.Textarea(attrs={"rows": 3, "cols": 70})
+        formset.form.base_fields["body"].label = "Message"
         return formset
 
 
@@ -200,9 +201,9 @@ class ConsultationRequestAdmin(SimpleHistoryAdmin):
     form = ConsultationRequestAdminForm
     change_list_template = "admin/consultations/consultationrequest/change_list.html"
     change_form_template = "admin/consultations/consultationrequest/change_form.html"
-    list_display = ["reference", "short_title", "requester", "service", "center", "status", "assignee",
-                    "priority", "age", "overdue", "hours"]
-    list_display_links = ["reference", "short_title"]
+    list_display = ["reference", "short_title", "requester", "status", "assignee", "priority", "age", "overdue",
+                    "hours"]
+    list_display_links = ["reference"]
     list_filter = ["status", OverdueFilter, AgeFilter, AssigneeFilter, "priority", "service", "center"]
     list_select_related = ["requester", "service", "center", "assignee"]
     search_fields = ["reference", "title", "requester__email", "requester__full_name"]
@@ -216,12 +217,15 @@ class ConsultationRequestAdmin(SimpleHistoryAdmin):
     fieldsets = [
         ("Request", {"fields": ["reference", "requester_details", "service", "center", "title", "summary",
                                 "study_stage", "funding_status", "sponsor", "deadline", "attachment_links"]}),
-        ("Triage", {"fields": ["status_summary", "assignee", "priority", "hours_allotted", "hours_used",
+        ("Triage", {"fields": ["status_summary", "assignee", "priority", "hours_allotted", "hours_used_display",
                                "submitted_at", "triaged_at", "completed_at"]}),
     ]
     readonly_fields = ["reference", "requester_details", "title", "summary", "study_stage", "funding_status",
-                       "sponsor", "deadline", "attachment_links", "status_summary", "assignee", "hours_used",
+                       "sponsor", "deadline", "attachment_links", "status_summary", "assignee", "hours_used_display",
                        "submitted_at", "triaged_at", "completed_at"]
+
+    class Media:
+        css = {"all": ["css/consultations_admin.css"]}
 
     # --- who sees what ----------------------------------------------------------------
 
@@ -268,6 +272,10 @@ class ConsultationRequestAdmin(SimpleHistoryAdmin):
         self._visible_or_404(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    def changelist_view(self, request, extra_context=None):
+        # The triage list is wide; the site menu stays one click away in the breadcrumbs.
+        return super().changelist_view(request, {"is_nav_sidebar_enabled": False, **(extra_context or {})})
+
     # --- search -----------------------------------------------------------------------
 
     def get_search_results(self, request, queryset, search_term):
@@ -278,24 +286,30 @@ class ConsultationRequestAdmin(SimpleHistoryAdmin):
 
     # --- columns ----------------------------------------------------------------------
 
-    @admin.display(description="Title", ordering="title")
+    @admin.display(description="Title, service and centre", ordering="title")
     def short_title(self, obj):
-        return obj.title if len(obj.title) <= 60 else obj.title[:57] + "…"
+        title = obj.title if len(obj.title) <= 60 else obj.title[:57] + "…"
+        return format_html('{}<br><span class="quiet">{} · {}</span>', title, obj.service.name, obj.center.name)
 
     @admin.display(description="Age (days)", ordering="-submitted_at")
     def age(self, obj):
         return obj.age_days
 
-    @admin.display(description="Overdue", boolean=True)
+    @admin.display(description="Overdue")
     def overdue(self, obj):
-        return obj.is_overdue
+        # Only the overdue rows say anything, so that they stand out.
+        return mark_safe('<strong class="overdue-flag">Overdue</strong>') if obj.is_overdue else ""
 
-    @admin.display(description="Hours used / allotted", ordering="hours_used")
+    @admin.display(description="Hours used", ordering="hours_used")
     def hours(self, obj):
-        text = f"{format_hours(obj.hours_used)} / {format_hours(obj.hours_allotted)}"
+        text = f"{format_hours(obj.hours_used)} of {format_hours(obj.hours_allotted)}"
         if obj.allotment_used_up:
             return format_html('<strong title="The allotted hours are used up">{} ⚠</strong>', text)
         return text
+
+    @admin.display(description="Hours used")
+    def hours_used_display(self, obj):
+        return f"{format_hours(obj.hours_used)} of {format_hours(obj.hours_allotted)}"
 
     @admin.display(description="Requester")
     def requester_details(self, obj):
@@ -305,6 +319,8 @@ class ConsultationRequestAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="Status")
     def status_summary(self, obj):
+        if obj.is_closed:
+            return format_html("<strong>{}</strong> (closed)", obj.get_status_display())
         extra = " · waiting for triage for over 2 working days" if obj.is_overdue else ""
         return format_html("<strong>{}</strong>{} (<a href=\"{}\">change status</a>)", obj.get_status_display(),
                            extra, reverse("admin:consultations_consultationrequest_status", args=[obj.pk]))
@@ -314,8 +330,7 @@ class ConsultationRequestAdmin(SimpleHistoryAdmin):
         rows = [(a.get_absolute_url(), a.original_name) for a in obj.attachments.all()]
         if not rows:
             return "None"
-        return format_html("<ul class=\"attachment-list\">{}</ul>",
-                           format_html_join("", '<li><a href="{}">{}</a></li>', rows))
+        return format_html_join(mark_safe("<br>"), '<a href="{}">{}</a>', rows)
 
     # --- saving -----------------------------------------------------------------------
 
@@ -378,8 +393,8 @@ class ConsultationRequestAdmin(SimpleHistoryAdmin):
 
     def _object_page(self, request, obj, form, title, submit_label):
         context = {
-            **self.admin_site.each_context(request), "opts": self.opts, "original": obj, "form": form,
-            "title": title, "submit_label": submit_label,
+            **self.admin_site.each_context(request), "opts": self.opts, "original": obj,
+            "form": None if obj.is_closed else form, "title": title, "submit_label": submit_label,
             "change_url": reverse("admin:consultations_consultationrequest_change", args=[obj.pk]),
         }
         return TemplateResponse(request, "admin/consultations/consultationrequest/object_form.html", context)
@@ -389,7 +404,7 @@ class ConsultationRequestAdmin(SimpleHistoryAdmin):
         if obj is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         form = ChangeStatusForm(request.POST or None, consultation=obj, staff=selectors.center_staff(obj.center_id))
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and not obj.is_closed and form.is_valid():
             data = form.cleaned_data
             try:
                 if data["to_status"] == Status.ASSIGNED:
@@ -410,7 +425,7 @@ class ConsultationRequestAdmin(SimpleHistoryAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         form = AssignForm(request.POST or None, staff=selectors.center_staff(obj.center_id),
                           initial={"assignee": obj.assignee_id})
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and not obj.is_closed and form.is_valid():
             try:
                 services.assign(obj, form.cleaned_data["assignee"], by=request.user, note=form.cleaned_data["note"])
             except ValidationError as error:
@@ -472,10 +487,13 @@ class ConsultationRequestAdmin(SimpleHistoryAdmin):
             self._apply(request, queryset, f"assigned to {assignee}",
                         lambda c: services.assign(c, assignee, by=request.user, note=note))
             return None
-        intro = ("Choose the consultant. Only people on the staff of every selected request's centre are listed."
-                 if staff.exists() else
-                 "Nobody is on the staff of every selected request's centre. Select requests of one centre.")
-        return self._bulk_page(request, queryset, "assign_to", form, "Assign requests", intro, "Assign")
+        if not staff.exists():
+            return self._bulk_page(request, queryset, "assign_to", None, "Assign requests",
+                                   "Nobody is on the staff of every selected request's centre. "
+                                   "Select requests of one centre.", "Assign")
+        return self._bulk_page(request, queryset, "assign_to", form, "Assign requests",
+                               "Choose the consultant. Only people on the staff of every selected request's centre "
+                               "are listed.", "Assign")
 
     @admin.action(description="Triage (accept for work)", permissions=["change"])
     def triage(self, request, queryset):

@@ -48,7 +48,7 @@ class ConsultationRequestForm(forms.ModelForm):
         error_messages={"invalid_choice": "Choose one of the centres in the list."},
     )
     attachments = MultipleFileField(
-        required=False, label="Documents (optional)",
+        required=False, label="Attach files (optional)",
         help_text=(f"A draft protocol, aims page or budget helps us prepare. Up to {MAX_ATTACHMENTS} PDF or "
                    f"Word (.docx) files, {MAX_ATTACHMENT_BYTES // MEGABYTE} MB each at the most."),
     )
@@ -150,8 +150,9 @@ class WithdrawForm(forms.Form):
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(queryset=None, label="Assign to", empty_label="Choose a consultant",
                                       error_messages={"required": "Choose who the requests go to."})
-    note = forms.CharField(label="Note for the history (optional)", required=False, max_length=1000,
-                           widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+    note = forms.CharField(label="Note (optional)", required=False, max_length=1000,
+                           widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+                           help_text="Shown to the researcher in the request's history.")
 
     def __init__(self, *args, staff=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -174,15 +175,17 @@ class ChangeStatusForm(forms.Form):
                                       help_text="Needed when the new status is “Assigned”.")
     note = forms.CharField(label="Note", required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-                           help_text="Required when declining: the researcher reads it when they sign in.")
+                           help_text="Shown to the researcher in the request's history; required when declining.")
 
     def __init__(self, *args, consultation: ConsultationRequest, staff, **kwargs):
         super().__init__(*args, **kwargs)
         moves = [m for m in consultation.allowed_moves() if m != Status.WITHDRAWN]
         self.fields["to_status"].choices = [("", "Choose")] + [(m, Status(m).label) for m in moves]
-        self.fields["assignee"].queryset = staff
-        if consultation.assignee_id:
+        if Status.ASSIGNED in moves:
+            self.fields["assignee"].queryset = staff
             self.fields["assignee"].initial = consultation.assignee_id
+        else:
+            del self.fields["assignee"]
 
     def clean(self):
         data = super().clean()

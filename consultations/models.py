@@ -198,7 +198,7 @@ class Message(models.Model):
         indexes = [models.Index(fields=["request", "created_at"], name="consult_message_idx")]
 
     def __str__(self) -> str:
-        return f"Message by {self.author} on {self.created_at:%Y-%m-%d}"
+        return f"Message by {self.author} on {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
 
 class TimeEntry(models.Model):

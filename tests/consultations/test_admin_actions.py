@@ -159,3 +159,15 @@ def test_select_across_keeps_working_through_the_reason_page(client, two_new, st
     assert 'name="select_across" value="1"' in page.content.decode()
     done = act(client, "decline", first_page, select_across=1, apply="Decline", reason="Not our field.")
     assert flashed(done) == ["2 requests declined."]
+
+
+@pytest.mark.django_db
+def test_assign_to_explains_when_no_one_can_take_every_selected_request(client, researcher, center_a, center_b,
+                                                                        superuser):
+    mixed = [ConsultationRequestFactory(requester=researcher, service=ServiceFactory(center=center))
+             for center in (center_a, center_b)]
+    client.force_login(superuser)
+    page = act(client, "assign_to", mixed)
+    html = page.content.decode()
+    assert "Nobody is on the staff of every selected request&#x27;s centre" in html
+    assert 'name="assignee"' not in html

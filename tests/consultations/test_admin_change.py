@@ -239,3 +239,29 @@ def test_staff_reroute_an_unassigned_request_to_the_right_centre(client, consult
 def test_nobody_adds_requests_in_the_admin(client, superuser):
     client.force_login(superuser)
     assert client.get(reverse("admin:consultations_consultationrequest_add")).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["status", "assign"])
+def test_a_closed_request_says_so_instead_of_offering_a_form(client, researcher, service, staff_a, page):
+    done = ConsultationRequestFactory(requester=researcher, service=service, status=Status.COMPLETED,
+                                      assignee=staff_a)
+    url = reverse(f"admin:consultations_consultationrequest_{page}", args=[done.pk])
+    client.force_login(staff_a)
+    html = client.get(url).content.decode()
+    assert "it is closed, so its status and consultant no longer change" in html
+    assert "<form" not in html.split('id="content-main"', 1)[1]
+    client.post(url, {"to_status": Status.ON_HOLD, "assignee": staff_a.pk})
+    done.refresh_from_db()
+    assert done.status == Status.COMPLETED
+    assert url not in client.get(change_url(done)).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_consultant_choice_appears_only_when_assigning_is_possible(client, researcher, service, staff_a):
+    working = ConsultationRequestFactory(requester=researcher, service=service, status=Status.IN_PROGRESS,
+                                         assignee=staff_a)
+    client.force_login(staff_a)
+    form = client.get(reverse("admin:consultations_consultationrequest_status", args=[working.pk])).context["form"]
+    assert "assignee" not in form.fields
+    assert [v for v, _ in form.fields["to_status"].choices if v] == [Status.ON_HOLD, Status.COMPLETED]

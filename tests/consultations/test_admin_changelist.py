@@ -117,12 +117,13 @@ def test_columns_show_age_overdue_and_hours(client, researcher, service, staff_a
                                status=Status.IN_PROGRESS, assignee=staff_a, hours_used=Decimal("8"))
     client.force_login(staff_a)
     html = client.get(CHANGELIST).content.decode()
-    for heading in ("Age (days)", "Overdue", "Hours used / allotted", "Consultant", "Centre"):
+    for heading in ("Age (days)", "Overdue", "Hours used", "Consultant", "Title, service and centre"):
         assert heading in html
+    assert f"Biostatistics consult · {service.center.name}" in html
     assert '<td class="field-age">12</td>' in html
-    assert 'alt="True"' in html  # the overdue icon
-    assert "8 / 8 ⚠" in html
-    assert "0 / 8" in html
+    assert html.count('<strong class="overdue-flag">Overdue</strong>') == 1
+    assert "8 of 8 ⚠" in html
+    assert "0 of 8" in html
 
 
 @pytest.mark.django_db
