@@ -131,19 +131,44 @@ def _boolean(row: dict, column: str) -> bool:
     raise RowProblem(column, f"{column} must be yes or no.")
 
 
-def _choice(row: dict, column: str, choices, words: dict[str, str] | None = None) -> str:
+def _table(choices, **words: str) -> dict[str, str]:
+    """Accepted spellings (values, labels, a few common words), lower-cased, to the stored value."""
+    table = {value.lower(): value for value in choices.values}
+    table.update({label.lower(): value for value, label in choices.choices})
+    table.update(words)
+    return table
+
+
+SEXES = _table(Sex, female="F", male="M", unknown="U", x="U")
+SAMPLE_TYPES = _table(SampleType, **{"whole blood": "whole_blood", "blood": "whole_blood", "buffy coat": "buffy_coat"})
+UNITS = _table(Unit, ml="mL", ul="uL", **{"µl": "uL", "µg": "ug"})
+SAMPLE_STATUSES = _table(Sample.Status)
+SAMPLE_TYPE_NAMES = ", ".join(SampleType.values)
+UNIT_NAMES = ", ".join(Unit.values)
+
+
+def _choice(row: dict, column: str, table: dict[str, str], allowed: str) -> str:
     raw = (row.get(column) or "").strip()
-    lookup = {value.lower(): value for value in choices.values}
-    lookup.update({label.lower(): value for value, label in choices.choices})
-    lookup.update(words or {})
-    value = lookup.get(raw.lower())
+    value = table.get(raw.lower())
     if value is None:
-        allowed = ", ".join(choices.values)
         raise RowProblem(column, f"Unknown {column.replace('_', ' ')} \"{raw[:40]}\": use one of {allowed}.")
     return value
 
 
-def _date(row: dict, column: str, *, required: bool) -> date | None:
+@dataclass(frozen=True)
+class _Clock:
+    """Read once per import: what "now" and "today" are, and the zone of times without one."""
+
+    now: datetime
+    today: date
+    zone: object
+
+    @classmethod
+    def read(cls) -> _Clock:
+        return cls(timezone.now(), timezone.localdate(), timezone.get_current_timezone())
+
+
+def _date(row: dict, column: str, clock: _Clock, *, required: bool) -> date | None:
     raw = (row.get(column) or "").strip()
     if not raw:
         if required:
@@ -153,12 +178,12 @@ def _date(row: dict, column: str, *, required: bool) -> date | None:
         value = date.fromisoformat(raw)
     except ValueError:
         raise RowProblem(column, f"{column} \"{raw[:40]}\" is not a date like 2024-03-31.") from None
-    if value > timezone.localdate():
+    if value > clock.today:
         raise RowProblem(column, f"{column} {raw} is in the future.")
     return value
 
 
-def _datetime(row: dict, column: str) -> datetime:
+def _datetime(row: dict, column: str, clock: _Clock) -> datetime:
     raw = (row.get(column) or "").strip()
     if not raw:
         raise RowProblem(column, f"{column} is empty.")
@@ -168,9 +193,9 @@ def _datetime(row: dict, column: str) -> datetime:
     except ValueError:
         raise RowProblem(column, f"{column} \"{raw[:40]}\" is not a date like 2024-03-31 "
                                  "or a date and time like 2024-03-31 14:05.") from None
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    if value > timezone.now():
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=clock.zone)
+    if value > clock.now:
         raise RowProblem(column, f"{column} {raw} is in the future.")
     return value
 
@@ -200,31 +225,31 @@ class Spec:
     required: tuple[str, ...]
     optional: tuple[str, ...]
     staging_columns: str
-    parse: Callable[[dict], tuple]
+    parse: Callable[[dict, _Clock], tuple]
     checks: tuple[Check, ...]
     insert_sql: str
     key_column: str  # unique column joining the inserted rows back to the staging table
 
 
-def _parse_participant(row: dict) -> tuple:
+def _parse_participant(row: dict, clock: _Clock) -> tuple:
     biobank_id = _biobank_id(row)
     try:
         mrn = crypto.validate_mrn(row.get("mrn") or "")
     except ValidationError:
         raise RowProblem("mrn", f"The MRN is not valid: {crypto.MRN_HELP}") from None
-    sex = _choice(row, "sex", Sex, {"female": "F", "male": "M", "unknown": "U", "x": "U"})
+    sex = _choice(row, "sex", SEXES, "F, M, U")
     raw_year = (row.get("birth_year") or "").strip()
     try:
         birth_year = int(raw_year)
     except ValueError:
         raise RowProblem("birth_year", f"birth_year \"{raw_year[:20]}\" is not a year like 1961.") from None
-    if birth_year > timezone.localdate().year:
+    if birth_year > clock.today.year:
         raise RowProblem("birth_year", f"birth_year {birth_year} is in the future.")
     if birth_year < EARLIEST_BIRTH_YEAR:
         raise RowProblem("birth_year", f"birth_year {birth_year} is before {EARLIEST_BIRTH_YEAR}.")
     consent_research = _boolean(row, "consent_research")
     consent_recontact = _boolean(row, "consent_recontact")
-    consent_date = _date(row, "consent_date", required=consent_research or consent_recontact)
+    consent_date = _date(row, "consent_date", clock, required=consent_research or consent_recontact)
     genotyped = _boolean(row, "genotyped")
     platform = _text(row, "genotyping_platform", required=False)
     if genotyped and not platform:
@@ -234,14 +259,13 @@ def _parse_participant(row: dict) -> tuple:
             genotyped, platform, _text(row, "genotyping_batch", required=False))
 
 
-def _parse_sample(row: dict) -> tuple:
+def _parse_sample(row: dict, clock: _Clock) -> tuple:
     barcode = _text(row, "barcode", max_length=32).upper()
     if not BARCODE_PATTERN.match(barcode):
         raise RowProblem("barcode", f"Barcode \"{barcode}\" is not 3 to 32 letters, digits or dashes.")
     biobank_id = _biobank_id(row)
-    sample_type = _choice(row, "sample_type", SampleType,
-                          {"whole blood": "whole_blood", "blood": "whole_blood", "buffy coat": "buffy_coat"})
-    collected_at = _datetime(row, "collected_at")
+    sample_type = _choice(row, "sample_type", SAMPLE_TYPES, SAMPLE_TYPE_NAMES)
+    collected_at = _datetime(row, "collected_at", clock)
     raw_quantity = (row.get("quantity") or "").strip()
     try:
         quantity = Decimal(raw_quantity)
@@ -251,11 +275,11 @@ def _parse_sample(row: dict) -> tuple:
         raise RowProblem("quantity", f"quantity {raw_quantity} must be more than 0 and at most 1,000,000.")
     if quantity.as_tuple().exponent < -3:
         raise RowProblem("quantity", f"quantity {raw_quantity} has more than 3 decimals.")
-    unit = _choice(row, "unit", Unit, {"ml": "mL", "µl": "uL", "ul": "uL", "µg": "ug", "ug": "ug"})
+    unit = _choice(row, "unit", UNITS, UNIT_NAMES)
     location = [_text(row, column, max_length=20) for column in ("freezer", "rack", "box", "position")]
     status = Sample.Status.AVAILABLE
     if (row.get("status") or "").strip():
-        status = _choice(row, "status", Sample.Status)
+        status = _choice(row, "status", SAMPLE_STATUSES, "available, depleted, destroyed")
         if status not in IMPORTABLE_SAMPLE_STATUSES:
             raise RowProblem("status", "An imported sample is available, depleted or destroyed; reservations "
                                        "and distributions are made from requests.")
@@ -439,6 +463,7 @@ def import_csv(text: IO[str], kind: str | None = None, *, user=None, progress: P
         return ImportResult(kind=kind, errors=errors.report(), error_count=errors.count)
 
     result = ImportResult(kind=kind)
+    clock = _Clock.read()
     report = progress or (lambda phase, done, total: None)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
@@ -455,7 +480,7 @@ def import_csv(text: IO[str], kind: str | None = None, *, user=None, progress: P
                                            f"{len(header)} columns.")
                     continue
                 try:
-                    parsed = spec.parse(dict(zip(header, values)))
+                    parsed = spec.parse(dict(zip(header, values)), clock)
                 except RowProblem as problem:
                     errors.add(row_no, problem.column, problem.message)
                     continue

@@ -181,10 +181,7 @@ class Sample(models.Model):
         indexes = [
             models.Index(fields=["sample_type", "status"], name="sample_type_status_idx"),
             models.Index(fields=["status", "id"], name="sample_status_idx"),
-            # The cohort count reads only this index: available samples by type and participant.
-            models.Index(fields=["sample_type", "participant"], name="sample_available_idx",
-                         condition=Q(status="available")),
-            models.Index(fields=["freezer", "rack", "box"], name="sample_location_idx"),
+            # Freezer lookups use sample_one_per_position; each further index slows every import.
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,148 @@
+"""Benchmark of the biobank CSV import against a raw COPY of the same rows.
+
+    DATABASE_URL=postgres://... .venv/bin/python bench/biobank_import.py [--samples 100000]
+
+Writes a participants file and a samples file under a temporary folder, then, each in its
+own process (so that peak memory is that step's own): imports the participants, imports the
+samples (checks, staging, INSERT ... SELECT, history), and COPYs the same samples file raw
+into a scratch table. Prints rows/second and peak RSS of each step, then removes the rows it
+added. Biobank ids BB8000001+ and barcodes BENCH... are reserved for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dcr_portal.settings")
+FIRST_ID = 8_000_001
+
+
+def setup_django():
+    import django
+
+    django.setup()
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def write_files(folder: Path, samples: int) -> tuple[Path, Path]:
+    participants = max(samples * 2 // 5, 1)
+    rng = random.Random(7)
+    people = folder / "participants.csv"
+    with people.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["biobank_id", "mrn", "sex", "birth_year", "consent_research", "consent_recontact",
+                         "consent_date", "consent_version", "genotyped", "genotyping_platform", "genotyping_batch"])
+        for n in range(participants):
+            genotyped = n % 2 == 0
+            writer.writerow([f"BB{FIRST_ID + n:07d}", f"SYN8{n:08d}", rng.choice("FM"), rng.randrange(1930, 2005),
+                             "yes", rng.choice(["yes", "no"]), "2020-02-03", "v3", "yes" if genotyped else "no",
+                             "Illumina GSA" if genotyped else "", "B1" if genotyped else ""])
+    tubes = folder / "samples.csv"
+    with tubes.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["barcode", "biobank_id", "sample_type", "collected_at", "quantity", "unit", "freezer", "rack",
+                         "box", "position"])
+        types = ["whole_blood", "dna", "plasma", "serum", "buffy_coat"]
+        for n in range(samples):
+            writer.writerow([f"BENCH{n:09d}", f"BB{FIRST_ID + n % participants:07d}", types[n % 5],
+                             f"2023-{n % 12 + 1:02d}-{n % 28 + 1:02d} 10:{n % 60:02d}", f"{1 + n % 40 / 10:.1f}", "mL",
+                             f"BENCH{n // 40500:02d}", f"R{n // 4050 % 10:02d}", f"B{n // 81 % 50:03d}",
+                             f"P{n % 81:02d}"])
+    return people, tubes
+
+
+def step_import(path: str, kind: str) -> None:
+    setup_django()
+    from biobank import importer
+
+    started = time.perf_counter()
+    with open(path, encoding="utf-8", newline="") as text:
+        result = importer.import_csv(text, kind)
+    elapsed = time.perf_counter() - started
+    if not result.ok:
+        raise SystemExit(f"bench import failed: {[e.as_dict() for e in result.errors[:5]]}")
+    print(f"{result.imported} {elapsed:.3f} {peak_rss_mb():.1f}")
+
+
+def step_copy(path: str) -> None:
+    setup_django()
+    from django.db import connection, transaction
+
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor, open(path, encoding="utf-8") as text:
+        cursor.execute("""CREATE TEMP TABLE bench_copy (barcode text, biobank_id text, sample_type text,
+            collected_at timestamptz, quantity numeric(10, 3), unit text, freezer text, rack text, box text,
+            position text) ON COMMIT DROP""")
+        cursor.copy_expert("COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER)", text)
+        cursor.execute("SELECT count(*) FROM bench_copy")
+        rows = cursor.fetchone()[0]
+    elapsed = time.perf_counter() - started
+    print(f"{rows} {elapsed:.3f} {peak_rss_mb():.1f}")
+
+
+def cleanup() -> None:
+    setup_django()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table, column, low, high in [
+            ("biobank_sample", "barcode", "BENCH000000000", "BENCH999999999"),
+            ("biobank_historicalsample", "barcode", "BENCH000000000", "BENCH999999999"),
+            ("biobank_participant", "biobank_id", f"BB{FIRST_ID:07d}", "BB8999999"),
+            ("biobank_historicalparticipant", "biobank_id", f"BB{FIRST_ID:07d}", "BB8999999"),
+        ]:
+            cursor.execute(f"DELETE FROM {table} WHERE {column} BETWEEN %s AND %s", [low, high])
+
+
+def run_step(*args: str) -> tuple[int, float, float]:
+    output = subprocess.run([sys.executable, __file__, "--step", *args], check=True, capture_output=True, text=True,
+                            cwd=ROOT).stdout.split()
+    return int(output[-3]), float(output[-2]), float(output[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--samples", type=int, default=100_000)
+    parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.step:
+        name, *rest = args.step
+        {"import": lambda: step_import(*rest), "copy": lambda: step_copy(*rest), "cleanup": cleanup}[name]()
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        people, tubes = write_files(Path(folder), args.samples)
+        subprocess.run([sys.executable, __file__, "--step", "cleanup"], check=True, cwd=ROOT, capture_output=True)
+        baseline = subprocess.run([sys.executable, "-c", "import django, os, resource, sys; "
+                                   "sys.path.insert(0, '.'); django.setup(); "
+                                   "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"],
+                                  check=True, capture_output=True, text=True, cwd=ROOT,
+                                  env={**os.environ}).stdout.split()[-1]
+        print(f"Biobank import benchmark, {args.samples:,} samples "
+              f"({tubes.stat().st_size / 1e6:.1f} MB file); a bare Django process peaks at {float(baseline):.0f} MB")
+        try:
+            for label, step in [("participants import", ("import", str(people), "participants")),
+                                ("samples import", ("import", str(tubes), "samples")),
+                                ("raw COPY of the samples", ("copy", str(tubes)))]:
+                rows, seconds, rss = run_step(*step)
+                print(f"  {label:<26} {rows:>9,} rows {seconds:7.2f} s {rows / seconds:>10,.0f} rows/s "
+                      f"peak RSS {rss:6.0f} MB")
+        finally:
+            subprocess.run([sys.executable, __file__, "--step", "cleanup"], check=True, cwd=ROOT, capture_output=True)
+
+
+if __name__ == "__main__":
+    main()
