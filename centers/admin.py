@@ -6,8 +6,11 @@ from .models import Center, Service, StaffMembership
 class ServiceInline(admin.TabularInline):
     model = Service
     extra = 0
-    fields = ["name", "slug", "summary", "typical_hours_min", "typical_hours_max", "active"]
+    # Description is required on the public page, so a service added here gets one too.
+    fields = ["name", "slug", "summary", "description", "typical_hours_min", "typical_hours_max",
+              "free_of_charge", "active"]
     prepopulated_fields = {"slug": ("name",)}
+    show_change_link = True
 
 
 class MembershipInline(admin.TabularInline):

@@ -89,3 +89,17 @@ def test_templates_get_no_flags_for_an_anonymous_visitor():
     context = roles_context(http_request)
     assert context["user_roles"] == []
     assert not any(context[key] for key in ("is_patient", "is_researcher", "is_collaborator", "is_staff_member"))
+
+
+@pytest.mark.django_db
+def test_declared_role_permissions_are_given_after_migrate():
+    """Every permission an app declares for a role is on that role's group."""
+    from accounts.permissions import declared_role_permissions
+
+    declared = declared_role_permissions()
+    assert "centers.view_center" in declared[roles.DCR_STAFF]
+    for role, perms in declared.items():
+        group = Group.objects.get(name=role)
+        held = {f"{p.content_type.app_label}.{p.codename}"
+                for p in group.permissions.select_related("content_type")}
+        assert perms <= held, (role, perms - held)

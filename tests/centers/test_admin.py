@@ -113,3 +113,23 @@ def test_service_changelist_reads_each_centre_with_its_service(client, superuser
         response = client.get(url)
     assert response.content.decode().count("Admin Center") >= 30
     assert Service.objects.count() == 30
+
+
+@pytest.mark.django_db
+def test_a_service_added_with_its_centre_needs_a_description(client, superuser):
+    client.force_login(superuser)
+    data = {
+        "name": "Center for Services", "slug": "center-for-services", "kind": "center",
+        "mission": "Offers services.", "description": "", "contact_email": "services@dcr.example.org",
+        "phone": "", "location": "", "active": "on",
+        "services-TOTAL_FORMS": "1", "services-INITIAL_FORMS": "0",
+        "services-0-name": "Trial design", "services-0-slug": "trial-design", "services-0-summary": "Design help.",
+        "services-0-description": "", "services-0-active": "on",
+        "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("admin:centers_center_add"), data)
+    assert response.status_code == 200
+    assert not Service.objects.filter(slug="trial-design").exists()
+    data["services-0-description"] = "How we help you design a trial."
+    assert client.post(reverse("admin:centers_center_add"), data).status_code == 302
+    assert Service.objects.get(slug="trial-design").center.slug == "center-for-services"
