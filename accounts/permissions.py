@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 
 from django.apps import apps as global_apps
+from django.db.models import Q
 
 
 def declared_role_permissions() -> dict[str, set[str]]:
@@ -28,13 +29,22 @@ def declared_role_permissions() -> dict[str, set[str]]:
     return declared
 
 
-def sync_role_permissions(**kwargs) -> None:
+def sync_role_permissions(sender=None, using="default", **kwargs) -> None:
+    """Give each role its declared permissions.
+
+    ``post_migrate`` is sent once per app; this acts only on the last app's signal, when
+    every app's permissions exist, so one ``migrate`` (or test-database flush) runs it once.
+    """
+    # Django sends post_migrate for apps with a models module only.
+    last = [config for config in global_apps.get_app_configs() if config.models_module is not None][-1]
+    if sender is not None and sender is not last:
+        return
     from django.contrib.auth.models import Group, Permission
 
     for role, perms in declared_role_permissions().items():
-        group, _ = Group.objects.get_or_create(name=role)
-        wanted = []
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        wanted = Q(pk__in=[])
         for perm in perms:
             app_label, codename = perm.split(".", 1)
-            wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
-        group.permissions.add(*wanted)
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.add(*Permission.objects.using(using).filter(wanted))
