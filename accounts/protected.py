@@ -23,7 +23,8 @@ PROTECTED_CONTEXT_KEYS = frozenset({"mrn", "phone", "date_of_birth", "dob", "bir
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 # 7 or more digits with the usual separators: phone numbers (the shortest has 7 digits) and
 # bare record numbers. Short numbers (ids, counts, years) stay readable.
-_PHONE = re.compile(r"(?<![\w.:-])\+?\(?\d[\d\s().-]{5,}\d(?![\w.])")
+# Not an IPv4 address (hosts in log lines are not personal data).
+_PHONE = re.compile(r"(?<![\w.:-])(?!\d{1,3}(?:\.\d{1,3}){3}(?![\d.]))\+?\(?\d[\d\s().-]{5,}\d(?![\w.])")
 _MRN = re.compile(r"\bMRN[\s:=#-]*[\w-]+", re.IGNORECASE)
 _DATE = re.compile(r"\b(19|20)\d\d-\d\d-\d\d\b|\b\d{1,2}/\d{1,2}/(19|20)\d\d\b")
 

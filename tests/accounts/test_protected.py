@@ -104,3 +104,11 @@ def test_the_configured_root_handler_scrubs():
         handler.setStream(previous)
     assert "could not reach [email removed]" in stream.getvalue()
     assert "ben@example.org" not in stream.getvalue()
+
+
+def test_ip_addresses_stay_readable_in_logs():
+    from accounts.protected import scrub
+
+    assert scrub("Connected to redis://127.0.0.1:6379/0") == "Connected to redis://127.0.0.1:6379/0"
+    assert scrub("from 10.0.12.7") == "from 10.0.12.7"
+    assert "555" not in scrub("call 603.555.0142")
