@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
@@ -23,6 +25,31 @@ from .models import Bed, BedBooking, Condition, Interest, InterestStatusChange, 
 from .services import free_beds_sentence, change_interest_status, check_period
 
 CONTACT_FIELDS = ["name", "email", "phone"]
+
+
+class ScopedHistoryAdmin(SimpleHistoryAdmin):
+    """History pages only for records the person may see in the list, and never a revert.
+
+    django-simple-history finds history rows by id alone and lets a revert save without the
+    service; here the record must be in ``get_queryset`` and changes go through the services.
+    """
+
+    def _require_visible(self, request, object_id) -> None:
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404("No such record")
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_visible(request, object_id)
+        if request.method != "GET":
+            raise PermissionDenied("Past versions cannot be restored.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 def sees_every_study(user) -> bool:
@@ -52,7 +79,7 @@ class ConditionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Study)
-class StudyAdmin(SimpleHistoryAdmin):
+class StudyAdmin(ScopedHistoryAdmin):
     list_display = ["lay_title", "short_label", "phase", "status", "is_public", "center", "new_inquiries",
                     "inquiry_count"]
     list_filter = ["status", "phase", "is_public", "trc_inpatient", "healthy_volunteers", "center"]
@@ -142,7 +169,7 @@ def _move_action(to: str):
 
 
 @admin.register(Interest)
-class InterestAdmin(SimpleHistoryAdmin):
+class InterestAdmin(ScopedHistoryAdmin):
     """The interest list. Names and contact details appear on the inquiry page only, and each view is logged."""
 
     list_display = ["reference", "study_label", "status", "created_at", "age_of_inquiry", "preferred_contact",
@@ -180,12 +207,22 @@ class InterestAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        context = getattr(response, "context_data", None) or {}
-        if request.method == "GET" and response.status_code == 200 and context.get("original") is not None:
-            record_access(request.user, context["original"], CONTACT_FIELDS, path=request.path)
+    def _log_read(self, request, object_id, response):
+        if request.method == "GET" and response.status_code == 200:
+            interest = self.get_queryset(request).filter(pk=unquote(object_id)).first()
+            if interest is not None:
+                record_access(request.user, interest, CONTACT_FIELDS, path=request.path)
         return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return self._log_read(request, object_id, super().change_view(request, object_id, form_url, extra_context))
+
+    def history_view(self, request, object_id, extra_context=None):
+        return self._log_read(request, object_id, super().history_view(request, object_id, extra_context))
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        return self._log_read(request, object_id,
+                              super().history_form_view(request, object_id, version_id, extra_context))
 
     @admin.display(description="study", ordering="study__short_title")
     def study_label(self, obj) -> str:
@@ -272,7 +309,7 @@ class BedBookingAdminForm(forms.ModelForm):
 
 
 @admin.register(BedBooking)
-class BedBookingAdmin(SimpleHistoryAdmin):
+class BedBookingAdmin(ScopedHistoryAdmin):
     form = BedBookingAdminForm
     list_display = ["bed", "study_label", "admission", "discharge", "status", "created_by"]
     list_filter = ["status", "bed"]

@@ -217,3 +217,49 @@ def test_admin_booking_form_names_free_beds_instead_of_a_database_error(client, 
     assert "Free for the whole stay: beds 3 to 18." in body
     data["bed"] = bed(3).pk
     assert client.post("/admin/studies/bedbooking/add/", data).status_code == 302
+
+
+def test_history_pages_stay_within_the_team_and_log_reads(client, study_team_member, study, other_study):
+    mine, theirs = InterestFactory(study=study), InterestFactory(study=other_study)
+    client.force_login(study_team_member)
+    theirs_version = theirs.history.first().history_id
+    assert client.get(f"{INTERESTS}{theirs.pk}/history/").status_code == 404
+    assert client.get(f"{INTERESTS}{theirs.pk}/history/{theirs_version}/").status_code == 404
+    assert client.get(f"{STUDIES}{other_study.pk}/history/").status_code == 404
+    assert not ProtectedAccess.objects.exists()
+    assert client.get(f"{INTERESTS}{mine.pk}/history/").status_code == 200
+    assert ProtectedAccess.objects.get().path == f"{INTERESTS}{mine.pk}/history/"
+
+
+def test_a_past_version_cannot_be_restored(client, superuser, study):
+    interest = InterestFactory(study=study, name="Original (synthetic)")
+    version = interest.history.first().history_id
+    client.force_login(superuser)
+    assert client.get(f"{INTERESTS}{interest.pk}/history/{version}/").status_code == 200
+    response = client.post(f"{INTERESTS}{interest.pk}/history/{version}/", {"name": "Rewritten", "_change_history": "1"})
+    assert response.status_code == 403
+    interest.refresh_from_db()
+    assert interest.name == "Original (synthetic)"
+
+
+def test_dcr_staff_add_a_study_and_bad_input_is_explained(client, dcr_staff, center_a):
+    StudyFactory(nct_id="NCT01234567")
+    client.force_login(dcr_staff)
+    data = {"title": "A trial", "short_title": "NEW-1", "lay_title": "A new study", "summary": "What it is for.",
+            "nct_id": "NCT01234567", "irb_protocol": "", "phase": "2", "status": "recruiting", "is_public": "on",
+            "center": center_a.pk, "pi_name": "Dr Example", "eligibility": "Adults.", "min_age": "60",
+            "max_age": "40", "sex": "all", "contact_email": "new@dcr.example.org", "inpatient_nights": "0",
+            "questions-TOTAL_FORMS": "1", "questions-INITIAL_FORMS": "0", "questions-MIN_NUM_FORMS": "0",
+            "questions-MAX_NUM_FORMS": "1000", "questions-0-order": "1", "questions-0-text": "Do you smoke?",
+            "questions-0-kind": "yes_no"}
+    body = client.post(f"{STUDIES}add/", data).content.decode()
+    assert "Another study already has this NCT number." in body
+    assert "The minimum age must not be above the maximum age." in body
+    data.update(nct_id="NCT07654321", min_age="18")
+    response = client.post(f"{STUDIES}add/", data)
+    assert response.status_code == 302
+    from studies.models import Study
+
+    study = Study.objects.get(nct_id="NCT07654321")
+    assert study.questions.get().text == "Do you smoke?"
+    assert "'new':2A" in str(Study.objects.filter(pk=study.pk).values_list("search_vector", flat=True)[0])
