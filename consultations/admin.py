@@ -206,6 +206,7 @@ class ConsultationRequestAdmin(SimpleHistoryAdmin):
     list_display_links = ["reference"]
     list_filter = ["status", OverdueFilter, AgeFilter, AssigneeFilter, "priority", "service", "center"]
     list_select_related = ["requester", "service", "center", "assignee"]
+    # Searched by selectors.search_requests (indexed: reference, title words, requester).
     search_fields = ["reference", "title", "requester__email", "requester__full_name"]
     search_help_text = "Reference (DCR-2026-00042), words of the title, or the requester's name or email."
     show_full_result_count = False
@@ -279,10 +280,7 @@ class ConsultationRequestAdmin(SimpleHistoryAdmin):
     # --- search -----------------------------------------------------------------------
 
     def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if selectors.REFERENCE_PATTERN.fullmatch(term.upper()):
-            return queryset.filter(reference=term.upper()), False
-        return super().get_search_results(request, queryset, search_term)
+        return selectors.search_requests(queryset, search_term), False
 
     # --- columns ----------------------------------------------------------------------
 

@@ -11,7 +11,9 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -129,6 +131,9 @@ class ConsultationRequest(models.Model):
             models.Index(fields=["requester", "-submitted_at"], name="consult_requester_idx"),
             models.Index(fields=["overdue_at"], name="consult_overdue_idx",
                          condition=models.Q(status="submitted")),
+            # The desk's search for words (UPPER(title) LIKE '%WORD%') uses trigrams.
+            GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="consult_title_trgm_idx"),
+            GinIndex(OpClass(Upper("reference"), name="gin_trgm_ops"), name="consult_reference_trgm_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(hours_allotted__gte=0), name="consult_hours_allotted_gte_0"),

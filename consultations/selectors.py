@@ -37,6 +37,34 @@ def staff_visible(user, queryset: QuerySet[ConsultationRequest] | None = None) -
     return queryset.filter(Q(center_id__in=my_centers) | Q(assignee__isnull=True) | Q(assignee=user))
 
 
+MAX_SEARCH_WORDS = 5
+MAX_REQUESTER_IDS = 500
+
+
+def search_requests(queryset: QuerySet[ConsultationRequest], text: str) -> QuerySet[ConsultationRequest]:
+    """Requests matching every word of ``text`` in the reference, the title or the requester's name or email.
+
+    A whole reference (DCR-2026-00042) finds that request alone. Title and reference are matched
+    through their trigram indexes; requesters are looked up first, so that the request table is
+    searched through indexes only, without a join per row.
+    """
+    text = text.strip()
+    if not text:
+        return queryset
+    if REFERENCE_PATTERN.fullmatch(text.upper()):
+        return queryset.filter(reference=text.upper())
+    for word in text.split()[:MAX_SEARCH_WORDS]:
+        people = User.objects.filter(Q(full_name__icontains=word) | Q(email__icontains=word)).values_list(
+            "pk", flat=True)
+        ids = list(people[:MAX_REQUESTER_IDS + 1])
+        requester = Q(requester_id__in=ids) if len(ids) <= MAX_REQUESTER_IDS else Q(requester__in=people)
+        matches = Q(title__icontains=word) | requester
+        if any(character.isdigit() for character in word):  # part of a reference, such as "00042"
+            matches |= Q(reference__icontains=word)
+        queryset = queryset.filter(matches)
+    return queryset
+
+
 def requests_of(user) -> QuerySet[ConsultationRequest]:
     """A researcher's own requests, newest first, with what the list shows."""
     return (ConsultationRequest.objects.filter(requester=user)

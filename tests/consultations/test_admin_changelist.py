@@ -110,6 +110,21 @@ def test_search_by_reference_title_or_requester(client, researcher, service, sta
 
 
 @pytest.mark.django_db
+def test_search_needs_every_word_and_finds_parts_of_references(client, researcher, service, staff_a):
+    ada = UserFactory(roles=["Researcher"], full_name="Ada Lovelace", email="ada@example.org")
+    engine = ConsultationRequestFactory(requester=ada, service=service, title="Engine of analysis",
+                                        reference="DCR-2026-00042")
+    ConsultationRequestFactory(requester=ada, service=service, title="Notes on a translation")
+    ConsultationRequestFactory(requester=researcher, service=service, title="Analysis of engines")
+    client.force_login(staff_a)
+    assert listed(client, {"q": "lovelace analysis"}) == {"Engine of analysis"}
+    assert listed(client, {"q": "analysis"}) == {"Engine of analysis", "Analysis of engines"}
+    assert listed(client, {"q": "00042"}) == {engine.title}
+    assert listed(client, {"q": "DCR"}) == set()  # every reference starts so; words without digits search titles
+    assert listed(client, {"q": "   "}) == {"Engine of analysis", "Notes on a translation", "Analysis of engines"}
+
+
+@pytest.mark.django_db
 def test_columns_show_age_overdue_and_hours(client, researcher, service, staff_a):
     ConsultationRequestFactory(requester=researcher, service=service, title="Waiting a while",
                                submitted_at=timezone.now() - timedelta(days=12))
