@@ -108,6 +108,12 @@ def test_the_finder_and_study_page_on_a_desktop(page, studies, screenshot):
     assert "condition=asthma" in page.url and "page=2" in page.url
     page.goto(studies.get_absolute_url())
     screenshot(page, "studies/desktop-2-study-page")
+    closed = StudyFactory(lay_title="An old sleep study", status=Study.Status.COMPLETED,
+                          conditions=[ConditionFactory(name="Insomnia", slug="insomnia")])
+    response = page.goto(closed.get_absolute_url())
+    assert response.status == 410
+    expect(page.get_by_role("heading", name="This study is closed")).to_be_visible()
+    screenshot(page, "studies/desktop-3-closed-study")
 
 
 def test_a_team_member_marks_the_inquiry_contacted(page, login_as, studies, team_member, screenshot):
