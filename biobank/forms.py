@@ -11,6 +11,7 @@ from .criteria import NO, YES, CohortCriteria
 from .models import EARLIEST_BIRTH_YEAR, IRB_PROTOCOL_PATTERN, ImportJob, Participant, Sample, SampleType, Sex
 
 EITHER = ""
+CRITERIA_FIELDS = ("sample_type", "sex", "birth_year_min", "birth_year_max", "genotyped", "recontact")
 
 
 class CohortForm(forms.Form):
@@ -36,14 +37,15 @@ class CohortForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_method = self.method
+        # The server's messages, per field, are the ones people see (the browser's are less clear).
+        self.helper.attrs = {"novalidate": ""}
         self.helper.layout = self.layout()
         self.helper.add_input(Submit("submit", self.submit_label))
 
     def criteria_layout(self) -> list:
-        first = [Column(name, css_class="col-sm-6 col-lg-4") for name in ("sample_type", "sex") if name in self.fields]
-        years = [Column("birth_year_min", css_class="col-sm-6 col-lg-4"),
-                 Column("birth_year_max", css_class="col-sm-6 col-lg-4")]
-        last = [Column(name, css_class="col-sm-6 col-lg-4") for name in ("genotyped", "recontact") if name in self.fields]
+        first = [Column(name, css_class="col-sm-6") for name in ("sample_type", "sex") if name in self.fields]
+        years = [Column("birth_year_min", css_class="col-sm-6"), Column("birth_year_max", css_class="col-sm-6")]
+        last = [Column(name, css_class="col-sm-6") for name in ("genotyped", "recontact") if name in self.fields]
         return [Row(*first), Row(*years), Row(*last)]
 
     def layout(self) -> Layout:
@@ -60,11 +62,12 @@ class CohortForm(forms.Form):
             self.add_error("birth_year_max", "This year must be the same as or later than \"Born in or after\".")
         return data
 
+    def criteria_are_valid(self) -> bool:
+        return not any(name in self.errors for name in CRITERIA_FIELDS)
+
     def criteria(self) -> CohortCriteria:
         data = self.cleaned_data
-        return CohortCriteria.from_dict({name: data.get(name) for name in
-                                         ("sample_type", "sex", "birth_year_min", "birth_year_max", "genotyped",
-                                          "recontact")})
+        return CohortCriteria.from_dict({name: data.get(name) for name in CRITERIA_FIELDS})
 
 
 _IRB = RegexValidator(IRB_PROTOCOL_PATTERN, "Enter the IRB protocol number as on the approval letter, "
@@ -91,7 +94,7 @@ class SampleRequestForm(CohortForm):
 
     def clean(self):
         data = super().clean()
-        if self.errors:
+        if not self.criteria_are_valid():
             return data
         self.count = selectors.cohort_count(self.criteria())
         if self.count.samples == 0:
@@ -131,7 +134,7 @@ class RecontactRequestForm(CohortForm):
 
     def clean(self):
         data = super().clean()
-        if self.errors:
+        if not self.criteria_are_valid():
             return data
         self.matching = selectors.recontact_count(self.criteria())
         if self.matching == 0:

@@ -336,6 +336,7 @@ class RecontactRequest(BiobankRequest):
     history = HistoricalRecords()
 
     class Meta(BiobankRequest.Meta):
+        verbose_name = "re-contact request"
         indexes = [models.Index(fields=["researcher", "-created_at"], name="recontact_researcher_idx"),
                    models.Index(fields=["status"], name="recontact_status_idx")]
 
@@ -356,6 +357,7 @@ class RecontactSelection(models.Model):
     selected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        verbose_name = "re-contact selection"
         constraints = [models.UniqueConstraint(fields=["request", "participant"], name="recontact_selection_unique")]
 
     def __str__(self) -> str:
@@ -397,6 +399,7 @@ class ImportJob(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = "CSV import"
 
     def __str__(self) -> str:
         return f"Import #{self.pk} of {self.get_kind_display().lower()} ({self.file_name})"

@@ -10,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts import roles
 
@@ -120,6 +120,8 @@ def recontact_request_detail(request, reference: str):
 
 def _withdraw(request, model, reference: str):
     obj = get_object_or_404(model, reference=reference, researcher=request.user)
+    if request.method == "GET":
+        return render(request, "biobank/withdraw.html", {"obj": obj})
     try:
         services.move_request(obj, model.Status.WITHDRAWN, by=request.user, reason="Withdrawn by the researcher")
     except ValidationError as error:
@@ -130,12 +132,12 @@ def _withdraw(request, model, reference: str):
 
 
 @researcher_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw_sample_request(request, reference: str):
     return _withdraw(request, SampleRequest, reference)
 
 
 @researcher_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw_recontact_request(request, reference: str):
     return _withdraw(request, RecontactRequest, reference)

@@ -209,7 +209,10 @@ def test_withdrawing_a_closed_request_explains_why_not(client, researcher):
 
 
 @pytest.mark.django_db
-def test_withdraw_needs_post(client, researcher):
+def test_withdraw_asks_first(client, researcher):
     obj = SampleRequestFactory(researcher=researcher)
     client.force_login(researcher)
-    assert client.get(reverse("biobank:withdraw_sample_request", args=[obj.reference])).status_code == 405
+    html = client.get(reverse("biobank:withdraw_sample_request", args=[obj.reference])).content.decode()
+    assert f"Withdraw {obj.reference}?" in html and "Keep it" in html
+    obj.refresh_from_db()
+    assert obj.status == "submitted"
