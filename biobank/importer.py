@@ -24,7 +24,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import IO
 
@@ -51,8 +51,8 @@ logger = logging.getLogger(__name__)
 BATCH_ROWS = 5_000
 MAX_REPORTED_ERRORS = 1_000
 STAGING = "biobank_import_staging"
-# Above this many rows the staff desk runs the import in the background and shows progress.
-BACKGROUND_ROWS = 2_000
+# A job still "running" after this long lost its worker (100,000 rows take well under a minute).
+LOST_AFTER = timedelta(minutes=30)
 
 Progress = Callable[[str, int, int], None]  # phase, rows done, rows total
 
@@ -587,8 +587,13 @@ def run_job(job: ImportJob, binary: IO[bytes], *, user=None, progress: Progress 
 def run_stored_job(job_id: int) -> ImportJob:
     """Run a job whose file was uploaded to the staff desk, then delete the file (it may hold MRNs)."""
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    if job.status != ImportJob.Status.QUEUED:
+    # A job left "running" by a worker that died wrote nothing (one transaction), so it may run again.
+    lost = (job.status == ImportJob.Status.RUNNING and job.started_at
+            and job.started_at < timezone.now() - LOST_AFTER)
+    if job.status != ImportJob.Status.QUEUED and not lost:
         return job
+    if lost:
+        logger.warning("biobank import job %s was left running since %s; running it again", job.pk, job.started_at)
     try:
         with job.upload.open("rb") as binary:
             run_job(job, binary)
