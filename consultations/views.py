@@ -16,6 +16,7 @@ from accounts import roles
 from centers.models import Service
 
 from . import selectors, services
+from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MEGABYTE
 from .forms import ConsultationRequestForm, MessageForm, WithdrawForm
 from .models import ConsultationRequest
 
@@ -47,9 +48,18 @@ def index(request):
     return redirect("consultations:mine")
 
 
+# Five files at the limit plus the text fields: anything larger is refused before it is read.
+MAX_REQUEST_BYTES = MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES + 1024 * 1024
+
+
 @researcher_required
 @require_http_methods(["GET", "POST"])
 def new_request(request):
+    if request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
+        too_large = (f"The files were too large to receive: attach at most {MAX_ATTACHMENTS} files of "
+                     f"{MAX_ATTACHMENT_BYTES // MEGABYTE} MB each, and send the form again.")
+        return render(request, "consultations/request_form.html",
+                      {"form": ConsultationRequestForm(), "too_large": too_large}, status=413)
     if request.method == "POST":
         form = ConsultationRequestForm(request.POST, request.FILES)
         if form.is_valid():

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from consultations import services
 from consultations.attachments import MAX_ATTACHMENT_BYTES, validate_attachment, validate_attachments
-from consultations.models import Attachment, FundingStatus, Status, StudyStage
+from consultations.models import Attachment, ConsultationRequest, FundingStatus, Status, StudyStage
 from tests.consultations.factories import docx_upload, pdf_upload
 
 
@@ -154,3 +154,23 @@ def test_a_closed_request_keeps_its_documents(client, researcher, attachment):
     services.withdraw(attachment.request, by=researcher)
     assert attachment.request.status == Status.WITHDRAWN
     assert download(client, researcher, attachment).status_code == 200
+
+
+@pytest.mark.django_db
+def test_attachment_list_on_the_desk_shows_only_visible_requests(client, researcher, service, center_b, staff_a,
+                                                                 staff_b, django_assert_max_num_queries):
+    from tests.factories import ServiceFactory
+
+    for number in range(6):
+        services.submit_request(
+            requester=researcher, service=service if number % 2 else ServiceFactory(center=center_b),
+            title=f"Study {number}", summary="A summary long enough to pass.", study_stage=StudyStage.IDEA,
+            funding_status=FundingStatus.UNFUNDED, uploads=[pdf_upload(f"aims-{number}.pdf")])
+    for consultation in ConsultationRequest.objects.filter(center=center_b):
+        services.assign(consultation, staff_b, by=staff_b)
+    client.force_login(staff_a)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("admin:consultations_attachment_changelist"))
+    names = {a.original_name for a in response.context["cl"].result_list}
+    assert names == {"aims-1.pdf", "aims-3.pdf", "aims-5.pdf"}
+

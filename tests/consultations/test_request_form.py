@@ -129,3 +129,14 @@ def test_inactive_services_cannot_be_chosen(client, researcher, service):
     client.force_login(researcher)
     response = client.post(URL, form_data(service))
     assert response.context["form"].errors["service"] == ["Choose one of the services in the list."]
+
+
+@pytest.mark.django_db
+def test_an_oversized_upload_is_refused_before_it_is_read(client, researcher, service):
+    from consultations.views import MAX_REQUEST_BYTES
+
+    client.force_login(researcher)
+    response = client.post(URL, form_data(service), CONTENT_LENGTH=str(MAX_REQUEST_BYTES + 1))
+    assert response.status_code == 413
+    assert "The files were too large to receive" in response.content.decode()
+    assert not ConsultationRequest.objects.exists()
