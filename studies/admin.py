@@ -82,7 +82,8 @@ class ConditionAdmin(admin.ModelAdmin):
 class StudyAdmin(ScopedHistoryAdmin):
     list_display = ["lay_title", "short_label", "phase", "status", "is_public", "center", "new_inquiries",
                     "inquiry_count"]
-    list_filter = ["status", "phase", "is_public", "trc_inpatient", "healthy_volunteers", "center"]
+    list_filter = ["status", "phase", "is_public", "trc_inpatient", "healthy_volunteers",
+                   ("center", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["center"]
     search_fields = ["title", "lay_title", "short_title", "nct_id", "irb_protocol"]
     show_full_result_count = False

@@ -244,7 +244,7 @@ def _studies(team_user: User | None) -> tuple[list[Study], int]:
                     question, low_value, high_value = topic.number
                     PrescreenQuestion.objects.create(study=study, text=question, kind=PrescreenQuestion.Kind.NUMBER,
                                                      min_value=low_value, max_value=high_value, order=2)
-                if team_user and (study.trc_inpatient or index % 5 == 0):
+                if team_user and (study.trc_inpatient or index % 10 == 0):
                     study.team.add(team_user)
                 created_count += 1
             studies.append(study)

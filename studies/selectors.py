@@ -165,9 +165,9 @@ def funnel_annotations() -> dict[str, Count]:
 
 
 def team_studies(user) -> QuerySet[Study]:
-    """The studies a team member works, with their funnel counts, in one query."""
+    """The studies a team member works, with their funnel counts, in one query; new inquiries first."""
     return (Study.objects.for_team(user).select_related("center").annotate(**funnel_annotations())
-            .order_by("lay_title", "pk"))
+            .order_by("-new_count", "lay_title", "pk"))
 
 
 def funnel(study: Study) -> list[tuple[str, int]]:

@@ -151,3 +151,11 @@ def test_team_pages_query_counts(client, study_team_member, study, django_assert
     with django_assert_max_num_queries(7):
         response = client.get(f"/studies/team/{study.pk}/")
     assert len(response.context["rows"]) == 10
+
+
+def test_studies_with_new_inquiries_come_first(client, study_team_member):
+    quiet = StudyFactory(lay_title="A quiet study", team=[study_team_member])
+    busy = StudyFactory(lay_title="Zebra study", team=[study_team_member])
+    InterestFactory(study=busy)
+    client.force_login(study_team_member)
+    assert list(client.get("/studies/team/").context["page"]) == [busy, quiet]
