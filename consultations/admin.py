@@ -233,22 +233,13 @@ class ConsultationRequestAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return selectors.staff_visible(request.user, super().get_queryset(request))
 
-    def _can_see(self, request, obj) -> bool:
-        user = request.user
-        if user.is_superuser:
-            return True
-        cached = getattr(request, "_consultation_center_ids", None)
-        if cached is None:
-            from centers.selectors import center_ids_for
-
-            cached = request._consultation_center_ids = frozenset(center_ids_for(user))
-        return obj.assignee_id is None or obj.assignee_id == user.pk or obj.center_id in cached
-
     def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and (obj is None or self._can_see(request, obj))
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or selectors.staff_can_see(request.user, obj))
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (obj is None or self._can_see(request, obj))
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or selectors.staff_can_see(request.user, obj))
 
     def has_add_permission(self, request):
         # Requests are filed by researchers through the portal, which numbers them and tells everyone.

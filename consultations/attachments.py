@@ -47,7 +47,8 @@ def validate_attachment(upload) -> str:
                               code="file_type")
     if upload.size > MAX_ATTACHMENT_BYTES:
         raise ValidationError(
-            f"“{name}” is {upload.size / MEGABYTE:.1f} MB; each file may be at most {MAX_ATTACHMENT_BYTES // MEGABYTE} MB.",
+            f"“{name}” is {upload.size / MEGABYTE:.1f} MB; "
+            f"each file may be at most {MAX_ATTACHMENT_BYTES // MEGABYTE} MB.",
             code="file_size")
     if upload.size == 0:
         raise ValidationError(f"“{name}” is empty.", code="file_empty")

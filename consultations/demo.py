@@ -125,7 +125,8 @@ def _hours_for(path: str, number: int) -> list[Decimal]:
 
 @transaction.atomic
 def load() -> str:
-    researchers = {local: User.objects.filter(email=demo_email(local)).first() for local in ("researcher", "researcher2")}
+    researchers = {local: User.objects.filter(email=demo_email(local)).first()
+                   for local in ("researcher", "researcher2")}
     staff = User.objects.filter(email=demo_email("staff")).first()
     if not all(researchers.values()) or staff is None:
         return "skipped: the demo accounts are missing"

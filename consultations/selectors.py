@@ -65,6 +65,19 @@ def search_requests(queryset: QuerySet[ConsultationRequest], text: str) -> Query
     return queryset
 
 
+def staff_can_see(user, consultation: ConsultationRequest) -> bool:
+    """The rule of ``staff_visible`` for one request already in hand (no query after the first)."""
+    if user.is_superuser:
+        return True
+    if not is_triage_staff(user):
+        return False
+    if not hasattr(user, "_consultation_center_ids"):
+        user._consultation_center_ids = frozenset(
+            StaffMembership.objects.filter(user=user).values_list("center_id", flat=True))
+    return (consultation.assignee_id is None or consultation.assignee_id == user.pk
+            or consultation.center_id in user._consultation_center_ids)
+
+
 def requests_of(user) -> QuerySet[ConsultationRequest]:
     """A researcher's own requests, newest first, with what the list shows."""
     return (ConsultationRequest.objects.filter(requester=user)

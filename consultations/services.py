@@ -183,12 +183,10 @@ def change_status(consultation: ConsultationRequest, to_status: str, *, by, note
     change = StatusChange.objects.create(request=current, from_status=from_status, to_status=to_status,
                                          changed_by=by, changed_at=now, note=note)
 
-    if not notify:
-        pass
-    elif to_status == Status.ASSIGNED:
+    if notify and to_status == Status.ASSIGNED:
         _researcher_email(current, "consultation_assigned", f"change-{change.pk}",
                           consultant=current.assignee.get_full_name())
-    elif by.pk != current.requester_id:
+    elif notify and by.pk != current.requester_id:
         _researcher_email(current, "consultation_status", f"change-{change.pk}")
 
     if consultation is not current:

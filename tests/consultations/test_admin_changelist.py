@@ -204,3 +204,13 @@ def test_export_of_selected_rows_as_an_action(client, desk, staff_a):
 def test_export_needs_the_desk_permission(client, desk, study_team_member):
     client.force_login(study_team_member)
     assert client.get(EXPORT).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_rule_for_one_request_agrees_with_the_list(desk, staff_a, staff_b, superuser, study_team_member):
+    from consultations import selectors
+
+    for person in (staff_a, staff_b, superuser, study_team_member):
+        listed_ids = set(selectors.staff_visible(person).values_list("pk", flat=True))
+        one_by_one = {c.pk for c in desk.values() if selectors.staff_can_see(person, c)}
+        assert one_by_one == listed_ids, person
