@@ -29,8 +29,13 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ; } || \
 	  echo "Chromium is not installed and could not be; the browser tests will be skipped."
 
+# Translations (.po) are compiled to .mo here; msgfmt comes from GNU gettext.
 messages: $(STAMP)
-	@if [ -d locale ]; then $(PY) manage.py compilemessages --ignore=.venv -v 0; fi
+	@command -v msgfmt >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null) ; } || \
+	  echo "msgfmt (GNU gettext) is missing: pages will show in English only."
+	@if [ -d locale ] && command -v msgfmt >/dev/null 2>&1; then $(PY) manage.py compilemessages --ignore=.venv -v 0; fi
 
 run: $(STAMP) messages
 	$(PY) -m dcr_portal.run
