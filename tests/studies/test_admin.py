@@ -16,16 +16,6 @@ INTERESTS = "/admin/studies/interest/"
 STUDIES = "/admin/studies/study/"
 
 
-@pytest.fixture
-def study(study_team_member):
-    return StudyFactory(short_title="GLOW-2", lay_title="Diabetes and sleep", team=[study_team_member])
-
-
-@pytest.fixture
-def other_study(other_team_member):
-    return StudyFactory(short_title="OTHER-1", lay_title="Another team's study", team=[other_team_member])
-
-
 def listed(response) -> set:
     return set(response.context["cl"].result_list)
 

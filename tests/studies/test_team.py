@@ -17,16 +17,6 @@ pytestmark = pytest.mark.django_db
 S = Interest.Status
 
 
-@pytest.fixture
-def study(study_team_member):
-    return StudyFactory(short_title="GLOW-2", lay_title="Diabetes and sleep", team=[study_team_member])
-
-
-@pytest.fixture
-def other_study(other_team_member):
-    return StudyFactory(short_title="OTHER-1", lay_title="Another team's study", team=[other_team_member])
-
-
 def test_team_pages_need_a_sign_in(client, study):
     for url in ("/studies/team/", f"/studies/team/{study.pk}/"):
         response = client.get(url)
