@@ -6,6 +6,8 @@ custom page below checks a permission as well, so other staff get 403.
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import admin, messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -32,6 +34,9 @@ from .models import (
     SampleRequest,
     Withdrawal,
 )
+
+
+PARTIAL_BIOBANK_ID = re.compile(r"^BB\d{1,6}$")
 
 
 class EstimatedCountPaginator(Paginator):
@@ -181,6 +186,8 @@ class ParticipantAdmin(HistoryAdmin):
             return queryset, False
         if BIOBANK_ID_PATTERN.match(term):
             return queryset.filter(biobank_id=term), False
+        if PARTIAL_BIOBANK_ID.match(term):  # typing in an autocomplete box
+            return queryset.filter(biobank_id__startswith=term), False
         if crypto.MRN_PATTERN.match(term):
             found = queryset.filter(mrn_hash=crypto.mrn_digest(term))
             matches = list(found[:5])

@@ -216,3 +216,14 @@ def test_the_unfiltered_sample_list_does_not_count_a_big_table(biobank_staff):
         cursor.execute("UPDATE pg_class SET reltuples = 123456 WHERE relname = 'biobank_sample'")
     assert EstimatedCountPaginator(Sample.objects.all(), 100).count == 123456
     assert EstimatedCountPaginator(Sample.objects.filter(status="available"), 100).count == 3
+
+
+@pytest.mark.django_db
+def test_participant_autocomplete_finds_partial_biobank_ids(client, biobank_staff):
+    ParticipantFactory(biobank_id="BB0123456")
+    ParticipantFactory(biobank_id="BB0999999")
+    client.force_login(biobank_staff)
+    response = client.get(reverse("admin:autocomplete"), {"term": "bb0123", "app_label": "biobank",
+                                                          "model_name": "sample", "field_name": "participant"})
+    assert [r["text"] for r in response.json()["results"]] == ["BB0123456"]
+    assert not ProtectedAccess.objects.exists()
