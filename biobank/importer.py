@@ -51,6 +51,7 @@ logger = logging.getLogger(__name__)
 BATCH_ROWS = 5_000
 MAX_REPORTED_ERRORS = 1_000
 STAGING = "biobank_import_staging"
+IMPORT_LOCK = 0x42696F62  # pg_advisory_xact_lock key of biobank imports
 # A job still "running" after this long lost its worker (100,000 rows take well under a minute).
 LOST_AFTER = timedelta(minutes=30)
 
@@ -466,6 +467,8 @@ def import_csv(text: IO[str], kind: str | None = None, *, user=None, progress: P
     clock = _Clock.read()
     report = progress or (lambda phase, done, total: None)
     with transaction.atomic(), connection.cursor() as cursor:
+        # One import at a time: two files checked side by side could each pass and then collide.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
         cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
         cursor.execute(f"CREATE TEMP TABLE {STAGING} ({spec.staging_columns}) ON COMMIT DROP")
         buffer = io.StringIO()

@@ -330,3 +330,35 @@ def test_counting_rows_for_the_progress_bar():
     assert importer.count_data_rows(io.BytesIO(b"h\n1\n2\n")) == 2
     assert importer.count_data_rows(io.BytesIO(b"h\n1\n2")) == 2
     assert timezone.now() - timedelta(seconds=1) < timezone.now()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_the_same_rows_at_once_import_them_once():
+    import threading
+
+    from django.db import connections
+
+    ParticipantFactory(biobank_id="BB0000001")
+    rows = [f"S-{n},BB0000001,dna,2024-03-01,1,mL,F1,R1,B{n // 81},P{n % 81}" for n in range(500)]
+    results, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def run_import():
+        try:
+            barrier.wait()
+            results.append(importer.import_csv(csv_file(SAMPLE_HEADER, *rows), "samples"))
+        except Exception as error:  # surfaced by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run_import) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(r.imported for r in results) == [0, 500]
+    rejected = next(r for r in results if not r.ok)
+    assert "already exists" in rejected.errors[0].message
+    assert Sample.objects.count() == 500
