@@ -42,6 +42,8 @@ FIELD_ENCRYPTION_KEY = os.environ.get(
     "DCR_FIELD_ENCRYPTION_KEY", "" if PRODUCTION else "ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMhIQ=="
 )
 SITE_URL = os.environ.get("DCR_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How many reverse proxies append to X-Forwarded-For in front of the web servers (0: none).
+TRUSTED_PROXIES = int(os.environ.get("DCR_TRUSTED_PROXIES", "0"))
 
 if PRODUCTION:
     problems = []

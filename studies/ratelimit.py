@@ -1,56 +1,34 @@
-"""Limits on "I'm interested" inquiries, kept in the cache (Redis in production).
-
-Counted per contact address (email or phone) and per client IP, in fixed one-hour windows.
-Keys hold a keyed hash of the address, never the address itself.
-"""
+"""Limits on "I'm interested" inquiries: per contact address (email or phone) and per client IP,
+in one-hour windows, on the shared counters of ``dcr_portal.ratelimit``."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 
-from django.conf import settings
-from django.core.cache import cache
+from dcr_portal import ratelimit
+from dcr_portal.ratelimit import client_ip  # noqa: F401  (the views' one import for rate limits)
 
 WINDOW_SECONDS = 60 * 60
 PER_ADDRESS = 5
 PER_IP = 20
 
 
-def _key(kind: str, value: str) -> str:
-    digest = hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()[:40]
-    return f"studies:interest:{kind}:{digest}"
-
-
-def _keys(*, email: str, phone: str, ip: str) -> list[tuple[str, int]]:
-    keys = []
-    if email:
-        keys.append((_key("email", email.strip().lower()), PER_ADDRESS))
+def _identities(*, email: str, phone: str, ip: str) -> list[tuple[str, str, int]]:
     digits = re.sub(r"\D", "", phone or "")
-    if digits:
-        keys.append((_key("phone", digits), PER_ADDRESS))
-    if ip:
-        keys.append((_key("ip", ip), PER_IP))
-    return keys
+    return [(scope, identity, limit) for scope, identity, limit in (
+        ("interest-email", (email or "").strip().lower(), PER_ADDRESS),
+        ("interest-phone", digits, PER_ADDRESS),
+        ("interest-ip", ip or "", PER_IP),
+    ) if identity]
 
 
 def is_limited(*, email: str = "", phone: str = "", ip: str = "") -> bool:
     """True when this address or IP already sent as many inquiries as an hour allows."""
-    keys = _keys(email=email, phone=phone, ip=ip)
-    counts = cache.get_many([key for key, _ in keys])
-    return any(counts.get(key, 0) >= limit for key, limit in keys)
+    return any(ratelimit.is_limited(scope, identity, limit=limit)
+               for scope, identity, limit in _identities(email=email, phone=phone, ip=ip))
 
 
 def count(*, email: str = "", phone: str = "", ip: str = "") -> None:
     """Count one inquiry (or one tripped honeypot) against the address and the IP."""
-    for key, _ in _keys(email=email, phone=phone, ip=ip):
-        cache.add(key, 0, WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, WINDOW_SECONDS)
-
-
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    for scope, identity, _ in _identities(email=email, phone=phone, ip=ip):
+        ratelimit.count(scope, identity, window_seconds=WINDOW_SECONDS)
