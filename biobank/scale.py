@@ -13,6 +13,8 @@ from datetime import date, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from dcr_portal.scale import scaled
+
 from . import crypto
 from .importer import copy_line
 from .models import Participant, Sample, SampleType
@@ -45,9 +47,9 @@ def _copy(cursor, table: str, columns: str, lines) -> None:
     cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
 
 
-def _participant_lines(rng: random.Random, now):
-    for n in range(PARTICIPANTS):
-        genotyped = n < GENOTYPED
+def _participant_lines(rng: random.Random, now, participants: int, genotyped_count: int):
+    for n in range(participants):
+        genotyped = n < genotyped_count
         mrn = f"SYN{900_000_000 + n}"
         consent_day = date(2012, 1, 1) + timedelta(days=rng.randrange(4000))
         yield copy_line([
@@ -57,25 +59,27 @@ def _participant_lines(rng: random.Random, now):
         ])
 
 
-def _sample_lines(rng: random.Random, participant_ids: list[int], now):
+def _sample_lines(rng: random.Random, participant_ids: list[int], now, samples: int):
     types = [t for t, _, weight in SAMPLE_TYPES for _ in range(weight)]
     units = {t: unit for t, unit, _ in SAMPLE_TYPES}
     statuses = [s for s, weight in STATUSES for _ in range(weight)]
-    for n in range(SAMPLES):
+    for n in range(samples):
         sample_type = types[n % len(types)]
         collected = now - timedelta(days=rng.randrange(30, 4000), minutes=rng.randrange(1440))
         yield copy_line([
-            f"SC{n + 1:08d}", participant_ids[n * len(participant_ids) // SAMPLES], sample_type, collected,
+            f"SC{n + 1:08d}", participant_ids[n * len(participant_ids) // samples], sample_type, collected,
             f"{rng.randrange(5, 100) / 10:.1f}", units[sample_type], f"SC{n // 40_500 + 1:02d}",
             f"R{n // 4050 % 10 + 1:02d}", f"B{n // 81 % 50 + 1:03d}", f"P{n % 81 + 1:02d}", rng.choice(statuses), now,
             now,
         ])
 
 
-def seed(stdout=None) -> str:
-    """Create the scale data set unless it is there already."""
+def seed(stdout=None, factor: float = 1.0) -> str:
+    """Create the scale data set (``factor`` times the sizes above) unless it is there already."""
+    participants, genotyped = scaled(PARTICIPANTS, factor, 2), scaled(GENOTYPED, factor)
+    samples = scaled(SAMPLES, factor, 5)
     existing = Sample.objects.filter(barcode__gte="SC00000001", barcode__lte="SC99999999").count()
-    if existing >= SAMPLES:
+    if existing >= samples:
         return f"already at scale ({existing:,} scale samples)"
     if existing or Participant.objects.filter(biobank_id=_biobank_id(0)).exists():
         return "a partial scale data set exists; remove biobank ids BB5000001-BB5040000 first"
@@ -83,18 +87,18 @@ def seed(stdout=None) -> str:
     now = timezone.now()
     with transaction.atomic(), connection.cursor() as cursor:
         if stdout:
-            stdout.write(f"  biobank: {PARTICIPANTS:,} participants (encrypting MRNs) ...")
+            stdout.write(f"  biobank: {participants:,} participants (encrypting MRNs) ...")
         _copy(cursor, "biobank_participant",
               "biobank_id, mrn_encrypted, mrn_hash, sex, birth_year, consent_research, consent_recontact, "
               "consent_date, consent_version, withdrawn_on, genotyped, genotyping_platform, genotyping_batch, "
-              "created_at, updated_at", _participant_lines(rng, now))
-        ids = list(Participant.objects.filter(biobank_id__gte=_biobank_id(0), biobank_id__lte=_biobank_id(PARTICIPANTS))
+              "created_at, updated_at", _participant_lines(rng, now, participants, genotyped))
+        ids = list(Participant.objects.filter(biobank_id__gte=_biobank_id(0), biobank_id__lte=_biobank_id(participants))
                    .order_by("biobank_id").values_list("pk", flat=True))
         if stdout:
-            stdout.write(f"  biobank: {SAMPLES:,} samples ...")
+            stdout.write(f"  biobank: {samples:,} samples ...")
         _copy(cursor, "biobank_sample",
               "barcode, participant_id, sample_type, collected_at, quantity, unit, freezer, rack, box, position, "
-              "status, created_at, updated_at", _sample_lines(rng, ids, now))
+              "status, created_at, updated_at", _sample_lines(rng, ids, now, samples))
         cursor.execute("ANALYZE biobank_participant")
         cursor.execute("ANALYZE biobank_sample")
-    return f"{PARTICIPANTS:,} participants ({GENOTYPED:,} genotyped) and {SAMPLES:,} samples"
+    return f"{participants:,} participants ({genotyped:,} genotyped) and {samples:,} samples"
