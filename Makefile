@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast e2e install browser messages stop bench lint clean help
+.PHONY: run test test-fast e2e install browser messages stop bench lint clean help prod-check
 
 help:
 	@echo "make run     - start the portal with demo data on http://127.0.0.1:8000"
@@ -54,3 +54,7 @@ stop: $(STAMP)
 
 clean:
 	rm -rf $(VENV) staticfiles
+
+# Production settings with throwaway secrets: check --deploy, migrate --check, gunicorn answers /readyz.
+prod-check: $(STAMP)
+	$(PY) -m dcr_portal.prod_check

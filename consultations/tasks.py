@@ -4,12 +4,15 @@ import logging
 
 from celery import shared_task
 
+from dcr_portal.periodic import once_per_period
+
 from . import services
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(name="consultations.tasks.remind_overdue_requests")
+@once_per_period
 def remind_overdue_requests() -> int:
     """Email a centre's staff, once per request, when a request waits over two working days for triage."""
     reminded = services.send_overdue_reminders()

@@ -2,6 +2,8 @@
 
 ``/healthz``: the process answers (no dependency is touched).
 ``/readyz``: the database, Redis (cache) and the Celery broker answer and no migration is pending.
+It also reports how many Celery workers sent a heartbeat lately (``workers``): information for
+an operator, not a condition of readiness (a web server serves pages while workers restart).
 """
 
 from __future__ import annotations
@@ -67,4 +69,14 @@ def readyz(request):
         if problem:
             results[name]["error"] = problem
             ready = False
-    return JsonResponse({"status": "ready" if ready else "not ready", "checks": results}, status=200 if ready else 503)
+    body = {"status": "ready" if ready else "not ready", "checks": results, "workers": _workers()}
+    return JsonResponse(body, status=200 if ready else 503)
+
+
+def _workers() -> dict:
+    from dcr_portal import workers
+
+    try:
+        return {"alive": len(workers.alive())}
+    except Exception as error:  # Redis down: already reported by the cache and broker checks
+        return {"alive": None, "error": type(error).__name__}

@@ -317,3 +317,37 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 CELERY_BEAT_SCHEDULE["consultations-overdue"] = {
     "task": "consultations.tasks.remind_overdue_requests", "schedule": timedelta(hours=1),
 }
+
+# --- Several machines: shared file storage, broker tuning, worker heartbeats -------------
+# Uploads live where every web server and worker reaches them: a local (or mounted) folder,
+# or an S3-compatible bucket (private; files are streamed by the permission-checked views,
+# never linked to). Credentials come from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
+# variables or the machine's role, read by boto3 itself.
+DCR_STORAGE = os.environ.get("DCR_STORAGE", "local")
+if DCR_STORAGE == "s3":
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("DCR_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("AWS_LOCATION", "media"),
+            "default_acl": "private",
+            "querystring_auth": False,  # no signed links: downloads go through the portal's views
+            "file_overwrite": False,
+        },
+    }
+elif DCR_STORAGE != "local":
+    raise ImproperlyConfigured("DCR_STORAGE must be local or s3")
+
+# A message a worker took and never acknowledged (the worker was killed) goes back to the
+# queue after this many seconds; keep it above the longest task.
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = int(os.environ.get("DCR_BROKER_VISIBILITY_TIMEOUT", "3600"))
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] < 600:
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(unacked_restore_interval=1, unacked_restore_throttle=1)
+# Several portals (staging, production) on one Redis: a prefix keeps their queues apart.
+if os.environ.get("DCR_BROKER_KEY_PREFIX"):
+    CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = os.environ["DCR_BROKER_KEY_PREFIX"]
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("DCR_WORKER_HEARTBEAT_SECONDS", "30"))

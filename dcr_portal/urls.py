@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from . import health, views
@@ -10,7 +11,9 @@ admin.site.site_title = "DCR Portal staff"
 admin.site.index_title = "Triage and records"
 
 urlpatterns = [
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    # Lazy: in production the hashed name comes from collectstatic's manifest, which does not
+    # exist yet when `check --deploy` and `migrate` run before `collectstatic`.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True)),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("", views.home, name="home"),

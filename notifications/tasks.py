@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from dcr_portal.periodic import once_per_period
+
 from . import services
 
 
@@ -14,6 +16,7 @@ def send_outbox_email(email_id: int) -> str:
 
 
 @shared_task(name="notifications.tasks.requeue_stuck_emails")
+@once_per_period
 def requeue_stuck_emails() -> int:
-    """Periodic (CELERY_BEAT_SCHEDULE): queue again what is due and was not sent."""
+    """Periodic (CELERY_BEAT_SCHEDULE): queue again what is due and was not sent; once per period."""
     return services.requeue_stuck()
