@@ -47,6 +47,16 @@ def count(scope: str, identity: str, *, window_seconds: int) -> int:
         return 1
 
 
+def give_back(scope: str, identity: str) -> None:
+    """Undo one ``count`` (an attempt refused by another limit, or not carried out after all)."""
+    if not identity:
+        return
+    try:
+        cache.decr(_key(scope, identity))
+    except ValueError:  # the window ended meanwhile
+        pass
+
+
 def hit(scope: str, identity: str, *, limit: int, window_seconds: int) -> bool:
     """Count one attempt; True while the identity stays within ``limit`` per window."""
     return count(scope, identity, window_seconds=window_seconds) <= limit

@@ -32,3 +32,26 @@ def count(*, email: str = "", phone: str = "", ip: str = "") -> None:
     """Count one inquiry (or one tripped honeypot) against the address and the IP."""
     for scope, identity, _ in _identities(email=email, phone=phone, ip=ip):
         ratelimit.count(scope, identity, window_seconds=WINDOW_SECONDS)
+
+
+def take(*, email: str = "", phone: str = "", ip: str = "") -> bool:
+    """Count one inquiry if every limit allows it; False, with nothing counted, when one is used up.
+
+    The count comes first and the check reads the count it made (an atomic increment in the
+    cache), so inquiries sent at the same moment cannot all pass a check made before any of
+    them was counted.
+    """
+    counted = []
+    for scope, identity, limit in _identities(email=email, phone=phone, ip=ip):
+        counted.append((scope, identity))
+        if ratelimit.count(scope, identity, window_seconds=WINDOW_SECONDS) > limit:
+            for taken in counted:
+                ratelimit.give_back(*taken)
+            return False
+    return True
+
+
+def release(*, email: str = "", phone: str = "", ip: str = "") -> None:
+    """Give back what ``take`` counted, for an inquiry that was not saved after all."""
+    for scope, identity, _ in _identities(email=email, phone=phone, ip=ip):
+        ratelimit.give_back(scope, identity)
