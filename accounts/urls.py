@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import two_step, views
 from .forms import EmailAuthenticationForm, OutboxPasswordResetForm
 
 app_name = "accounts"
@@ -14,6 +14,8 @@ urlpatterns = [
     path("logout/", views.SignOutView.as_view(), name="logout"),
     path("me/", views.my_account, name="my_account"),
     path("me/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("me/two-step/", two_step.setup, name="two_step"),
+    path("login/code/", two_step.verify, name="two_step_verify"),
     path("password-reset/", auth_views.PasswordResetView.as_view(
         template_name="accounts/password_reset.html", form_class=OutboxPasswordResetForm,
         success_url=reverse_lazy("accounts:password_reset_done")), name="password_reset"),

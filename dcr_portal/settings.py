@@ -353,3 +353,12 @@ if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] < 600:
 if os.environ.get("DCR_BROKER_KEY_PREFIX"):
     CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = os.environ["DCR_BROKER_KEY_PREFIX"]
 WORKER_HEARTBEAT_SECONDS = float(os.environ.get("DCR_WORKER_HEARTBEAT_SECONDS", "30"))
+
+# Two-step sign-in for staff (optional, accounts/two_step.py): TOTP devices from django-otp; a
+# staff session that has a device but skipped the code is sent to the code step before any page.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "django_otp.middleware.OTPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "accounts.two_step.TwoStepMiddleware")
+OTP_TOTP_ISSUER = "DCR Portal"
+OTP_TOTP_THROTTLE_FACTOR = 1

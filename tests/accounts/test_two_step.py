@@ -1,0 +1,180 @@
+"""Two-step sign-in for staff: turning it on, the code step after the password, the admin behind it."""
+
+from __future__ import annotations
+
+import re
+from base64 import b32encode
+
+import pytest
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.two_step import TOO_MANY, WRONG_CODE
+from tests.factories import TEST_PASSWORD, UserFactory
+
+SETUP = reverse("accounts:two_step")
+VERIFY = reverse("accounts:two_step_verify")
+LOGIN = reverse("accounts:login")
+ADMIN = reverse("admin:index")
+
+
+def code_for(device: TOTPDevice, offset: int = 0) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=offset):06d}"
+
+
+def wrong_code(device: TOTPDevice) -> str:
+    good = {code_for(device, offset) for offset in (-1, 0, 1)}
+    return next(c for c in ("000000", "111111", "222222", "333333") if c not in good)
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(email="stella@example.org", is_staff=True, full_name="Stella Staff")
+
+
+@pytest.fixture
+def staff_with_device(staff):
+    return staff, TOTPDevice.objects.create(user=staff, name="Authenticator app", confirmed=True)
+
+
+def sign_in(client, user, password=TEST_PASSWORD):
+    return client.post(LOGIN, {"username": user.email, "password": password})
+
+
+@pytest.mark.django_db
+def test_a_staff_member_turns_it_on_by_scanning_and_typing_a_code(client, staff):
+    client.force_login(staff)
+    page = client.get(SETUP)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<svg" in html and "QR code" in html
+    # Nothing inline (the CSP forbids it): scripts come from files, the picture has no style.
+    assert not re.search(r"<script(?![^>]*\bsrc=)", html) and 'style="' not in html and "<style" not in html
+    secret = re.search(r'id="two-step-secret">([A-Z2-7 ]+)<', html).group(1)
+    device = TOTPDevice.objects.get(user=staff, confirmed=False)
+    assert secret.replace(" ", "") == b32encode(device.bin_key).decode().rstrip("=")
+
+    response = client.post(SETUP, {"code": code_for(device)}, follow=True)
+    assert "Two-step sign-in is on" in response.content.decode()
+    device.refresh_from_db()
+    assert device.confirmed
+    # The session that turned it on is verified: the staff desk opens.
+    assert client.get(ADMIN).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_wrong_code_is_refused_with_a_clear_message_and_nothing_is_turned_on(client, staff):
+    client.force_login(staff)
+    client.get(SETUP)
+    device = TOTPDevice.objects.get(user=staff)
+    response = client.post(SETUP, {"code": wrong_code(device)})
+    assert response.status_code == 400
+    assert WRONG_CODE in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=staff, confirmed=True).exists()
+    response = client.post(SETUP, {"code": "12ab"})
+    assert "The code is 6 digits" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_page_keeps_the_same_secret_until_it_is_confirmed(client, staff):
+    client.force_login(staff)
+    first = re.search(r'id="two-step-secret">([^<]+)<', client.get(SETUP).content.decode()).group(1)
+    second = re.search(r'id="two-step-secret">([^<]+)<', client.get(SETUP).content.decode()).group(1)
+    assert first == second
+    assert TOTPDevice.objects.filter(user=staff).count() == 1
+
+
+@pytest.mark.django_db
+def test_people_without_the_staff_flag_never_see_it(client, db):
+    researcher = UserFactory()
+    client.force_login(researcher)
+    assert client.get(SETUP).status_code == 404
+    assert "Two-step sign-in" not in client.get(reverse("accounts:my_account")).content.decode()
+
+
+@pytest.mark.django_db
+def test_staff_see_the_link_under_my_account(client, staff):
+    client.force_login(staff)
+    assert SETUP in client.get(reverse("accounts:my_account")).content.decode()
+
+
+@pytest.mark.django_db
+def test_sign_in_asks_for_the_code_after_the_password(client, staff_with_device):
+    staff, device = staff_with_device
+    response = sign_in(client, staff)
+    assert response.status_code == 302
+    response = client.get(response["Location"])
+    assert response.status_code == 302 and response["Location"].startswith(VERIFY)
+    page = client.get(response["Location"])
+    assert "Type your sign-in code" in page.content.decode()
+
+    refused = client.post(VERIFY, {"code": wrong_code(device), "next": ADMIN})
+    assert refused.status_code == 400 and WRONG_CODE in refused.content.decode()
+    device.refresh_from_db()
+    device.throttling_failure_count = 0
+    device.throttling_failure_timestamp = None
+    device.save()
+
+    accepted = client.post(VERIFY, {"code": code_for(device), "next": ADMIN})
+    assert accepted.status_code == 302 and accepted["Location"] == ADMIN
+    assert client.get(ADMIN).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_admin_is_closed_until_the_code_is_given(client, staff_with_device):
+    staff, _ = staff_with_device
+    sign_in(client, staff)
+    response = client.get(reverse("admin:accounts_user_changelist"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(VERIFY)
+    # Every other page too: the code step comes first.
+    assert client.get(reverse("accounts:my_account"))["Location"].startswith(VERIFY)
+
+
+@pytest.mark.django_db
+def test_a_foreign_next_address_is_ignored(client, staff_with_device):
+    staff, device = staff_with_device
+    sign_in(client, staff)
+    response = client.post(VERIFY, {"code": code_for(device), "next": "https://evil.example.com/"})
+    assert response["Location"] == reverse("accounts:my_account")
+
+
+@pytest.mark.django_db
+def test_repeated_wrong_codes_are_throttled(client, staff_with_device):
+    staff, device = staff_with_device
+    sign_in(client, staff)
+    client.post(VERIFY, {"code": wrong_code(device)})
+    response = client.post(VERIFY, {"code": code_for(device)})  # too soon after a failure
+    assert response.status_code == 400 and TOO_MANY in response.content.decode()
+    assert client.get(ADMIN).status_code == 302
+
+
+@pytest.mark.django_db
+def test_turning_it_off_needs_a_code(client, staff_with_device):
+    staff, device = staff_with_device
+    sign_in(client, staff)
+    client.post(VERIFY, {"code": code_for(device)})
+    page = client.get(SETUP)
+    assert "Turn two-step sign-in off" in page.content.decode()
+    # A code is good once: the next time step's code (accepted within the drift) turns it off.
+    response = client.post(SETUP, {"code": code_for(device, 1)}, follow=True)
+    assert "Two-step sign-in is off" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=staff).exists()
+
+
+@pytest.mark.django_db
+def test_axes_still_locks_a_staff_account_with_two_step_sign_in(client, staff_with_device):
+    staff, _ = staff_with_device
+    for _ in range(5):
+        response = sign_in(client, staff, "wrong-password")
+    assert response.status_code == 429
+    assert sign_in(client, staff).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_a_person_without_a_device_is_not_asked(client, staff):
+    sign_in(client, staff)
+    assert client.get(ADMIN).status_code == 200
+    assert client.get(VERIFY)["Location"] == reverse("accounts:my_account")
