@@ -2,7 +2,7 @@
 
 Exactly one ``celery beat`` should run, but a second one started by mistake (a deploy that
 starts beat on two machines) must not double the work. A task decorated with
-``once_per_period`` claims a Redis key (``SET NX`` with an expiry of 90 % of its period, as
+``once_per_period`` claims a Redis key (``SET NX PX`` with an expiry of 90 % of its period, as
 scheduled in ``CELERY_BEAT_SCHEDULE``) when beat sent it; the second copy of the same tick
 finds the key taken and does nothing. The expiry is Redis's own clock, so two machines whose
 clocks differ still agree. Calls that did not come from beat (a person, a test, a retry) run
@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import functools
 import logging
-import socket
 import os
+import socket
 from datetime import timedelta
 
 from celery import current_task
 from django.conf import settings
-from django.core.cache import cache
+
+from dcr_portal.workers import key_prefix, redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -43,19 +44,31 @@ def period_seconds(task_name: str) -> float:
 
 
 def lock_key(task_name: str) -> str:
-    return f"periodic:{task_name}"
+    return f"{key_prefix()}:periodic:{task_name}"
 
 
 def claim(task_name: str) -> bool:
-    """Take this period's turn of ``task_name``; False when another copy already took it."""
-    ttl = max(1, int(period_seconds(task_name) * 0.9))
+    """Take this period's turn of ``task_name``; False when another copy already took it.
+
+    The key lives 90 % of the period (in milliseconds): a copy of the same tick sent by a
+    second beat, whatever its phase, lands inside it, and the next tick finds it expired.
+    """
+    ttl_ms = max(1, int(period_seconds(task_name) * 900))
     owner = f"{socket.gethostname()}:{os.getpid()}"
-    return cache.add(lock_key(task_name), owner, timeout=ttl)
+    client = redis_client()
+    try:
+        return bool(client.set(lock_key(task_name), owner, nx=True, px=ttl_ms))
+    finally:
+        client.close()
 
 
 def sent_by_beat() -> bool:
+    """Beat marks its messages with the ``celery_beat_task`` header."""
     task = current_task
-    return bool(task and getattr(task.request, "celery_beat_task", False))
+    if not task:
+        return False
+    # A worker turns custom headers into attributes of the request; an eager call keeps them apart.
+    return bool(getattr(task.request, "celery_beat_task", False) or (task.request.headers or {}).get("celery_beat_task"))
 
 
 def once_per_period(func):

@@ -28,14 +28,19 @@ def stale_after() -> float:
     return 3 * heartbeat_seconds()
 
 
-def _client() -> redis.Redis:
+def redis_client() -> redis.Redis:
     # redis-py spells a unix socket "unix://", kombu "redis+socket://".
     return redis.Redis.from_url(settings.REDIS_URL.replace("redis+socket://", "unix://", 1),
                                 socket_timeout=2, socket_connect_timeout=2)
 
 
+def key_prefix() -> str:
+    """The cache's key prefix: portals sharing one Redis keep their keys apart."""
+    return settings.CACHES["default"].get("KEY_PREFIX") or "dcr"
+
+
 def _key() -> str:
-    return f"{settings.CACHES['default'].get('KEY_PREFIX') or 'dcr'}:workers:heartbeat"
+    return f"{key_prefix()}:workers:heartbeat"
 
 
 def _now(client: redis.Redis) -> float:
@@ -44,7 +49,7 @@ def _now(client: redis.Redis) -> float:
 
 
 def beat(hostname: str) -> None:
-    client = _client()
+    client = redis_client()
     try:
         client.zadd(_key(), {hostname: _now(client)})
     finally:
@@ -52,7 +57,7 @@ def beat(hostname: str) -> None:
 
 
 def forget(hostname: str) -> None:
-    client = _client()
+    client = redis_client()
     try:
         client.zrem(_key(), hostname)
     finally:
@@ -61,7 +66,7 @@ def forget(hostname: str) -> None:
 
 def alive() -> dict[str, float]:
     """Workers seen within ``stale_after()`` seconds: name -> seconds since their last beat."""
-    client = _client()
+    client = redis_client()
     try:
         now = _now(client)
         key = _key()
