@@ -59,19 +59,24 @@ def study_detail(request, pk: int):
                             "automatically. Please check your answers and press Send again.")
         elif form.is_valid():
             data = form.cleaned_data
-            if ratelimit.is_limited(email=data["email"], phone=data["phone"], ip=ip):
+            contact = {"email": data["email"], "phone": data["phone"], "ip": ip}
+            if not ratelimit.take(**contact):
                 form_problem = ("We have received several messages from this address in the last hour, so this one "
                                 "was not sent. Please try again in an hour, or contact the study team directly "
                                 "using the details on this page.")
             else:
-                interest = services.submit_interest(
-                    study=study, name=data["name"], email=data["email"], phone=data["phone"],
-                    preferred_contact=data["preferred_contact"], best_time=data["best_time"],
-                    answers=form.answers(), consent_to_contact=data["consent_to_contact"], user=request.user,
-                )
-                ratelimit.count(email=data["email"], phone=data["phone"], ip=ip)
-                request.session[SESSION_LAST_INQUIRY] = [study.pk, interest.reference]
-                return redirect("studies:thanks", pk=study.pk)
+                try:
+                    interest = services.submit_interest(
+                        study=study, name=data["name"], email=data["email"], phone=data["phone"],
+                        preferred_contact=data["preferred_contact"], best_time=data["best_time"],
+                        answers=form.answers(), consent_to_contact=data["consent_to_contact"], user=request.user,
+                    )
+                except ValidationError as error:  # e.g. the study closed a moment ago
+                    ratelimit.release(**contact)
+                    form_problem = " ".join(error.messages)
+                else:
+                    request.session[SESSION_LAST_INQUIRY] = [study.pk, interest.reference]
+                    return redirect("studies:thanks", pk=study.pk)
         if not form_problem:
             form_problem = "Your message was not sent yet: please correct the answers marked below."
     return render(request, "studies/detail.html", {"study": study, "form": form, "form_problem": form_problem},
