@@ -144,7 +144,7 @@ def _withdrawals() -> int:
 
 
 def load() -> str:
-    rng = random.Random(20260)
+    rng = random.Random(20260)  # nosec B311
     participants = _participants(rng)
     withdrawals = _withdrawals()
     requests = _requests()

@@ -287,6 +287,9 @@ def _parse_sample(row: dict, clock: _Clock) -> tuple:
     return (barcode, biobank_id, sample_type, collected_at, quantity, unit, *location, status)
 
 
+# The SQL of the checks and inserts is put together from module constants (table and column
+# names, the LIMIT of reported errors); values from the file travel only as COPY data or %s
+# parameters. That is why these statements carry "nosec B608".
 def _duplicate_check(column: str, key: str, message: Callable[[tuple], str], *, shown: str = "",
                      where: str = "TRUE") -> Check:
     """Rows whose ``key`` already appeared on an earlier row of the file."""
@@ -294,7 +297,7 @@ def _duplicate_check(column: str, key: str, message: Callable[[tuple], str], *, 
         SELECT row_no, shown, first_row, count(*) OVER () FROM (
             SELECT row_no, {shown or key} AS shown, min(row_no) OVER (PARTITION BY {key}) AS first_row
             FROM {STAGING} WHERE {where}
-        ) q WHERE row_no > first_row ORDER BY row_no LIMIT {MAX_REPORTED_ERRORS}""", message)
+        ) q WHERE row_no > first_row ORDER BY row_no LIMIT {MAX_REPORTED_ERRORS}""", message)  # nosec B608
 
 
 _IN_STORAGE = "(" + ", ".join(f"'{s}'" for s in Sample.IN_STORAGE) + ")"
@@ -312,12 +315,12 @@ PARTICIPANTS = Spec(
         _duplicate_check("biobank_id", "biobank_id",
                          lambda r: f"Biobank id {r[1]} appears more than once in the file (first on row {r[2]})."),
         Check("biobank_id", f"""SELECT s.row_no, s.biobank_id, NULL, count(*) OVER () FROM {STAGING} s
-              JOIN biobank_participant p ON p.biobank_id = s.biobank_id ORDER BY s.row_no LIMIT {MAX_REPORTED_ERRORS}""",
+              JOIN biobank_participant p ON p.biobank_id = s.biobank_id ORDER BY s.row_no LIMIT {MAX_REPORTED_ERRORS}""",  # nosec B608
               lambda r: f"Participant {r[1]} already exists."),
         _duplicate_check("mrn", "mrn_hash",
                          lambda r: f"The same MRN appears more than once in the file (first on row {r[2]})."),
         Check("mrn", f"""SELECT s.row_no, p.biobank_id, NULL, count(*) OVER () FROM {STAGING} s
-              JOIN biobank_participant p ON p.mrn_hash = s.mrn_hash ORDER BY s.row_no LIMIT {MAX_REPORTED_ERRORS}""",
+              JOIN biobank_participant p ON p.mrn_hash = s.mrn_hash ORDER BY s.row_no LIMIT {MAX_REPORTED_ERRORS}""",  # nosec B608
               lambda r: f"This MRN is already recorded, for participant {r[1]}."),
     ),
     insert_sql=f"""INSERT INTO biobank_participant (biobank_id, mrn_encrypted, mrn_hash, sex, birth_year,
@@ -326,7 +329,7 @@ PARTICIPANTS = Spec(
         SELECT biobank_id, mrn_encrypted, mrn_hash, sex, birth_year, consent_research, consent_recontact,
             consent_date, coalesce(consent_version, ''), NULL, genotyped, coalesce(genotyping_platform, ''),
             coalesce(genotyping_batch, ''), now(), now()
-        FROM {STAGING} ORDER BY row_no""",
+        FROM {STAGING} ORDER BY row_no""",  # nosec B608
     key_column="biobank_id",
 )
 
@@ -343,16 +346,16 @@ SAMPLES = Spec(
         _duplicate_check("barcode", "barcode",
                          lambda r: f"Barcode {r[1]} appears more than once in the file (first on row {r[2]})."),
         Check("barcode", f"""SELECT s.row_no, s.barcode, NULL, count(*) OVER () FROM {STAGING} s
-              JOIN biobank_sample b ON b.barcode = s.barcode ORDER BY s.row_no LIMIT {MAX_REPORTED_ERRORS}""",
+              JOIN biobank_sample b ON b.barcode = s.barcode ORDER BY s.row_no LIMIT {MAX_REPORTED_ERRORS}""",  # nosec B608
               lambda r: f"A sample with barcode {r[1]} already exists."),
         Check("biobank_id", f"""SELECT s.row_no, s.biobank_id, NULL, count(*) OVER () FROM {STAGING} s
               LEFT JOIN biobank_participant p ON p.biobank_id = s.biobank_id WHERE p.id IS NULL
-              ORDER BY s.row_no LIMIT {MAX_REPORTED_ERRORS}""",
+              ORDER BY s.row_no LIMIT {MAX_REPORTED_ERRORS}""",  # nosec B608
               lambda r: f"No participant has biobank id {r[1]}: import the participant first."),
         Check("biobank_id", f"""SELECT s.row_no, s.biobank_id, NULL, count(*) OVER () FROM {STAGING} s
               JOIN biobank_participant p ON p.biobank_id = s.biobank_id
               WHERE p.withdrawn_on IS NOT NULL AND s.status = 'available'
-              ORDER BY s.row_no LIMIT {MAX_REPORTED_ERRORS}""",
+              ORDER BY s.row_no LIMIT {MAX_REPORTED_ERRORS}""",  # nosec B608
               lambda r: f"Participant {r[1]} has withdrawn: their samples cannot be added as available."),
         _duplicate_check("position", "freezer, rack, box, position",
                          lambda r: f"Position {r[1]} is given to another sample of the file (row {r[2]}).",
@@ -362,14 +365,14 @@ SAMPLES = Spec(
               b.barcode, count(*) OVER () FROM {STAGING} s
               JOIN biobank_sample b ON (b.freezer, b.rack, b.box, b.position) = (s.freezer, s.rack, s.box, s.position)
               WHERE b.status IN {_IN_STORAGE} AND s.status IN {_IN_STORAGE}
-              ORDER BY s.row_no LIMIT {MAX_REPORTED_ERRORS}""",
+              ORDER BY s.row_no LIMIT {MAX_REPORTED_ERRORS}""",  # nosec B608
               lambda r: f"Position {r[1]} is taken by sample {r[2]}."),
     ),
     insert_sql=f"""INSERT INTO biobank_sample (barcode, participant_id, sample_type, collected_at, quantity, unit,
             freezer, rack, box, position, status, reserved_for_id, created_at, updated_at)
         SELECT s.barcode, p.id, s.sample_type, s.collected_at, s.quantity, s.unit, s.freezer, s.rack, s.box,
             s.position, s.status, NULL, now(), now()
-        FROM {STAGING} s JOIN biobank_participant p ON p.biobank_id = s.biobank_id ORDER BY s.row_no""",
+        FROM {STAGING} s JOIN biobank_participant p ON p.biobank_id = s.biobank_id ORDER BY s.row_no""",  # nosec B608
     key_column="barcode",
 )
 
@@ -428,7 +431,7 @@ def _history_sql(spec: Spec) -> str:
     return f"""INSERT INTO {history_model._meta.db_table}
             ({listed}, history_date, history_type, history_user_id, history_change_reason)
         SELECT {", ".join("t." + c for c in columns)}, now(), '+', %s, %s
-        FROM {spec.model._meta.db_table} t JOIN {STAGING} s ON s.{spec.key_column} = t.{spec.key_column}"""
+        FROM {spec.model._meta.db_table} t JOIN {STAGING} s ON s.{spec.key_column} = t.{spec.key_column}"""  # nosec B608
 
 
 # --- The import itself ---------------------------------------------------------------------

@@ -18,9 +18,6 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
-from django.contrib.auth.models import Group
-from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -76,6 +73,9 @@ class World:
 
 
 def build_world() -> World:
+    from django.contrib.auth.models import Group
+    from django.core.files.base import ContentFile
+
     from accounts import roles
     from accounts.models import ProtectedAccess
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -147,6 +147,11 @@ def build_world() -> World:
     failure = AccessFailureLog.objects.create(username="someone@example.org", ip_address="127.0.0.1",
                                               user_agent="matrix", locked_out=False)
 
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    # Not confirmed: a confirmed device would send staff A to the code step on every page.
+    device = TOTPDevice.objects.create(user=users["staff_a"], name="Authenticator app", confirmed=False)
+
     from dashboards import selectors as dashboard_selectors
     from dashboards.views import _tables
 
@@ -165,6 +170,7 @@ def build_world() -> World:
         "biobank.participant": participant, "biobank.sample": sample, "biobank.withdrawal": withdrawal,
         "biobank.samplerequest": sample_request, "biobank.recontactrequest": recontact_request,
         "biobank.importjob": import_job,
+        "otp_totp.totpdevice": device,
         "collaborations.inquiry": inquiry, "collaborations.affiliate": affiliate,
     }
     return World(users=users, objects=objects, consultation=consultation, attachment=attachment,
@@ -185,6 +191,8 @@ def _admin_model(pattern: Pattern) -> str | None:
 
 def concrete_url(pattern: Pattern, world: World) -> str:
     """The address of ``pattern`` for the world's records (centre A's, the researcher's, ...)."""
+    from django.contrib.contenttypes.models import ContentType
+
     fixed = {
         "favicon.ico": "/favicon.ico",
         "accounts:password_reset_confirm": reverse("accounts:password_reset_confirm",
