@@ -16,6 +16,8 @@ from django.db import connection
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
@@ -224,7 +226,7 @@ class ParticipantAdmin(HistoryAdmin):
 @admin.register(Sample)
 class SampleAdmin(HistoryAdmin):
     form = SampleAdminForm
-    list_display = ["barcode", "participant", "sample_type", "status", "location", "collected_at", "quantity_shown",
+    list_display = ["barcode", "participant", "sample_type", "status", "storage", "collected_on", "quantity_shown",
                     "reserved_for"]
     list_filter = ["status", "sample_type", FreezerFilter]
     list_select_related = ["participant", "reserved_for"]
@@ -249,6 +251,14 @@ class SampleAdmin(HistoryAdmin):
         if obj is not None:
             readonly += ["barcode", "participant"]
         return readonly
+
+    @admin.display(description="location")
+    def storage(self, obj):
+        return "/".join((obj.freezer, obj.rack, obj.box, obj.position))
+
+    @admin.display(description="collected", ordering="collected_at")
+    def collected_on(self, obj):
+        return date_format(timezone.localtime(obj.collected_at), "Y-m-d")
 
     @admin.display(description="quantity", ordering="quantity")
     def quantity_shown(self, obj):

@@ -33,7 +33,7 @@ def test_scale_seeder_is_idempotent(monkeypatch):
     monkeypatch.setattr(scale, "GENOTYPED", 20)
     monkeypatch.setattr(scale, "SAMPLES", 100)
     out = io.StringIO()
-    call_command("seed_scale", stdout=out)
+    call_command("seed_scale", "--only", "biobank", stdout=out)
     assert "40 participants (20 genotyped) and 100 samples" in out.getvalue()
     assert Participant.objects.filter(genotyped=True).count() == 20 and Sample.objects.count() == 100
     call_command("seed_scale", "--only", "biobank", stdout=out)
