@@ -9,11 +9,12 @@ from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import Interest, Study
 
-FINDER_STATUSES = [(Study.Status.RECRUITING, "Recruiting now"), (Study.Status.NOT_YET_RECRUITING, "Opening soon")]
-SEX_CHOICES = [(Study.Sex.FEMALE, "Female"), (Study.Sex.MALE, "Male")]
+FINDER_STATUSES = [(Study.Status.RECRUITING, _("Recruiting now")), (Study.Status.NOT_YET_RECRUITING, _("Opening soon"))]
+SEX_CHOICES = [(Study.Sex.FEMALE, _("Female")), (Study.Sex.MALE, _("Male"))]
 
 
 def search_query(text: str) -> SearchQuery:
@@ -32,18 +33,18 @@ class FlagFilter(django_filters.Filter):
 
 
 class StudyFinderFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_text", label="Search", max_length=200)
-    condition = django_filters.CharFilter(method="filter_condition", label="Condition", max_length=120)
-    phase = django_filters.ChoiceFilter(choices=Study.Phase.choices, label="Phase")
-    age = AgeFilter(method="filter_age", label="Your age", min_value=0, max_value=120,
-                    error_messages={"min_value": "Enter an age from 0 to 120.",
-                                    "max_value": "Enter an age from 0 to 120.",
-                                    "invalid": "Enter your age as a whole number of years, e.g. 42."})
-    sex = django_filters.ChoiceFilter(choices=SEX_CHOICES, method="filter_sex", label="Sex")
-    healthy = FlagFilter(method="filter_healthy", label="Accepts healthy volunteers")
-    trc = FlagFilter(method="filter_trc", label="Includes a stay at the Translational Research Center")
-    center = django_filters.CharFilter(method="filter_center", label="Centre or unit", max_length=200)
-    status = django_filters.ChoiceFilter(choices=FINDER_STATUSES, label="Recruitment")
+    q = django_filters.CharFilter(method="filter_text", label=_("Search"), max_length=200)
+    condition = django_filters.CharFilter(method="filter_condition", label=_("Condition"), max_length=120)
+    phase = django_filters.ChoiceFilter(choices=Study.Phase.choices, label=_("Phase"))
+    age = AgeFilter(method="filter_age", label=_("Your age"), min_value=0, max_value=120,
+                    error_messages={"min_value": _("Enter an age from 0 to 120."),
+                                    "max_value": _("Enter an age from 0 to 120."),
+                                    "invalid": _("Enter your age as a whole number of years, e.g. 42.")})
+    sex = django_filters.ChoiceFilter(choices=SEX_CHOICES, method="filter_sex", label=_("Sex"))
+    healthy = FlagFilter(method="filter_healthy", label=_("Accepts healthy volunteers"))
+    trc = FlagFilter(method="filter_trc", label=_("Includes a stay at the Translational Research Center"))
+    center = django_filters.CharFilter(method="filter_center", label=_("Centre or unit"), max_length=200)
+    status = django_filters.ChoiceFilter(choices=FINDER_STATUSES, label=_("Recruitment"))
 
     class Meta:
         model = Study

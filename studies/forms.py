@@ -6,13 +6,15 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import selectors
 from .models import Bed, Interest, PrescreenQuestion, Study
 from .services import allowed_moves, check_period
 
 PHONE_PATTERN = re.compile(r"^\+?[\d\s().-]+$")
-YES_NO_CHOICES = [("yes", "Yes"), ("no", "No"), ("unsure", "I'm not sure")]
+YES_NO_CHOICES = [("yes", _("Yes")), ("no", _("No")), ("unsure", _("I'm not sure"))]
 HONEYPOT_FIELD = "website"
 
 
@@ -23,21 +25,28 @@ def question_field_name(question: PrescreenQuestion) -> str:
 class InterestForm(forms.Form):
     """ "I'm interested": who the person is, how to reach them, and the study's pre-screen questions."""
 
-    name = forms.CharField(label="Your name", max_length=150,
-                           error_messages={"required": "Tell us your name so the study team knows whom to ask for."})
-    email = forms.EmailField(label="Email address", required=False, max_length=254,
-                             error_messages={"invalid": "Enter an email address like name@example.com."})
-    phone = forms.CharField(label="Phone number", required=False, max_length=32,
-                            help_text="Give an email address, a phone number or both.")
-    preferred_contact = forms.ChoiceField(label="How should the team contact you?",
+    name = forms.CharField(label=_("Your name"), max_length=150,
+                           error_messages={"required": _("Tell us your name so the study team knows whom to ask for."),
+                                           "max_length": _("Keep your name to 150 characters or fewer.")})
+    email = forms.EmailField(label=_("Email address"), required=False, max_length=254,
+                             error_messages={"invalid": _("Enter an email address like name@example.com."),
+                                             "max_length": _("This email address is too long: 254 characters at most.")})
+    phone = forms.CharField(label=_("Phone number"), required=False, max_length=32,
+                            help_text=_("Give an email address, a phone number or both."),
+                            error_messages={"max_length": _("Keep the phone number to 32 characters or fewer.")})
+    preferred_contact = forms.ChoiceField(label=_("How should the team contact you?"),
                                           choices=Interest.ContactBy.choices, initial=Interest.ContactBy.EMAIL,
-                                          widget=forms.RadioSelect)
-    best_time = forms.ChoiceField(label="Best time to reach you", choices=Interest.BestTime.choices,
-                                  initial=Interest.BestTime.ANY)
+                                          widget=forms.RadioSelect,
+                                          error_messages={"required": _("Choose email or phone."),
+                                                          "invalid_choice": _("Choose email or phone.")})
+    best_time = forms.ChoiceField(label=_("Best time to reach you"), choices=Interest.BestTime.choices,
+                                  initial=Interest.BestTime.ANY,
+                                  error_messages={"required": _("Choose the best time to reach you."),
+                                                  "invalid_choice": _("Choose one of the times in the list.")})
     consent_to_contact = forms.BooleanField(
-        label="I agree that the study team may contact me about this study.",
-        help_text="They will only use your details for this study. Sending this form does not sign you up.",
-        error_messages={"required": "Tick this box so the study team may contact you; without it they cannot."})
+        label=_("I agree that the study team may contact me about this study."),
+        help_text=_("They will only use your details for this study. Sending this form does not sign you up."),
+        error_messages={"required": _("Tick this box so the study team may contact you; without it they cannot.")})
     # Honeypot: looks like a real field to a robot, hidden from people (and from screen readers).
     website = forms.CharField(label="Website", required=False, max_length=200)
 
@@ -58,11 +67,11 @@ class InterestForm(forms.Form):
         self.helper.form_action = f"{study.get_absolute_url()}#interested"
         self.helper.attrs = {"novalidate": ""}  # the server's messages are clearer than the browser's
         self.helper.layout = Layout(
-            Fieldset("About you", "name", "email", "phone", "preferred_contact", "best_time"),
-            Fieldset("A few questions", *question_fields) if question_fields else HTML(""),
+            Fieldset(gettext("About you"), "name", "email", "phone", "preferred_contact", "best_time"),
+            Fieldset(gettext("A few questions"), *question_fields) if question_fields else HTML(""),
             Field("consent_to_contact"),
             Div(HONEYPOT_FIELD, css_class="d-none", aria_hidden="true"),
-            Submit("submit", "Send: I'm interested", css_class="btn-lg"),
+            Submit("submit", gettext("Send: I'm interested"), css_class="btn-lg"),
         )
 
     @staticmethod
@@ -70,36 +79,37 @@ class InterestForm(forms.Form):
         if question.kind == PrescreenQuestion.Kind.NUMBER:
             low, high = question.min_value, question.max_value
             if low is not None and high is not None:
-                hint = f"Enter a number from {low} to {high}."
+                hint = gettext("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high}
             elif low is not None:
-                hint = f"Enter a number of at least {low}."
+                hint = gettext("Enter a number of at least %(low)s.") % {"low": low}
             elif high is not None:
-                hint = f"Enter a number no higher than {high}."
+                hint = gettext("Enter a number no higher than %(high)s.") % {"high": high}
             else:
-                hint = "Enter a whole number, e.g. 3."
+                hint = gettext("Enter a whole number, e.g. 3.")
             field = forms.IntegerField(label=question.text, min_value=low, max_value=high, error_messages={
-                "required": "Answer this question with a number.", "invalid": hint,
+                "required": _("Answer this question with a number."), "invalid": hint,
                 "min_value": hint, "max_value": hint})
             field.widget.attrs["inputmode"] = "numeric"
             return field
         return forms.ChoiceField(label=question.text, choices=YES_NO_CHOICES, widget=forms.RadioSelect,
-                                 error_messages={"required": "Choose yes, no or I'm not sure."})
+                                 error_messages={"required": _("Choose yes, no or I'm not sure."),
+                                                 "invalid_choice": _("Choose yes, no or I'm not sure.")})
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data.get("phone", "").strip()
         if phone and (not PHONE_PATTERN.match(phone) or len(re.sub(r"\D", "", phone)) < 7):
-            raise forms.ValidationError("Enter a phone number with at least 7 digits, e.g. 617 555 0123.")
+            raise forms.ValidationError(_("Enter a phone number with at least 7 digits, e.g. 617 555 0123."))
         return phone
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         email, phone = data.get("email"), data.get("phone")
         if not email and not phone and "email" not in self.errors and "phone" not in self.errors:
-            self.add_error("email", "Give an email address or a phone number so the study team can reach you.")
+            self.add_error("email", _("Give an email address or a phone number so the study team can reach you."))
         elif data.get("preferred_contact") == Interest.ContactBy.PHONE and not phone and "phone" not in self.errors:
-            self.add_error("phone", "You chose to be called: give a phone number, or choose email.")
+            self.add_error("phone", _("You chose to be called: give a phone number, or choose email."))
         elif data.get("preferred_contact") == Interest.ContactBy.EMAIL and not email and "email" not in self.errors:
-            self.add_error("email", "You chose email: give an email address, or choose phone.")
+            self.add_error("email", _("You chose email: give an email address, or choose phone."))
         return data
 
     @property

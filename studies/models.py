@@ -18,6 +18,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # no look-alikes (0/O, 1/I/L, 5/S, 8/B, 2/Z)
@@ -63,29 +65,35 @@ class StudyQuerySet(models.QuerySet):
 
 class Study(models.Model):
     class Phase(models.TextChoices):
-        EARLY_1 = "early_1", "Early phase 1"
-        PHASE_1 = "1", "Phase 1"
-        PHASE_2 = "2", "Phase 2"
-        PHASE_3 = "3", "Phase 3"
-        PHASE_4 = "4", "Phase 4"
-        NOT_APPLICABLE = "na", "Not applicable"
+        EARLY_1 = "early_1", _("Early phase 1")
+        PHASE_1 = "1", _("Phase 1")
+        PHASE_2 = "2", _("Phase 2")
+        PHASE_3 = "3", _("Phase 3")
+        PHASE_4 = "4", _("Phase 4")
+        NOT_APPLICABLE = "na", _("Not applicable")
 
+    # Plain strings (marked for translation); ``phase_explained`` translates them.
     PHASE_EXPLAINED = {
-        Phase.EARLY_1: "A very first test in a handful of people, with tiny doses, to learn how the body handles a new treatment.",
-        Phase.PHASE_1: "A small group tests whether a new treatment is safe and finds the right dose.",
-        Phase.PHASE_2: "A larger group checks whether the treatment works, while safety is watched closely.",
-        Phase.PHASE_3: "Many people compare the new treatment with the usual care to see which is better.",
-        Phase.PHASE_4: "The treatment is already approved; researchers keep learning about its long-term benefits and risks.",
-        Phase.NOT_APPLICABLE: "This study does not test a drug, so it has no phase: it may test a device, a behaviour or simply observe.",
+        Phase.EARLY_1: gettext_noop("A very first test in a handful of people, with tiny doses, to learn how the "
+                                    "body handles a new treatment."),
+        Phase.PHASE_1: gettext_noop("A small group tests whether a new treatment is safe and finds the right dose."),
+        Phase.PHASE_2: gettext_noop("A larger group checks whether the treatment works, while safety is watched "
+                                    "closely."),
+        Phase.PHASE_3: gettext_noop("Many people compare the new treatment with the usual care to see which is "
+                                    "better."),
+        Phase.PHASE_4: gettext_noop("The treatment is already approved; researchers keep learning about its "
+                                    "long-term benefits and risks."),
+        Phase.NOT_APPLICABLE: gettext_noop("This study does not test a drug, so it has no phase: it may test a "
+                                           "device, a behaviour or simply observe."),
     }
 
     class Status(models.TextChoices):
-        NOT_YET_RECRUITING = "not_yet_recruiting", "Not yet recruiting"
-        RECRUITING = "recruiting", "Recruiting"
-        ACTIVE_NOT_RECRUITING = "active_not_recruiting", "Active, not recruiting"
-        COMPLETED = "completed", "Completed"
-        TERMINATED = "terminated", "Closed early (terminated)"
-        WITHDRAWN = "withdrawn", "Withdrawn before it started"
+        NOT_YET_RECRUITING = "not_yet_recruiting", _("Not yet recruiting")
+        RECRUITING = "recruiting", _("Recruiting")
+        ACTIVE_NOT_RECRUITING = "active_not_recruiting", _("Active, not recruiting")
+        COMPLETED = "completed", _("Completed")
+        TERMINATED = "terminated", _("Closed early (terminated)")
+        WITHDRAWN = "withdrawn", _("Withdrawn before it started")
 
     # Closed studies leave the finder; their page says they are closed.
     CLOSED_STATUSES = (Status.COMPLETED, Status.TERMINATED, Status.WITHDRAWN)
@@ -93,9 +101,9 @@ class Study(models.Model):
     OPEN_TO_INQUIRIES = (Status.RECRUITING, Status.NOT_YET_RECRUITING)
 
     class Sex(models.TextChoices):
-        ALL = "all", "All"
-        FEMALE = "female", "Female"
-        MALE = "male", "Male"
+        ALL = "all", _("All")
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
 
     title = models.CharField("official title", max_length=300)
     short_title = models.CharField(max_length=40, blank=True,
@@ -194,7 +202,7 @@ class Study(models.Model):
 
     @property
     def phase_explained(self) -> str:
-        return self.PHASE_EXPLAINED.get(self.phase, "")
+        return gettext(self.PHASE_EXPLAINED[self.phase]) if self.phase in self.PHASE_EXPLAINED else ""
 
     @property
     def clinicaltrials_url(self) -> str:
@@ -203,16 +211,17 @@ class Study(models.Model):
     @property
     def age_range(self) -> str:
         if self.min_age is not None and self.max_age is not None:
-            return f"{self.min_age} to {self.max_age} years old"
+            return gettext("%(min)s to %(max)s years old") % {"min": self.min_age, "max": self.max_age}
         if self.min_age is not None:
-            return f"{self.min_age} years and older"
+            return gettext("%(min)s years and older") % {"min": self.min_age}
         if self.max_age is not None:
-            return f"Up to {self.max_age} years old"
-        return "Any age"
+            return gettext("Up to %(max)s years old") % {"max": self.max_age}
+        return gettext("Any age")
 
     @property
     def sex_text(self) -> str:
-        return {"all": "All sexes", "female": "Women and girls only", "male": "Men and boys only"}[self.sex]
+        return {"all": gettext("All sexes"), "female": gettext("Women and girls only"),
+                "male": gettext("Men and boys only")}[self.sex]
 
 
 class PrescreenQuestion(models.Model):
@@ -249,14 +258,14 @@ class Interest(models.Model):
     """A person's "I'm interested" inquiry about a study. Name and contact details are protected."""
 
     class Status(models.TextChoices):
-        NEW = "new", "New"
-        CONTACTED = "contacted", "Contacted"
-        INELIGIBLE = "ineligible", "Ineligible"
-        ELIGIBLE = "eligible", "Eligible"
-        CONSENTED = "consented", "Consented"
-        ENROLLED = "enrolled", "Enrolled"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        NEW = "new", _("New")
+        CONTACTED = "contacted", _("Contacted")
+        INELIGIBLE = "ineligible", _("Ineligible")
+        ELIGIBLE = "eligible", _("Eligible")
+        CONSENTED = "consented", _("Consented")
+        ENROLLED = "enrolled", _("Enrolled")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class Stage(models.IntegerChoices):
         """The funnel: how far an inquiry ever got, whatever happened after."""
@@ -268,14 +277,14 @@ class Interest(models.Model):
         ENROLLED = 4, "Enrolled"
 
     class ContactBy(models.TextChoices):
-        EMAIL = "email", "Email"
-        PHONE = "phone", "Phone"
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone")
 
     class BestTime(models.TextChoices):
-        ANY = "any", "Any time"
-        MORNING = "morning", "Morning (9-12)"
-        AFTERNOON = "afternoon", "Afternoon (12-5)"
-        EVENING = "evening", "Early evening (5-7)"
+        ANY = "any", _("Any time")
+        MORNING = "morning", _("Morning (9-12)")
+        AFTERNOON = "afternoon", _("Afternoon (12-5)")
+        EVENING = "evening", _("Early evening (5-7)")
 
     reference = models.CharField(max_length=20, unique=True, editable=False, default=new_interest_reference)
     study = models.ForeignKey(Study, on_delete=models.PROTECT, related_name="interests")
@@ -287,6 +296,9 @@ class Interest(models.Model):
     answers = models.JSONField(default=dict, blank=True,
                                help_text="Pre-screen answers keyed by question id, with the question text as asked.")
     consent_to_contact = models.BooleanField(default=False)
+    # The language of the page the person sent the form from: their emails are written in it.
+    language = models.CharField(max_length=8, default="en", editable=False,
+                                help_text="Language the person used (their emails are in it).")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="study_interests", help_text="Set when a signed-in person sent it.")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
@@ -322,14 +334,14 @@ class Interest(models.Model):
 
 
 PERSON_STATUS_TEXT = {
-    Interest.Status.NEW: "Received: the study team will contact you",
-    Interest.Status.CONTACTED: "The study team has been in touch",
-    Interest.Status.ELIGIBLE: "You may be able to take part",
-    Interest.Status.INELIGIBLE: "Closed: this study is not a match",
-    Interest.Status.CONSENTED: "You agreed to take part",
-    Interest.Status.ENROLLED: "Taking part",
-    Interest.Status.DECLINED: "Closed: you decided not to take part",
-    Interest.Status.WITHDRAWN: "Withdrawn",
+    Interest.Status.NEW: _("Received: the study team will contact you"),
+    Interest.Status.CONTACTED: _("The study team has been in touch"),
+    Interest.Status.ELIGIBLE: _("You may be able to take part"),
+    Interest.Status.INELIGIBLE: _("Closed: this study is not a match"),
+    Interest.Status.CONSENTED: _("You agreed to take part"),
+    Interest.Status.ENROLLED: _("Taking part"),
+    Interest.Status.DECLINED: _("Closed: you decided not to take part"),
+    Interest.Status.WITHDRAWN: _("Withdrawn"),
 }
 
 

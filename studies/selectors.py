@@ -11,6 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from psycopg2.extras import DateTimeTZRange
 
 from accounts import roles
@@ -128,9 +129,9 @@ def _active_text(name: str, value: Any, facets: dict[str, list[FacetOption]]) ->
     if name in facets:
         for option in facets[name]:
             if option.selected:
-                return option.label or "Yes"
+                return option.label or gettext("Yes")
     if name == "age":
-        return f"{value} years"
+        return ngettext("%(age)s year", "%(age)s years", value) % {"age": value}
     return str(value)
 
 

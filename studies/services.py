@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from psycopg2.extras import DateTimeTZRange
 
 from notifications.services import queue_email
@@ -110,22 +111,37 @@ def _queue_team_email(interest: Interest, template: str, event: str) -> None:
         "reference": interest.reference,
         "path": reverse("studies:team_study", args=[study.pk]),
     }
+    # Study teams read the portal in its default language, whatever language the person used.
     for address in _team_addresses(study):
-        queue_email(address, template, context, idempotency_key=f"{template}:{interest.pk}:{event}:{address}")
+        queue_email(address, template, context, idempotency_key=f"{template}:{interest.pk}:{event}:{address}",
+                    language=settings.LANGUAGE_CODE)
+
+
+def _supported_language(language: str | None) -> str:
+    """One of settings.LANGUAGES for ``language`` (or the active language); the default one otherwise."""
+    try:
+        return translation.get_supported_language_variant(language or translation.get_language() or "")
+    except LookupError:
+        return settings.LANGUAGE_CODE
 
 
 @transaction.atomic
 def submit_interest(*, study: Study, name: str, email: str = "", phone: str = "",
                     preferred_contact: str = Interest.ContactBy.EMAIL, best_time: str = Interest.BestTime.ANY,
                     answers: dict[str, dict[str, Any]] | None = None, consent_to_contact: bool,
-                    user=None) -> Interest:
-    """Record an "I'm interested" inquiry; email the person a receipt and the team a notice."""
+                    user=None, language: str | None = None) -> Interest:
+    """Record an "I'm interested" inquiry; email the person a receipt and the team a notice.
+
+    ``language`` is the language of the page the person used (default: the active one); the
+    receipt and every later email to the person are written in it.
+    """
     if not study.accepts_inquiries:
         raise ValidationError("This study is not taking new inquiries.", code="closed")
     interest = Interest(
         study=study, name=name.strip(), email=email.strip().lower(), phone=phone.strip(),
         preferred_contact=preferred_contact, best_time=best_time, answers=answers or {},
         consent_to_contact=consent_to_contact, user=user if getattr(user, "is_authenticated", False) else None,
+        language=_supported_language(language),
     )
     interest.full_clean()
     if interest.user is not None:
@@ -134,7 +150,7 @@ def submit_interest(*, study: Study, name: str, email: str = "", phone: str = ""
     address = _person_address(interest)
     if address:
         queue_email(address, "interest_received", _person_context(interest),
-                    idempotency_key=f"interest_received:{interest.pk}")
+                    idempotency_key=f"interest_received:{interest.pk}", language=interest.language)
     _queue_team_email(interest, "study_new_inquiry", "new")
     return interest
 
@@ -175,7 +191,8 @@ def change_interest_status(interest: Interest, to: str, by, reason: str = "") ->
     template = PERSON_EMAIL_ON.get(to)
     address = _person_address(locked)
     if template and address:
-        queue_email(address, template, _person_context(locked), idempotency_key=f"{template}:{locked.pk}:{change.pk}")
+        queue_email(address, template, _person_context(locked), idempotency_key=f"{template}:{locked.pk}:{change.pk}",
+                    language=locked.language)
     if to == Status.WITHDRAWN and not _on_team(by, locked.study):
         _queue_team_email(locked, "study_inquiry_withdrawn", f"withdrawn-{change.pk}")
     for field in ("status", "status_reason", "status_changed_at", "stage_reached"):

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.audit import record_access
@@ -55,21 +57,22 @@ def study_detail(request, pk: int):
             ratelimit.count(ip=ip)
             form.clear_honeypot()
             form.is_valid()
-            form_problem = ("Your message was not sent: part of the form looked as if it had been filled in "
-                            "automatically. Please check your answers and press Send again.")
+            form_problem = gettext("Your message was not sent: part of the form looked as if it had been filled in "
+                                   "automatically. Please check your answers and press Send again.")
         elif form.is_valid():
             data = form.cleaned_data
             contact = {"email": data["email"], "phone": data["phone"], "ip": ip}
             if not ratelimit.take(**contact):
-                form_problem = ("We have received several messages from this address in the last hour, so this one "
-                                "was not sent. Please try again in an hour, or contact the study team directly "
-                                "using the details on this page.")
+                form_problem = gettext("We have received several messages from this address in the last hour, so "
+                                       "this one was not sent. Please try again in an hour, or contact the study "
+                                       "team directly using the details on this page.")
             else:
                 try:
                     interest = services.submit_interest(
                         study=study, name=data["name"], email=data["email"], phone=data["phone"],
                         preferred_contact=data["preferred_contact"], best_time=data["best_time"],
                         answers=form.answers(), consent_to_contact=data["consent_to_contact"], user=request.user,
+                        language=get_language(),
                     )
                 except ValidationError as error:  # e.g. the study closed a moment ago
                     ratelimit.release(**contact)
@@ -78,7 +81,7 @@ def study_detail(request, pk: int):
                     request.session[SESSION_LAST_INQUIRY] = [study.pk, interest.reference]
                     return redirect("studies:thanks", pk=study.pk)
         if not form_problem:
-            form_problem = "Your message was not sent yet: please correct the answers marked below."
+            form_problem = gettext("Your message was not sent yet: please correct the answers marked below.")
     return render(request, "studies/detail.html", {"study": study, "form": form, "form_problem": form_problem},
                   status=200 if not form_problem else 400)
 
@@ -111,7 +114,8 @@ def withdraw_inquiry(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Your inquiry {interest.reference} is withdrawn. The study team will not contact you about it.")
+        messages.success(request, gettext("Your inquiry %(reference)s is withdrawn. The study team will not contact "
+                                          "you about it.") % {"reference": interest.reference})
     return redirect("studies:my_inquiries")
 
 
