@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast e2e install browser messages stop bench lint clean help prod-check
+.PHONY: run test test-fast e2e install browser messages stop bench lint clean help prod-check access-report check-security
 
 help:
 	@echo "make run     - start the portal with demo data on http://127.0.0.1:8000"
@@ -58,3 +58,21 @@ clean:
 # Production settings with throwaway secrets: check --deploy, migrate --check, gunicorn answers /readyz.
 prod-check: $(STAMP)
 	$(PY) -m dcr_portal.prod_check
+
+# Security scanners: bandit over our code (pyproject.toml), pip-audit over the pins.
+lint: $(STAMP)
+	$(PY) -m tests.security.scan
+
+# Every URL x every role, printed as a table (tests/security/expected.py declares the answers).
+access-report: $(STAMP)
+	-$(VENV)/bin/pytest tests/security/test_access_matrix.py -q -p no:warnings
+	$(PY) -m tests.security.report
+
+# The access matrix, the fault / concurrency / bad-input tests and the scanners, then a summary.
+check-security: $(STAMP)
+	$(PY) -m tests.security.check
+
+# Every hot path on gunicorn with the production settings, as ratios to a floor page; seeds
+# production-scale data first. Point DATABASE_URL at a database of its own (README: "Reading the benchmark").
+bench: $(STAMP)
+	$(PY) bench/run.py $(BENCH_ARGS)
