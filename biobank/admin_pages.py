@@ -176,7 +176,8 @@ def recontact_contacts(model_admin, request, pk: int):
             _form_error(form, error)
     criteria = CohortCriteria.from_dict(obj.criteria)
     selections = obj.selections.select_related("participant").order_by("participant__biobank_id")
-    return _render(model_admin, request, "admin/biobank/recontactrequest/contacts.html", f"Contacts for {obj.reference}",
+    return _render(model_admin, request, "admin/biobank/recontactrequest/contacts.html",
+                   f"Contacts for {obj.reference}",
                    original=obj, form=form, criteria=criteria.describe_participants(),
                    matching=selectors.recontact_count(criteria), selected=selections.count(),
                    page=Paginator(selections, 100).get_page(request.GET.get("page")), change_url=_change_url(obj),

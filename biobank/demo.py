@@ -53,7 +53,8 @@ def _participants(rng: random.Random) -> int:
                 barcode=f"DM{slot + 1:08d}", participant_id=ids[f"BB{FIRST_ID + n:07d}"], sample_type=sample_type,
                 collected_at=now - timedelta(days=rng.randrange(60, 3000)),
                 quantity=Decimal(rng.randrange(5, 60)) / 10, unit=UNITS[sample_type],
-                freezer=f"F{slot // 8100 + 1:02d}", rack=f"R{slot // 810 % 10 + 1:02d}", box=f"B{slot // 81 % 10 + 1:02d}",
+                freezer=f"F{slot // 8100 + 1:02d}", rack=f"R{slot // 810 % 10 + 1:02d}",
+                box=f"B{slot // 81 % 10 + 1:02d}",
                 position=f"{'ABCDEFGHI'[slot % 81 // 9]}{slot % 9 + 1}",
                 status=rng.choices([Sample.Status.AVAILABLE, Sample.Status.DEPLETED], weights=(95, 5))[0],
             ))

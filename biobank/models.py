@@ -203,7 +203,8 @@ class Withdrawal(models.Model):
     samples_made_unavailable = models.PositiveIntegerField(default=0)
     reservations_released = models.PositiveIntegerField(default=0)
     recontacts_cancelled = models.PositiveIntegerField(default=0)
-    requests_affected = models.JSONField(default=list, blank=True, help_text="References of requests that lost a sample or a participant.")
+    requests_affected = models.JSONField(default=list, blank=True,
+                                         help_text="References of requests that lost a sample or a participant.")
 
     history = HistoricalRecords()
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from .criteria import NO, YES, CohortCriteria
+from .criteria import YES, CohortCriteria
 from .models import Participant, RecontactRequest, Sample, SampleRequest
 
 SMALL_CELL_LIMIT = 10
@@ -121,5 +121,3 @@ def status_timeline(request_obj) -> list[dict]:
             previous = row["status"]
     return timeline
 
-
-__all__ = ["NO", "YES", "CohortCount", "cohort_count", "offerable_samples", "recontact_count", "suppress"]

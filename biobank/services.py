@@ -61,32 +61,32 @@ def _notify_status(obj: BiobankRequest) -> None:
 
 # --- Requests -------------------------------------------------------------------------------
 
-@transaction.atomic
-def submit_sample_request(researcher, *, irb_protocol: str, title: str, criteria: CohortCriteria,
-                          samples_requested: int, purpose: str) -> SampleRequest:
-    obj = SampleRequest(reference=next_reference(SampleRequest.REFERENCE_PREFIX), researcher=researcher, irb_protocol=irb_protocol.strip(),
-                        title=title.strip(), criteria=criteria.as_dict(), samples_requested=samples_requested,
-                        purpose=purpose.strip())
+def _file(obj: BiobankRequest) -> BiobankRequest:
     obj.full_clean()
-    obj._history_user = researcher
+    obj._history_user = obj.researcher
     obj._change_reason = "Submitted"
     obj.save()
     _notify_submitted(obj)
     return obj
+
+
+@transaction.atomic
+def submit_sample_request(researcher, *, irb_protocol: str, title: str, criteria: CohortCriteria,
+                          samples_requested: int, purpose: str) -> SampleRequest:
+    return _file(SampleRequest(
+        reference=next_reference(SampleRequest.REFERENCE_PREFIX), researcher=researcher,
+        irb_protocol=irb_protocol.strip(), title=title.strip(), criteria=criteria.as_dict(),
+        samples_requested=samples_requested, purpose=purpose.strip()))
 
 
 @transaction.atomic
 def submit_recontact_request(researcher, *, irb_protocol: str, title: str, criteria: CohortCriteria,
                              participants_requested: int, message: str) -> RecontactRequest:
-    obj = RecontactRequest(reference=next_reference(RecontactRequest.REFERENCE_PREFIX), researcher=researcher, irb_protocol=irb_protocol.strip(),
-                           title=title.strip(), criteria=selectors.criteria_with_recontact(criteria).as_dict(),
-                           participants_requested=participants_requested, message=message.strip())
-    obj.full_clean()
-    obj._history_user = researcher
-    obj._change_reason = "Submitted"
-    obj.save()
-    _notify_submitted(obj)
-    return obj
+    return _file(RecontactRequest(
+        reference=next_reference(RecontactRequest.REFERENCE_PREFIX), researcher=researcher,
+        irb_protocol=irb_protocol.strip(), title=title.strip(),
+        criteria=selectors.criteria_with_recontact(criteria).as_dict(),
+        participants_requested=participants_requested, message=message.strip()))
 
 
 def _label(model, status: str) -> str:

@@ -69,5 +69,6 @@ class RecontactRequestFactory(factory.django.DjangoModelFactory):
     title = "Follow-up of sleep habits (synthetic)"
     criteria = factory.LazyFunction(lambda: {"recontact": "yes"})
     participants_requested = 5
-    message = "We are studying sleep habits. If you would like to take part, reply to the study team at the address below."
+    message = ("We are studying sleep habits. If you would like to take part, reply to the study team at the "
+               "address below.")
     status = RecontactRequest.Status.SUBMITTED

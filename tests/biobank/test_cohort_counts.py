@@ -74,7 +74,8 @@ def test_small_cell_suppression_boundaries(value, shown):
     assert selectors.suppress(value) == shown
 
 
-@pytest.mark.parametrize("participants, samples, shown", [(0, 0, ("0", "0")), (1, 40, ("fewer than 11", "fewer than 11")),
+@pytest.mark.parametrize("participants, samples, shown", [(0, 0, ("0", "0")),
+                                                          (1, 40, ("fewer than 11", "fewer than 11")),
                                                           (10, 30, ("fewer than 11", "fewer than 11")),
                                                           (11, 30, ("11", "30"))])
 def test_the_samples_of_a_small_group_are_hidden_with_it(participants, samples, shown):

@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 
 from biobank.models import RecontactRequest, SampleRequest
-from notifications.models import OutboxEmail
 from tests.biobank.factories import ParticipantFactory, RecontactRequestFactory, SampleFactory, SampleRequestFactory
 
 NEW_SAMPLE = reverse("biobank:new_sample_request")

@@ -40,7 +40,8 @@ def test_researcher_counts_a_cohort_and_requests_the_samples(page, login_as, scr
     page.get_by_label("Sample type").select_option("dna")
     page.get_by_label("Born in or before").fill("2100")
     page.get_by_role("button", name="Count").click()
-    assert "no later than" in page.get_by_role("region", name="Criteria").inner_text()  # a bad year is explained, nothing counted
+    # A bad year is explained, and nothing is counted.
+    assert "no later than" in page.get_by_role("region", name="Criteria").inner_text()
     page.get_by_label("Born in or before").fill("")
     page.get_by_role("button", name="Count").click()
     assert page.locator("#count-participants").inner_text() == "14"
