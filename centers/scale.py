@@ -1,5 +1,5 @@
 """Synthetic centres at production scale: 25 centres and units, two services each, one DCR staff
-member per centre (scale-staff-NN@scale.example.org). Idempotent: a second run adds nothing.
+member per centre (scale-staff-NN@scale.example.org) and a head of division (a superuser, no password). Idempotent: a second run adds nothing.
 
 Slugs scale-centre-NN and scale-service-NN-K are reserved for it.
 """
@@ -18,6 +18,9 @@ CENTERS = 25
 SERVICES_PER_CENTER = 2
 FIELDS = ["biostatistics", "omics", "outcomes research", "EHR research", "qualitative research", "recruitment",
           "regulatory affairs", "budgeting", "grant writing", "project management"]
+
+
+HEAD_EMAIL = "scale-head@scale.example.org"
 
 
 def staff_email(n: int) -> str:
@@ -48,6 +51,9 @@ def seed(stdout=None, factor: float = 1.0) -> str:
             User(email=staff_email(n), full_name=f"Scale Staff {n:02d} (synthetic)", is_staff=True, password="!")
             for n in range(1, CENTERS + 1)
         ], ignore_conflicts=True)
+        # The head of the division sees the whole division (dashboards over every centre).
+        User.objects.bulk_create([User(email=HEAD_EMAIL, full_name="Scale Head of Division (synthetic)", is_staff=True,
+                                       is_superuser=True, password="!")], ignore_conflicts=True)
         staff = list(User.objects.filter(email__startswith="scale-staff-").order_by("email"))
         group, _ = Group.objects.get_or_create(name=roles.DCR_STAFF)
         group.user_set.add(*staff)

@@ -7,17 +7,23 @@ staff see only what ``selectors.staff_visible`` lets them see, in lists as in ob
 from __future__ import annotations
 
 import csv
+import hashlib
 from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
@@ -196,8 +202,27 @@ def csv_response(queryset, filename: str) -> StreamingHttpResponse:
     return response
 
 
+class RecentCountPaginator(Paginator):
+    """The triage list's paginator: the number of matching requests (a scan of every visible
+    request, most of the list's database time at 50,000 requests) is reused for COUNT_SECONDS for
+    the same query. The rows themselves are always read fresh; only the total may lag a little."""
+
+    COUNT_SECONDS = 30
+
+    @cached_property
+    def count(self) -> int:
+        sql, params = self.object_list.query.sql_with_params()
+        key = "consultations:triage-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+        value = cache.get(key)
+        if value is None:
+            value = Paginator.count.func(self)
+            cache.set(key, value, self.COUNT_SECONDS)
+        return value
+
+
 @admin.register(ConsultationRequest)
 class ConsultationRequestAdmin(SimpleHistoryAdmin):
+    paginator = RecentCountPaginator
     form = ConsultationRequestAdminForm
     change_list_template = "admin/consultations/consultationrequest/change_list.html"
     change_form_template = "admin/consultations/consultationrequest/change_form.html"
@@ -274,6 +299,13 @@ class ConsultationRequestAdmin(SimpleHistoryAdmin):
         return selectors.search_requests(queryset, search_term), False
 
     # --- columns ----------------------------------------------------------------------
+
+    def action_checkbox(self, obj):
+        # Django's own renders a form widget through the template engine for every row (a quarter
+        # of the list's time at 50 rows); the same markup, written directly.
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html('<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+                           ACTION_CHECKBOX_NAME, obj.pk, label)
 
     @admin.display(description="Title, service and centre", ordering="title")
     def short_title(self, obj):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts import roles
 from accounts.models import User
 from centers.models import Service, StaffMembership
-from dcr_portal.scale import copy_line, copy_rows, scaled
+from dcr_portal.scale import copy_line, copy_rows, scaled, with_defaults
 
 from .models import ConsultationRequest, FundingStatus, Status, StudyStage
 
@@ -62,7 +62,7 @@ def seed(stdout=None, factor: float = 1.0) -> str:
         return "no scale centres: run the centers seeder first"
     staff_of = dict(StaffMembership.objects.filter(center_id__in={c for _, c in services})
                     .values_list("center_id", "user_id"))
-    rng = random.Random(2026)
+    rng = random.Random(2026)  # nosec B311
     now = timezone.now()
     statuses = [s for s, weight in STATUS_WEIGHTS for _ in range(weight)]
     with transaction.atomic(), connection.cursor() as cursor:
@@ -82,16 +82,17 @@ def seed(stdout=None, factor: float = 1.0) -> str:
                          triaged, completed, hours))
         if stdout:
             stdout.write(f"  consultations: {total:,} requests ...")
-        copy_rows(cursor, ConsultationRequest._meta.db_table,
-                  "reference, requester_id, service_id, center_id, title, summary, study_stage, funding_status, "
-                  "sponsor, deadline, status, assignee_id, priority, hours_allotted, hours_used, submitted_at, "
-                  "overdue_at, triaged_at, completed_at, updated_at",
+        columns, defaults = with_defaults(
+            ConsultationRequest, "reference, requester_id, service_id, center_id, title, summary, study_stage, "
+            "funding_status, sponsor, deadline, status, assignee_id, priority, hours_allotted, hours_used, "
+            "submitted_at, overdue_at, triaged_at, completed_at, updated_at")
+        copy_rows(cursor, ConsultationRequest._meta.db_table, columns,
                   (copy_line([f"DCR-{submitted.year}-9{n:06d}", requester, service, center,
                               f"{TITLE_PREFIX} {n} on {TOPICS[n % len(TOPICS)]}",
                               "A synthetic project summary for load testing.", StudyStage.values[n % 7],
                               FundingStatus.values[n % 5], "Synthetic Foundation" if n % 5 >= 2 else "", None,
                               status, assignee, 1 + n % 4, "8.00", hours, submitted,
-                              submitted + timedelta(days=2), triaged, completed, now])
+                              submitted + timedelta(days=2), triaged, completed, now, *defaults])
                    for n, requester, service, center, status, assignee, submitted, triaged, completed, hours in rows))
         ids = dict(ConsultationRequest.objects.filter(title__startswith=TITLE_PREFIX).values_list("reference", "pk"))
         keyed = [(ids[f"DCR-{row[6].year}-9{row[0]:06d}"], row) for row in rows]

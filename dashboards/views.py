@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -77,6 +78,23 @@ def _tables(scope: selectors.Scope, now) -> list[Table]:
     return tables
 
 
+# The figures aggregate every request and inquiry of the scope (a second or more at hospital
+# scale): computed once per scope and kept this long; the page says "as of" when.
+TABLES_CACHE_SECONDS = 120
+
+
+def _cached_tables(scope: selectors.Scope):
+    """(tables, when they were computed) for ``scope``, from the cache when fresh enough."""
+    centres = "all" if scope.everything else ",".join(map(str, sorted(scope.center_ids)))
+    key = f"dashboards:tables:{centres}:{int(scope.biobank)}"
+    cached = cache.get(key)
+    if cached is None:
+        now = timezone.now()
+        cached = (_tables(scope, now), now)
+        cache.set(key, cached, TABLES_CACHE_SECONDS)
+    return cached
+
+
 def _scope_or_403(request) -> selectors.Scope:
     scope = selectors.scope_for(request.user)
     if scope is None:
@@ -87,16 +105,16 @@ def _scope_or_403(request) -> selectors.Scope:
 @login_required
 def dashboard(request):
     scope = _scope_or_403(request)
-    now = timezone.now()
+    tables, now = _cached_tables(scope)
     return render(request, "dashboards/dashboard.html", {
-        "tables": _tables(scope, now), "now": now, "centres": selectors.all_centres_shown(scope),
+        "tables": tables, "now": now, "centres": selectors.all_centres_shown(scope),
     })
 
 
 @login_required
 def table_csv(request, key: str):
     scope = _scope_or_403(request)
-    table = next((t for t in _tables(scope, timezone.now()) if t.key == key), None)
+    table = next((t for t in _cached_tables(scope)[0] if t.key == key), None)
     if table is None:
         raise Http404("No such table")
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterable
 
 BATCH = 10_000
@@ -40,3 +41,17 @@ def copy_rows(cursor, table: str, columns: str, lines: Iterable[str]) -> int:
         buffer.seek(0)
         cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
     return count
+
+
+def with_defaults(model, columns: str) -> tuple[str, list]:
+    """``columns`` plus every other column of ``model`` that has a default, and those defaults:
+    a seeder's COPY keeps working when a field with a default is added to the model."""
+    given = {name.strip().strip('"') for name in columns.split(",")}
+    extra, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.column in given or field.primary_key or getattr(field, "generated", False) or not field.has_default():
+            continue
+        extra.append(f'"{field.column}"')
+        default = field.get_default()
+        values.append(json.dumps(default) if isinstance(default, (dict, list)) else default)
+    return ", ".join([columns, *extra]), values

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from centers.models import Center
-from dcr_portal.scale import copy_line, copy_rows, scaled
+from dcr_portal.scale import copy_line, copy_rows, scaled, with_defaults
 
 from .models import Condition, Interest, Study
 from .services import refresh_search_vectors
@@ -62,11 +62,12 @@ def seed(stdout=None, factor: float = 1.0) -> str:
         condition_ids = _conditions()
         if stdout:
             stdout.write(f"  studies: {studies:,} studies ...")
-        copy_rows(cursor, Study._meta.db_table,
-                  "title, short_title, lay_title, summary, nct_id, irb_protocol, phase, status, is_public, keywords, "
-                  "eligibility, min_age, max_age, sex, healthy_volunteers, center_id, pi_name, contact_name, "
-                  "contact_email, contact_phone, trc_inpatient, inpatient_nights, compensation, visits, created_at, "
-                  "updated_at",
+        columns, defaults = with_defaults(
+            Study, "title, short_title, lay_title, summary, nct_id, irb_protocol, phase, status, is_public, keywords, "
+            "eligibility, min_age, max_age, sex, healthy_volunteers, center_id, pi_name, contact_name, "
+            "contact_email, contact_phone, trc_inpatient, inpatient_nights, compensation, visits, created_at, "
+            "updated_at")
+        copy_rows(cursor, Study._meta.db_table, columns,
                   (copy_line([
                       f"A randomised study of {INTERVENTIONS[n % 10]} in {CONDITIONS[n % 30].lower()} (synthetic {n})",
                       f"SCL-{n}", f"Testing {INTERVENTIONS[n % 10]} for {CONDITIONS[n % 30].lower()} (synthetic {n})",
@@ -77,7 +78,8 @@ def seed(stdout=None, factor: float = 1.0) -> str:
                       18 if n % 3 else None, 75 if n % 5 else None, Study.Sex.values[n % 3] if n % 7 == 0 else "all",
                       n % 6 == 0, centers[n % len(centers)], f"Dr Scale PI {n} (synthetic)", "Study coordinator",
                       f"scale-study-{n}@scale.example.org", "", n % 20 == 0, 2 if n % 20 == 0 else 0,
-                      "Up to $300 for completing all visits." if n % 2 else "", "4 visits over 2 months", now, now])
+                      "Up to $300 for completing all visits." if n % 2 else "", "4 visits over 2 months", now, now,
+                      *defaults])
                    for n in range(studies)))
         study_ids = list(Study.objects.filter(irb_protocol__startswith="SCALE-").order_by("irb_protocol")
                          .values_list("pk", flat=True))
@@ -92,12 +94,13 @@ def seed(stdout=None, factor: float = 1.0) -> str:
         if stdout:
             stdout.write(f"  studies: {interests:,} inquiries ...")
         weights = [(status, stage) for status, weight, stage in INTEREST_STATUSES for _ in range(weight)]
-        copy_rows(cursor, Interest._meta.db_table,
-                  "reference, study_id, name, email, phone, preferred_contact, best_time, answers, consent_to_contact, "
-                  "status, stage_reached, status_reason, status_changed_at, created_at",
+        columns, defaults = with_defaults(
+            Interest, "reference, study_id, name, email, phone, preferred_contact, best_time, answers, "
+            "consent_to_contact, status, stage_reached, status_reason, status_changed_at, created_at")
+        copy_rows(cursor, Interest._meta.db_table, columns,
                   (copy_line([f"INQ-SCALE-{n:07d}", study_ids[n * 7919 % len(study_ids)],
                               f"Scale Volunteer {n} (synthetic)", f"scale-volunteer-{n}@scale.example.org", "",
-                              "email", "any", "{}", True, *weights[n % len(weights)], "", created, created])
+                              "email", "any", "{}", True, *weights[n % len(weights)], "", created, created, *defaults])
                    for n in range(interests)
                    for created in [now - timedelta(days=730 * (interests - n) / interests)]))
         for table in ("studies_study", "studies_study_conditions", "studies_interest", "studies_prescreenquestion"):

@@ -1,8 +1,11 @@
-"""Keep study search vectors current when the conditions of a study change or are renamed."""
+"""Keep study search vectors current when the conditions of a study change or are renamed, and
+forget the cached public pages (finder, study pages) when anything they show changes."""
 
 from __future__ import annotations
 
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from . import page_cache
 
 
 def conditions_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
@@ -31,7 +34,13 @@ def condition_saved(sender, instance, created, **kwargs) -> None:
 
 
 def connect() -> None:
-    from .models import Condition, Study
+    from centers.models import Center
+
+    from .models import Condition, PrescreenQuestion, Study
 
     m2m_changed.connect(conditions_changed, sender=Study.conditions.through, dispatch_uid="studies.conditions_changed")
     post_save.connect(condition_saved, sender=Condition, dispatch_uid="studies.condition_saved")
+    for model in (Study, Condition, PrescreenQuestion, Center):
+        for signal, event in ((post_save, "saved"), (post_delete, "deleted")):
+            signal.connect(page_cache.invalidate, sender=model, dispatch_uid=f"studies.pages.{model.__name__}.{event}")
+    m2m_changed.connect(page_cache.invalidate, sender=Study.conditions.through, dispatch_uid="studies.pages.conditions")

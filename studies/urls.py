@@ -1,12 +1,13 @@
 from django.urls import path
 
 from . import views
+from .page_cache import public_page
 
 app_name = "studies"
 
 urlpatterns = [
-    path("", views.finder, name="finder"),
-    path("<int:pk>/", views.study_detail, name="detail"),
+    path("", public_page(views.finder), name="finder"),
+    path("<int:pk>/", public_page(views.study_detail), name="detail"),
     path("<int:pk>/thanks/", views.thanks, name="thanks"),
     path("my-inquiries/", views.my_inquiries, name="my_inquiries"),
     path("my-inquiries/<int:pk>/withdraw/", views.withdraw_inquiry, name="withdraw_inquiry"),

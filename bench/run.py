@@ -1,0 +1,408 @@
+"""make bench: every hot path of the portal measured on the real stack, as ratios to its floor.
+
+    DATABASE_URL=postgres://.../dcr_bench REDIS_URL=redis://.../9 .venv/bin/python bench/run.py [--factor 1]
+
+Use a database of its own: the run migrates it and fills it with ``manage.py seed_scale``
+(synthetic data at production scale; a second run reuses it). Then it starts gunicorn with the
+production settings (DCR_ENV=production, throwaway secrets, plain http on 127.0.0.1 only) plus
+``dcr_portal.bench_settings`` (the /bench/floor page and a query-count header), signs in the
+scale users through sessions it writes itself, and measures every path with 1, 8 and 32
+concurrent clients: p50, p95, requests per second, errors, queries per request, and the
+ratio of p50 to the floor's p50 at the same concurrency. It also times the cohort count's query
+against the same SQL run raw, and the biobank CSV import against a raw COPY (bench/biobank_import.py).
+Prints one table and writes it as JSON under bench/results/. Bounded: each measurement stops
+after --seconds or --max-requests, whichever comes first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+CONCURRENCY = (1, 8, 32)
+HOST = "127.0.0.1"
+
+# Targets: p50 ratio to the floor (at one client), queries per request.
+TARGETS = {
+    "finder, keyword": {"ratio": 2.0},
+    "study page": {"ratio": 1.5},
+    "triage, unfiltered": {"ratio": 3.0, "queries": 12},
+    "triage, filtered": {"ratio": 3.0, "queries": 12},
+}
+COHORT_TARGET = 2.0  # ORM cohort count within 2x the same query in raw SQL
+IMPORT_TARGET = 1 / 3  # import rows/s at least a third of a raw COPY's
+
+
+def production_env(database_url: str, redis_url: str) -> dict[str, str]:
+    """The production profile with throwaway secrets, served over plain http on 127.0.0.1."""
+    return {
+        **os.environ,
+        "DCR_ENV": "production",
+        "DJANGO_SETTINGS_MODULE": "dcr_portal.bench_settings",
+        "DJANGO_SECRET_KEY": os.environ.get("DCR_BENCH_SECRET_KEY", secrets.token_urlsafe(64)),
+        "DJANGO_ALLOWED_HOSTS": HOST,
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DCR_FIELD_ENCRYPTION_KEY": os.environ.get("DCR_FIELD_ENCRYPTION_KEY",
+                                                   "ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMhIQ=="),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "DCR_CACHE_PREFIX": "dcr-bench",
+    }
+
+
+def service_urls() -> tuple[str, str]:
+    """The database and Redis of this run: the environment's, or the embedded servers."""
+    if os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"):
+        return os.environ["DATABASE_URL"], os.environ["REDIS_URL"]
+    sys.path.insert(0, str(ROOT))
+    from dcr_portal import embedded
+
+    return os.environ.get("DATABASE_URL") or embedded.postgres_url(), os.environ.get("REDIS_URL") or embedded.redis_url()
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    started = time.monotonic()
+    out = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True,
+                         text=True).stdout
+    print(f"  manage.py {' '.join(args)}: {time.monotonic() - started:.1f} s")
+    return out
+
+
+def setup_django(env: dict[str, str]) -> None:
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def sign_in_cookies(emails: set[str]) -> dict[str, str]:
+    """A session cookie per user, written straight into the session store the server reads."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
+    from accounts.models import User
+
+    cookies = {}
+    for user in User.objects.filter(email__in=emails):
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        cookies[user.email] = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    missing = emails - set(cookies)
+    if missing:
+        raise SystemExit(f"scale users missing (run manage.py seed_scale): {sorted(missing)}")
+    return cookies
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(env: dict[str, str], port: int, log_path: Path) -> subprocess.Popen:
+    log = log_path.open("w")
+    server = subprocess.Popen(
+        [str(Path(PYTHON).with_name("gunicorn")), "-c", "gunicorn.conf.py"], cwd=ROOT, stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**env, "GUNICORN_BIND": f"{HOST}:{port}", "GUNICORN_MAX_REQUESTS": "0"})
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited; see {log_path}:\n{log_path.read_text()[-3000:]}")
+        try:
+            status, _, _ = fetch(http.client.HTTPConnection(HOST, port, timeout=5), "/bench/floor", None)
+            if status == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.3)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def fetch(conn: http.client.HTTPConnection, path: str, cookie: str | None) -> tuple[int, int | None, float]:
+    headers = {"Host": HOST, "Accept-Encoding": "gzip"}
+    if cookie:
+        headers["Cookie"] = cookie
+    started = time.perf_counter()
+    conn.request("GET", path, headers=headers)
+    response = conn.getresponse()
+    response.read()
+    elapsed = time.perf_counter() - started
+    queries = response.getheader("X-Query-Count")
+    return response.status, int(queries) if queries is not None else None, elapsed
+
+
+def load(port: int, path: str, cookie: str | None, clients: int, seconds: float, max_requests: int) -> dict:
+    """``clients`` threads, each on its own keep-alive connection, until time or count runs out."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    issued = [0]
+    stop_at = time.perf_counter() + seconds
+
+    def worker():
+        conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        while time.perf_counter() < stop_at:
+            with lock:
+                if issued[0] >= max_requests:
+                    break
+                issued[0] += 1
+            try:
+                status, _, elapsed = fetch(conn, path, cookie)
+            except (OSError, http.client.HTTPException) as error:
+                conn.close()
+                conn = http.client.HTTPConnection(HOST, port, timeout=60)
+                with lock:
+                    errors.append(type(error).__name__)
+                continue
+            with lock:
+                latencies.append(elapsed)
+                if status != 200:
+                    errors.append(str(status))
+        conn.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "requests": len(latencies), "errors": len(errors), "error_kinds": sorted(set(errors)),
+        "p50_ms": round(percentile(latencies, 50) * 1000, 2), "p95_ms": round(percentile(latencies, 95) * 1000, 2),
+        "rps": round(len(latencies) / wall, 1),
+    }
+
+
+def percentile(sorted_values: list[float], pct: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    index = min(len(sorted_values) - 1, max(0, round(pct / 100 * len(sorted_values) + 0.5) - 1))
+    return sorted_values[index]
+
+
+def measure_paths(port: int, cookies: dict[str, str], seconds: float, max_requests: int) -> list[dict]:
+    from dcr_portal.bench import hot_paths
+
+    rows = []
+    for name, path, email in hot_paths():
+        cookie = cookies.get(email) if email else None
+        conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        queries = set()
+        for _ in range(5):  # warm every worker's caches a little, read the query count
+            status, count, _ = fetch(conn, path, cookie)
+            if status != 200:
+                raise SystemExit(f"{name}: {path} answered {status}")
+            queries.add(count)
+        conn.close()
+        row = {"path": name, "url": path, "queries": max(queries), "levels": {}}
+        for clients in CONCURRENCY:
+            row["levels"][str(clients)] = load(port, path, cookie, clients, seconds, max_requests)
+            level = row["levels"][str(clients)]
+            print(f"  {name:<20} c={clients:<3} p50 {level['p50_ms']:8.1f} ms  p95 {level['p95_ms']:8.1f} ms "
+                  f"{level['rps']:8.1f} req/s  errors {level['errors']}")
+        rows.append(row)
+    floor = rows[0]["levels"]
+    for row in rows:
+        for clients, level in row["levels"].items():
+            level["ratio_p50"] = round(level["p50_ms"] / floor[clients]["p50_ms"], 2)
+    return rows
+
+
+def cohort_vs_raw(repeat: int) -> dict:
+    """The cohort count's ORM query against the same SQL, hand-written, run raw (p50 of ``repeat``)."""
+    from django.db import connection
+
+    from biobank import selectors
+    from biobank.criteria import CohortCriteria
+    from dcr_portal.bench import COHORT_QUERY
+
+    criteria = CohortCriteria.from_dict(COHORT_QUERY)
+    raw_sql = """SELECT count(DISTINCT s.participant_id), count(*) FROM biobank_sample s
+                 JOIN biobank_participant p ON p.id = s.participant_id
+                 WHERE s.status = 'available' AND p.consent_research AND p.withdrawn_on IS NULL
+                   AND p.sex = %s AND p.birth_year >= %s AND p.birth_year <= %s AND p.genotyped
+                   AND s.sample_type = %s"""
+    params = [criteria.sex, criteria.birth_year_min, criteria.birth_year_max, criteria.sample_type]
+
+    def orm():
+        return selectors.cohort_count(criteria)
+
+    def raw():
+        with connection.cursor() as cursor:
+            cursor.execute(raw_sql, params)
+            return cursor.fetchone()
+
+    result = orm()
+    if (result.participants, result.samples) != tuple(raw()):
+        raise SystemExit(f"cohort count {result} differs from the raw SQL {raw()}")
+    timings = {}
+    for label, function in (("orm", orm), ("raw", raw), ("orm_again", orm), ("raw_again", raw)):
+        samples = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            function()
+            samples.append(time.perf_counter() - started)
+        timings[label] = statistics.median(samples)
+    orm_ms = min(timings["orm"], timings["orm_again"]) * 1000
+    raw_ms = min(timings["raw"], timings["raw_again"]) * 1000
+    return {"participants": result.participants, "samples": result.samples, "orm_p50_ms": round(orm_ms, 2),
+            "raw_p50_ms": round(raw_ms, 2), "ratio": round(orm_ms / raw_ms, 2)}
+
+
+IMPORT_LINE = re.compile(r"^\s+(?P<label>.+?)\s+(?P<rows>[\d,]+) rows\s+(?P<seconds>[\d.]+) s\s+(?P<rps>[\d,]+) rows/s "
+                         r"peak RSS\s+(?P<rss>\d+) MB")
+
+
+def import_bench(env: dict[str, str], samples: int) -> dict:
+    """bench/biobank_import.py at ``samples`` rows: the import and the raw COPY it is compared with."""
+    out = subprocess.run([PYTHON, "bench/biobank_import.py", "--samples", str(samples)], cwd=ROOT, env=env,
+                         check=True, capture_output=True, text=True).stdout
+    steps = {}
+    for line in out.splitlines():
+        match = IMPORT_LINE.match(line)
+        if match:
+            steps[match["label"]] = {"rows": int(match["rows"].replace(",", "")), "seconds": float(match["seconds"]),
+                                     "rows_per_s": int(match["rps"].replace(",", "")), "peak_rss_mb": int(match["rss"])}
+    imported, copied = steps["samples import"], steps["raw COPY, scratch table"]
+    return {"samples": samples, "steps": steps, "ratio_to_copy": round(imported["rows_per_s"] / copied["rows_per_s"], 3)}
+
+
+def print_table(rows: list[dict]) -> None:
+    print()
+    print(f"{'path':<20} {'q/req':>5} " + " ".join(
+        f"{'p50 c' + str(c):>9} {'p95 c' + str(c):>9} {'req/s c' + str(c):>10} {'x floor':>7}" for c in CONCURRENCY)
+        + f" {'errors':>6}")
+    for row in rows:
+        cells = []
+        for clients in CONCURRENCY:
+            level = row["levels"][str(clients)]
+            cells.append(f"{level['p50_ms']:9.1f} {level['p95_ms']:9.1f} {level['rps']:10.1f} {level['ratio_p50']:7.2f}")
+        errors = sum(level["errors"] for level in row["levels"].values())
+        print(f"{row['path']:<20} {row['queries']:>5} " + " ".join(cells) + f" {errors:>6}")
+    print("(latencies in ms; 'x floor' = p50 / the floor's p50 at the same concurrency)")
+
+
+def verdicts(rows: list[dict], cohort: dict | None, imports: dict | None) -> list[dict]:
+    by_name = {row["path"]: row for row in rows}
+    checks = []
+    for name, target in TARGETS.items():
+        row = by_name[name]
+        ratio = row["levels"]["1"]["ratio_p50"]
+        checks.append({"target": f"{name}: p50 within {target['ratio']}x the floor", "value": ratio,
+                       "met": ratio <= target["ratio"]})
+        if "queries" in target:
+            checks.append({"target": f"{name}: at most {target['queries']} queries", "value": row["queries"],
+                           "met": row["queries"] <= target["queries"]})
+    errors = sum(row["levels"]["32"]["errors"] for row in rows)
+    checks.append({"target": "no errors at 32 concurrent clients", "value": errors, "met": errors == 0})
+    if cohort:
+        checks.append({"target": f"cohort count within {COHORT_TARGET}x raw SQL", "value": cohort["ratio"],
+                       "met": cohort["ratio"] <= COHORT_TARGET})
+    if imports:
+        full = imports["full"]
+        checks.append({"target": "CSV import at least 1/3 of raw COPY's rows/s", "value": full["ratio_to_copy"],
+                       "met": full["ratio_to_copy"] >= IMPORT_TARGET})
+        growth = (full["steps"]["samples import"]["peak_rss_mb"]
+                  - imports["small"]["steps"]["samples import"]["peak_rss_mb"])
+        checks.append({"target": f"import memory flat in file size (peak RSS growth from {imports['small']['samples']:,} "
+                                 f"to {full['samples']:,} rows, MB, at most 30)", "value": growth, "met": growth <= 30})
+    return checks
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--factor", type=float, default=1.0, help="data size passed to seed_scale (1 = production)")
+    parser.add_argument("--seconds", type=float, default=4.0, help="longest time of one measurement")
+    parser.add_argument("--max-requests", type=int, default=3000, help="most requests of one measurement")
+    parser.add_argument("--import-samples", type=int, default=100_000)
+    parser.add_argument("--skip-import", action="store_true")
+    args = parser.parse_args()
+
+    database_url, redis_url = service_urls()
+    env = production_env(database_url, redis_url)
+    started = time.monotonic()
+    print(f"Benchmark on {database_url.rsplit('/', 1)[-1]} (factor {args.factor})")
+    manage(env, "migrate", "--no-input", "-v", "0")
+    seed_started = time.monotonic()
+    print(manage(env, "seed_scale", "--factor", str(args.factor)).rstrip())
+    seed_seconds = time.monotonic() - seed_started
+    with tempfile.TemporaryDirectory(prefix="dcr-bench-") as folder:
+        env["DCR_STATIC_ROOT"] = str(Path(folder) / "static")
+        manage(env, "collectstatic", "--no-input", "-v", "0")
+        setup_django(env)
+        from dcr_portal import bench
+
+        cookies = sign_in_cookies({bench.STAFF_EMAIL, bench.HEAD_EMAIL, bench.RESEARCHER_EMAIL})
+        port = free_port()
+        log_path = Path(folder) / "gunicorn.log"
+        server = start_gunicorn(env, port, log_path)
+        try:
+            print(f"gunicorn (production settings) on {HOST}:{port}; {args.seconds:g} s or "
+                  f"{args.max_requests} requests per measurement")
+            rows = measure_paths(port, cookies, args.seconds, args.max_requests)
+        except SystemExit:
+            print(f"gunicorn's log ends with:\n{log_path.read_text()[-4000:]}")
+            raise
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        cohort = cohort_vs_raw(repeat=15)
+        imports = None
+        if not args.skip_import:
+            print(f"biobank import of {args.import_samples:,} samples against a raw COPY ...")
+            imports = {"full": import_bench(env, args.import_samples),
+                       "small": import_bench(env, max(args.import_samples // 4, 1000))}
+    print_table(rows)
+    print(f"\ncohort count: ORM {cohort['orm_p50_ms']} ms, raw SQL {cohort['raw_p50_ms']} ms "
+          f"(ratio {cohort['ratio']}); {cohort['participants']:,} participants, {cohort['samples']:,} samples")
+    if imports:
+        for size in ("full", "small"):
+            steps = imports[size]["steps"]
+            print(f"import of {imports[size]['samples']:,} samples: {steps['samples import']['rows_per_s']:,} rows/s, "
+                  f"peak RSS {steps['samples import']['peak_rss_mb']} MB; raw COPY "
+                  f"{steps['raw COPY, scratch table']['rows_per_s']:,} rows/s (ratio {imports[size]['ratio_to_copy']})")
+    checks = verdicts(rows, cohort, imports)
+    print("\nTargets:")
+    for check in checks:
+        print(f"  [{'met' if check['met'] else 'MISSED'}] {check['target']}: {check['value']}")
+    result = {
+        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "factor": args.factor,
+        "cpus": os.cpu_count(), "seed_seconds": round(seed_seconds, 1), "paths": rows, "cohort": cohort,
+        "import": imports, "targets": checks, "total_seconds": round(time.monotonic() - started, 1),
+    }
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"bench-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.json"
+    out.write_text(json.dumps(result, indent=2))
+    print(f"\nWritten to {out.relative_to(ROOT)} ({result['total_seconds']:.0f} s in all)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""What the benchmark (``make bench``) adds to the production stack, and nothing else.
+
+``floor`` is the cheapest page the stack can serve (the whole middleware chain and one trivial
+query): every hot path is measured as a ratio to it. ``QueryCountMiddleware`` tells the
+benchmark how many SQL queries a request ran. Both are mounted by ``dcr_portal.bench_settings``
+only; the portal's own settings never load them.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpResponse
+
+QUERY_COUNT_HEADER = "X-Query-Count"
+
+
+def floor(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return HttpResponse("ok", content_type="text/plain")
+
+
+class QueryCountMiddleware:
+    """Counts the queries of a request (sessions and sign-in included) into a response header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        count = 0
+
+        def counter(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counter):
+            response = self.get_response(request)
+        response[QUERY_COUNT_HEADER] = str(count)
+        return response
+
+
+# --- What the benchmark measures -----------------------------------------------------------
+
+STAFF_EMAIL = "scale-staff-01@scale.example.org"  # DCR staff of one centre: triages its requests
+HEAD_EMAIL = "scale-head@scale.example.org"  # the whole division's dashboard
+RESEARCHER_EMAIL = "scale-researcher-0001@scale.example.org"
+FINDER_KEYWORD = "asthma"
+COHORT_QUERY = {"sample_type": "dna", "sex": "F", "birth_year_min": "1950", "birth_year_max": "1980", "genotyped": "yes"}
+
+
+def hot_paths() -> list[tuple[str, str, str | None]]:
+    """(name, address, email of the signed-in user or None) of every page the benchmark measures,
+    on the data of ``manage.py seed_scale``."""
+    from urllib.parse import urlencode
+
+    from centers.models import Center
+    from studies.models import Study
+
+    study = (Study.objects.filter(irb_protocol__startswith="SCALE-", is_public=True, status=Study.Status.RECRUITING)
+             .order_by("irb_protocol").values_list("pk", flat=True).first())
+    center = Center.objects.filter(slug="scale-centre-01").values_list("pk", flat=True).first()
+    changelist = "/admin/consultations/consultationrequest/"
+    return [
+        ("floor", "/bench/floor", None),
+        ("finder, keyword", f"/studies/?q={FINDER_KEYWORD}", None),
+        ("study page", f"/studies/{study}/", None),
+        ("triage, unfiltered", changelist, STAFF_EMAIL),
+        ("triage, filtered", f"{changelist}?status__exact=submitted&center__id__exact={center}", STAFF_EMAIL),
+        ("my requests", "/consultations/mine/", RESEARCHER_EMAIL),
+        ("cohort count", f"/biobank/cohort/?{urlencode(COHORT_QUERY)}", RESEARCHER_EMAIL),
+        ("staff dashboard", "/staff/dashboard/", HEAD_EMAIL),
+    ]
