@@ -1,7 +1,12 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
+from .audit import audit_trail, protected_models, record_access
 from .models import ProtectedAccess, User
 
 
@@ -21,6 +26,14 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
     filter_horizontal = ("groups", "user_permissions")
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            person = self.get_queryset(request).filter(pk=unquote(object_id)).exclude(phone="").first()
+            if person is not None:  # the page shows the phone number: a read of a protected field
+                record_access(request.user, person, ["phone"], path=request.path)
+        return response
+
 
 @admin.register(ProtectedAccess)
 class ProtectedAccessAdmin(admin.ModelAdmin):
@@ -32,6 +45,24 @@ class ProtectedAccessAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     date_hierarchy = "at"
     show_full_result_count = False
+    change_list_template = "admin/accounts/protectedaccess/change_list.html"
+
+    def get_urls(self):
+        return [path("trail/", self.admin_site.admin_view(self.trail_view), name="accounts_audit_trail")] + super().get_urls()
+
+    def trail_view(self, request):
+        """Changes and reads of protected records on one page, newest first; superusers only, read-only."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        labels = [model._meta.label for model in protected_models()]
+        record_type = request.GET.get("type", "")
+        if record_type not in labels:
+            record_type = ""
+        return TemplateResponse(request, "admin/accounts/audit_trail.html", {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "title": "Audit trail",
+            "events": audit_trail(limit=200, record_type=record_type), "record_types": labels,
+            "record_type": record_type,
+        })
 
     def has_add_permission(self, request):
         return False

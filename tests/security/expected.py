@@ -143,6 +143,7 @@ _TABLE = {
 
     'admin/accounts/user/<path:object_id>/':                     "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
 
+    'admin:accounts_audit_trail':                                "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
     'admin:accounts_protectedaccess_changelist':                 "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
     'admin:accounts_protectedaccess_add':                        "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         403",
     'admin:accounts_protectedaccess_history':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
