@@ -62,7 +62,7 @@ def page(client, url: str, status: int = 200) -> str:
 def test_the_home_page_in_spanish(spanish):
     body = page(spanish, "/")
     assert '<html lang="es">' in body
-    for text in ("División de Investigación Clínica", "Buscar un estudio", "Para pacientes", "Idioma",
+    for text in ("División de Investigación Clínica", "Buscar un estudio", ">Pacientes<", "Idioma",
                  "En caso de emergencia, llame al 911."):
         assert text in body, text
     assert "Find a study" not in body and "For Patients" not in body
@@ -244,7 +244,7 @@ def test_study_texts_shown_to_patients_are_translated():
         assert study.age_range == "18 años o más"
         assert study.sex_text == "Solo hombres y niños"
         assert study.phase_explained.startswith("Este estudio no prueba un medicamento")
-        assert study.get_phase_display() == "No corresponde"
+        assert study.get_phase_display() == "Sin fase"
         assert StudyFactory.build(min_age=None, max_age=None).age_range == "Cualquier edad"
         assert str(Interest.ContactBy.PHONE.label) == "Teléfono"
         assert InterestFactory.build(status=Interest.Status.DECLINED).person_label == "Cerrada: usted decidió no participar"

@@ -22,7 +22,7 @@ ROOT = Path(settings.BASE_DIR)
 SKIPPED_DIRS = {".venv", "tests", "bench", "node_modules", "staticfiles", ".git", ".data", "migrations"}
 GETTEXT_CALLS = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy", "pgettext",
                  "pgettext_lazy", "npgettext", "npgettext_lazy"}
-PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 TAG = re.compile(r"<[^>]+>")
 
 
