@@ -212,14 +212,15 @@ def measure_paths(port: int, cookies: dict[str, str], seconds: float, max_reques
     for name, path, email in hot_paths():
         cookie = cookies.get(email) if email else None
         conn = http.client.HTTPConnection(HOST, port, timeout=60)
-        queries = set()
+        queries = []
         for _ in range(5):  # warm every worker's caches a little, read the query count
             status, count, _ = fetch(conn, path, cookie)
             if status != 200:
                 raise SystemExit(f"{name}: {path} answered {status}")
-            queries.add(count)
+            queries.append(count)
         conn.close()
-        row = {"path": name, "url": path, "queries": max(queries), "levels": {}}
+        # A page served from a cache shows it: the first visit renders (and counts) more.
+        row = {"path": name, "url": path, "queries": queries[-1], "queries_first_visit": queries[0], "levels": {}}
         for clients in CONCURRENCY:
             row["levels"][str(clients)] = load(port, path, cookie, clients, seconds, max_requests)
             level = row["levels"][str(clients)]
@@ -289,7 +290,9 @@ def import_bench(env: dict[str, str], samples: int) -> dict:
             steps[match["label"]] = {"rows": int(match["rows"].replace(",", "")), "seconds": float(match["seconds"]),
                                      "rows_per_s": int(match["rps"].replace(",", "")), "peak_rss_mb": int(match["rss"])}
     imported, copied = steps["samples import"], steps["raw COPY, scratch table"]
-    return {"samples": samples, "steps": steps, "ratio_to_copy": round(imported["rows_per_s"] / copied["rows_per_s"], 3)}
+    inserted = steps["raw COPY + INSERT, no checks"]
+    return {"samples": samples, "steps": steps, "ratio_to_copy": round(imported["rows_per_s"] / copied["rows_per_s"], 3),
+            "ratio_to_copy_insert": round(imported["rows_per_s"] / inserted["rows_per_s"], 3)}
 
 
 def print_table(rows: list[dict]) -> None:
@@ -303,8 +306,11 @@ def print_table(rows: list[dict]) -> None:
             level = row["levels"][str(clients)]
             cells.append(f"{level['p50_ms']:9.1f} {level['p95_ms']:9.1f} {level['rps']:10.1f} {level['ratio_p50']:7.2f}")
         errors = sum(level["errors"] for level in row["levels"].values())
-        print(f"{row['path']:<20} {row['queries']:>5} " + " ".join(cells) + f" {errors:>6}")
-    print("(latencies in ms; 'x floor' = p50 / the floor's p50 at the same concurrency)")
+        queries = f"{row['queries']}" + (f"/{row['queries_first_visit']}" if row["queries_first_visit"] != row["queries"]
+                                         else "")
+        print(f"{row['path']:<20} {queries:>5} " + " ".join(cells) + f" {errors:>6}")
+    print("(latencies in ms; 'x floor' = p50 / the floor's p50 at the same concurrency; "
+          "q/req 'a/b': a from the cache, b on a first visit)")
 
 
 def verdicts(rows: list[dict], cohort: dict | None, imports: dict | None) -> list[dict]:
@@ -325,8 +331,10 @@ def verdicts(rows: list[dict], cohort: dict | None, imports: dict | None) -> lis
                        "met": cohort["ratio"] <= COHORT_TARGET})
     if imports:
         full = imports["full"]
-        checks.append({"target": "CSV import at least 1/3 of raw COPY's rows/s", "value": full["ratio_to_copy"],
-                       "met": full["ratio_to_copy"] >= IMPORT_TARGET})
+        checks.append({"target": "CSV import at least 1/3 of raw COPY's rows/s (COPY into a scratch table)",
+                       "value": full["ratio_to_copy"], "met": full["ratio_to_copy"] >= IMPORT_TARGET})
+        checks.append({"target": "CSV import at least 1/3 of raw COPY + INSERT into the indexed sample table",
+                       "value": full["ratio_to_copy_insert"], "met": full["ratio_to_copy_insert"] >= IMPORT_TARGET})
         growth = (full["steps"]["samples import"]["peak_rss_mb"]
                   - imports["small"]["steps"]["samples import"]["peak_rss_mb"])
         checks.append({"target": f"import memory flat in file size (peak RSS growth from {imports['small']['samples']:,} "
@@ -388,7 +396,9 @@ def main() -> None:
             steps = imports[size]["steps"]
             print(f"import of {imports[size]['samples']:,} samples: {steps['samples import']['rows_per_s']:,} rows/s, "
                   f"peak RSS {steps['samples import']['peak_rss_mb']} MB; raw COPY "
-                  f"{steps['raw COPY, scratch table']['rows_per_s']:,} rows/s (ratio {imports[size]['ratio_to_copy']})")
+                  f"{steps['raw COPY, scratch table']['rows_per_s']:,} rows/s (ratio {imports[size]['ratio_to_copy']}); "
+                  f"raw COPY + INSERT into the indexed table {steps['raw COPY + INSERT, no checks']['rows_per_s']:,} "
+                  f"rows/s (ratio {imports[size]['ratio_to_copy_insert']})")
     checks = verdicts(rows, cohort, imports)
     print("\nTargets:")
     for check in checks:

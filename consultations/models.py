@@ -126,6 +126,8 @@ class ConsultationRequest(models.Model):
             models.Index(fields=["-submitted_at", "-id"], name="consult_submitted_idx"),
             models.Index(fields=["status", "-submitted_at"], name="consult_status_idx"),
             models.Index(fields=["center", "-submitted_at"], name="consult_center_idx"),
+            # The desk's usual view: one centre's requests in one status, newest first.
+            models.Index(fields=["center", "status", "-submitted_at"], name="consult_center_status_idx"),
             models.Index(fields=["assignee", "-submitted_at"], name="consult_assignee_idx"),
             models.Index(fields=["service", "-submitted_at"], name="consult_service_idx"),
             models.Index(fields=["requester", "-submitted_at"], name="consult_requester_idx"),
