@@ -485,6 +485,11 @@ def import_csv(text: IO[str], kind: str | None = None, *, user=None, progress: P
                     errors.add(row_no, "", f"This row has {len(values)} values but the first line names "
                                            f"{len(header)} columns.")
                     continue
+                if any("\x00" in value for value in values):
+                    # PostgreSQL text cannot hold NUL; COPY would fail on the whole file.
+                    errors.add(row_no, "", "This row holds a NUL character (a byte 0), which is not text. "
+                                           "Export the file again as CSV UTF-8.")
+                    continue
                 try:
                     parsed = spec.parse(dict(zip(header, values)), clock)
                 except RowProblem as problem:

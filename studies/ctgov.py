@@ -63,6 +63,8 @@ def load_records(path: str | Path) -> list[Any]:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
         raise RecordError(f"the file is not valid JSON: {error.msg} at line {error.lineno}") from error
+    except UnicodeDecodeError as error:
+        raise RecordError("the file is not UTF-8 text (save it as UTF-8 JSON)") from error
     if isinstance(data, dict) and "studies" in data:
         data = data["studies"]
     if isinstance(data, dict):
@@ -86,7 +88,7 @@ def _get(record: dict, *path: str, required: bool = True) -> Any:
 def age_in_years(value: str | None, field_name: str) -> int | None:
     if value in (None, "", "N/A"):
         return None
-    match = _AGE.match(value)
+    match = _AGE.match(value) if isinstance(value, str) else None
     if not match:
         raise RecordError(f"{field_name} “{value}” is not an age such as “18 Years”")
     number, unit = int(match.group(1)), match.group(2).lower()
@@ -97,31 +99,61 @@ def age_in_years(value: str | None, field_name: str) -> int | None:
     return 0
 
 
+def _has_nul(node: Any) -> bool:
+    if isinstance(node, str):
+        return "\x00" in node
+    if isinstance(node, dict):
+        return any(_has_nul(key) or _has_nul(value) for key, value in node.items())
+    if isinstance(node, list):
+        return any(_has_nul(item) for item in node)
+    return False
+
+
+def _list(value: Any, name: str) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise RecordError(f"{name} must be a list")
+    return value
+
+
+def _people(value: Any, name: str) -> list[dict[str, str]]:
+    """Officials or contacts: their text fields only (a number or list in place of a name is skipped)."""
+    return [{key: text for key, text in person.items() if isinstance(text, str)}
+            for person in _list(value, name) if isinstance(person, dict)]
+
+
 def parse_record(record: Any) -> dict[str, Any]:
     """The study fields of one record, or RecordError."""
     if not isinstance(record, dict):
         raise RecordError("a record must be a JSON object")
+    if _has_nul(record):
+        raise RecordError("a field holds a NUL character (\\u0000), which no text field can store")
     protocol = _get(record, "protocolSection")
     nct_id = _get(protocol, "identificationModule", "nctId")
     if not isinstance(nct_id, str) or not _NCT.match(nct_id):
         raise RecordError(f"identificationModule.nctId “{nct_id}” is not an NCT number such as NCT01234567")
     title = _get(protocol, "identificationModule", "briefTitle")
     official = _get(protocol, "identificationModule", "officialTitle", required=False) or title
+    if not isinstance(official, str):
+        raise RecordError("identificationModule.officialTitle must be text")
     summary = _get(protocol, "descriptionModule", "briefSummary")
     status_code = _get(protocol, "statusModule", "overallStatus")
-    if status_code not in STATUSES:
+    if not isinstance(status_code, str) or status_code not in STATUSES:
         raise RecordError(f"statusModule.overallStatus “{status_code}” is not a status we know "
                           f"({', '.join(sorted(STATUSES))})")
-    phase_codes = _get(protocol, "designModule", "phases", required=False) or ["NA"]
-    unknown = [code for code in phase_codes if code not in PHASES]
+    phase_codes = _list(_get(protocol, "designModule", "phases", required=False), "designModule.phases") or ["NA"]
+    unknown = [code for code in phase_codes if not isinstance(code, str) or code not in PHASES]
     if unknown:
         raise RecordError(f"designModule.phases has unknown value(s): {', '.join(map(str, unknown))}")
     phase = max((PHASES[code] for code in phase_codes), key=PHASE_ORDER.index)
-    conditions = _get(protocol, "conditionsModule", "conditions", required=False) or []
-    keywords = _get(protocol, "conditionsModule", "keywords", required=False) or []
+    conditions = _list(_get(protocol, "conditionsModule", "conditions", required=False), "conditionsModule.conditions")
+    keywords = _list(_get(protocol, "conditionsModule", "keywords", required=False), "conditionsModule.keywords")
     eligibility = _get(protocol, "eligibilityModule", required=False) or {}
+    if not isinstance(eligibility, dict):
+        raise RecordError("eligibilityModule must be an object")
     sex_code = eligibility.get("sex", "ALL")
-    if sex_code not in SEXES:
+    if not isinstance(sex_code, str) or sex_code not in SEXES:
         raise RecordError(f"eligibilityModule.sex “{sex_code}” must be ALL, FEMALE or MALE")
     healthy = eligibility.get("healthyVolunteers", False)
     if not isinstance(healthy, bool):
@@ -130,11 +162,15 @@ def parse_record(record: Any) -> dict[str, Any]:
     max_age = age_in_years(eligibility.get("maximumAge"), "eligibilityModule.maximumAge")
     if min_age is not None and max_age is not None and min_age > max_age:
         raise RecordError("eligibilityModule.minimumAge is above maximumAge")
-    officials = _get(protocol, "contactsLocationsModule", "overallOfficials", required=False) or []
-    contacts = _get(protocol, "contactsLocationsModule", "centralContacts", required=False) or []
+    officials = _people(_get(protocol, "contactsLocationsModule", "overallOfficials", required=False),
+                        "contactsLocationsModule.overallOfficials")
+    contacts = _people(_get(protocol, "contactsLocationsModule", "centralContacts", required=False),
+                       "contactsLocationsModule.centralContacts")
     for name, value in (("briefTitle", title), ("briefSummary", summary)):
         if not isinstance(value, str) or not value.strip():
             raise RecordError(f"{name} is empty")
+    if not isinstance(eligibility.get("eligibilityCriteria") or "", str):
+        raise RecordError("eligibilityModule.eligibilityCriteria must be text")
     return {
         "nct_id": nct_id,
         "title": official.strip()[:300],

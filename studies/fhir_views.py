@@ -21,7 +21,8 @@ def _respond(payload: dict, status: int = 200) -> HttpResponse:
 
 @require_GET
 def research_study(request, pk: str):
-    study = fhir.published_studies().filter(pk=pk).first() if pk.isdigit() else None
+    # ASCII digits only: str.isdigit() also accepts "²", which is not a number to the database.
+    study = fhir.published_studies().filter(pk=pk).first() if pk.isascii() and pk.isdigit() else None
     if study is None:
         return _respond(fhir.operation_outcome("not-found", f"ResearchStudy/{pk} is not known"), status=404)
     return _respond(fhir.research_study(study))
@@ -43,7 +44,9 @@ def research_study_search(request):
     except ValueError:
         return _respond(fhir.operation_outcome("invalid", "_count and page must be whole numbers"), status=400)
     total = studies.count()
-    chosen = list(studies[(page - 1) * count: page * count])
+    offset = (page - 1) * count
+    # A page past the end is empty (and an offset beyond bigint never reaches the database).
+    chosen = list(studies[offset: offset + count]) if offset < total else []
     query = {"_count": count, **({"status": ",".join(statuses)} if statuses else {})}
     base = f"{settings.SITE_URL}/fhir/ResearchStudy"
     self_url = f"{base}?{urlencode({**query, 'page': page})}"
