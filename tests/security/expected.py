@@ -6,7 +6,8 @@ of the researcher (consultation DCR-..., biobank requests), the patient (an inqu
 of centre A (its team is "study_team"), and centre A; "other_researcher" and "staff_b" are the
 people who must not see them.
 
-Codes: 200, 403, 404, 405 (POST-only), 301/302 (a plain redirect); ``login`` = sent to the
+Codes: 200, 403, 404, 405 (POST-only), 301/302 (a plain redirect); ``open`` = a readiness
+probe answered (200 or 503, whatever the services' state); ``login`` = sent to the
 portal's sign-in; ``admin-login`` = sent to the staff desk's sign-in; ``admin-index`` = sent
 back to the admin index (the admin's "does not exist" answer for a record the person may not
 see, and its answer to a signed-in person opening the admin sign-in page).
@@ -21,7 +22,7 @@ _TABLE = {
 
     'favicon.ico':                                               "301         301         301         301         301         301         301         301         301         301",
     'healthz':                                                   "200         200         200         200         200         200         200         200         200         200",
-    'readyz':                                                    "200         200         200         200         200         200         200         200         200         200",
+    'readyz':                                                    "open        open        open        open        open        open        open        open        open        open",
     'home':                                                      "200         200         200         200         200         200         200         200         200         200",
     'for_patients':                                              "200         200         200         200         200         200         200         200         200         200",
     'for_researchers':                                           "200         200         200         200         200         200         200         200         200         200",

@@ -14,7 +14,7 @@ import sys
 from tests.security.evidence import EVIDENCE_DIR
 from tests.security.matrix import ROLES, table_lines
 
-REPORT_FILE = EVIDENCE_DIR / "access_matrix.json"
+REPORT_FILE = EVIDENCE_DIR.parent / "access_matrix.json"
 
 
 def main() -> int:
