@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from dcr_portal import ratelimit
 from notifications.services import queue_email
@@ -16,15 +17,15 @@ from . import roles
 from .models import User
 
 ROLE_CHOICES = [
-    (roles.PATIENT, "Patient or volunteer: I want to find a study to take part in"),
-    (roles.RESEARCHER, "Researcher: I want consultations or biobank samples"),
-    (roles.COLLABORATOR, "Collaborator: I represent a partner organisation"),
+    (roles.PATIENT, _("Patient or volunteer: I want to find a study to take part in")),
+    (roles.RESEARCHER, _("Researcher: I want consultations or biobank samples")),
+    (roles.COLLABORATOR, _("Collaborator: I represent a partner organisation")),
 ]
 # Roles whose people act for an organisation: they must say which one.
 ORGANISATION_ROLES = (roles.RESEARCHER, roles.COLLABORATOR)
 
-EMAIL_TAKEN = "An account with this email address already exists. Sign in, or reset your password."
-ORGANISATION_NEEDED = "Tell us your department, institution or company."
+EMAIL_TAKEN = _("An account with this email address already exists. Sign in, or reset your password.")
+ORGANISATION_NEEDED = _("Tell us your department, institution or company.")
 PHONE_INVALID = (
     "Enter a phone number of 7 to 20 digits. You may use spaces, +, - and brackets, "
     "for example +1 (603) 555-0142."
@@ -52,29 +53,28 @@ def clean_phone_number(value: str) -> str:
 
 class SignUpForm(forms.Form):
     role = forms.ChoiceField(
-        label="I am signing up as", choices=ROLE_CHOICES, widget=forms.RadioSelect,
-        error_messages={"required": "Choose what you are signing up as.",
-                        "invalid_choice": "Choose one of the three kinds of account."},
+        label=_("I am signing up as"), choices=ROLE_CHOICES, widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what you are signing up as."),
+                        "invalid_choice": _("Choose one of the three kinds of account.")},
     )
-    full_name = forms.CharField(label="Full name", max_length=150,
-                                error_messages={"required": "Enter your full name."})
+    full_name = forms.CharField(label=_("Full name"), max_length=150,
+                                error_messages={"required": _("Enter your full name.")})
     email = forms.EmailField(
-        label="Email address", max_length=254,
-        error_messages={"required": "Enter your email address.",
-                        "invalid": "Enter an email address like name@example.org."},
+        label=_("Email address"), max_length=254,
+        error_messages={"required": _("Enter your email address."),
+                        "invalid": _("Enter an email address like name@example.org.")},
     )
     organisation = forms.CharField(
-        label="Organisation", max_length=200, required=False,
-        help_text="Researchers and collaborators: your department, institution or company.",
+        label=_("Organisation"), max_length=200, required=False,
+        help_text=_("Researchers and collaborators: your department, institution or company."),
     )
     password1 = forms.CharField(
-        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
-        error_messages={"required": "Choose a password."},
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Choose a password.")},
     )
     password2 = forms.CharField(
-        label="Password again", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Type the password again."},
+        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Type the password again.")},
     )
 
     def __init__(self, *args, **kwargs):
@@ -82,7 +82,9 @@ class SignUpForm(forms.Form):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["full_name"].widget.attrs["autocomplete"] = "name"
         self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
-        self.helper = _helper("Create my account")
+        # Built per form, so that the validators' rules read in the language of the page.
+        self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
+        self.helper = _helper(_("Create my account"))
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
@@ -96,7 +98,7 @@ class SignUpForm(forms.Form):
             self.add_error("organisation", ORGANISATION_NEEDED)
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
-            self.add_error("password2", "The two passwords do not match.")
+            self.add_error("password2", _("The two passwords do not match."))
         if p1:
             candidate = User(email=data.get("email", ""), full_name=data.get("full_name", ""))
             try:
@@ -108,20 +110,21 @@ class SignUpForm(forms.Form):
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
-        error_messages={"required": "Enter your email address.",
-                        "invalid": "Enter an email address like name@example.org."},
+        error_messages={"required": _("Enter your email address."),
+                        "invalid": _("Enter an email address like name@example.org.")},
     )
     error_messages = {
-        "invalid_login": "That email address and password do not match an account. Check both and try again.",
-        "inactive": "This account is disabled. Contact the DCR office.",
+        "invalid_login": _("That email address and password do not match an account. Check both and try again."),
+        "inactive": _("This account is disabled. Contact the DCR office."),
     }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["password"].error_messages["required"] = "Enter your password."
-        self.helper = _helper("Sign in")
+        self.fields["password"].label = _("Password")
+        self.fields["password"].error_messages["required"] = _("Enter your password.")
+        self.helper = _helper(_("Sign in"))
 
 
 class OutboxPasswordResetForm(PasswordResetForm):

@@ -187,11 +187,12 @@ class InterestAdmin(ScopedHistoryAdmin):
     fieldsets = (
         ("Inquiry", {"fields": ("reference", "study", "status", "status_reason", "status_changed_at", "created_at")}),
         ("Person (protected: every view is logged)", {"fields": ("name", "email", "phone", "preferred_contact",
-                                                                 "best_time", "consent_to_contact", "user")}),
+                                                                 "best_time", "language", "consent_to_contact",
+                                                                 "user")}),
         ("Pre-screen answers", {"fields": ("answers_table",)}),
     )
     readonly_fields = ["reference", "study", "status", "status_reason", "status_changed_at", "created_at", "name",
-                       "email", "phone", "preferred_contact", "best_time", "consent_to_contact", "user",
+                       "email", "phone", "preferred_contact", "best_time", "language", "consent_to_contact", "user",
                        "answers_table"]
 
     def get_queryset(self, request):

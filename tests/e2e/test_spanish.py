@@ -122,5 +122,7 @@ def test_the_spanish_finder_and_study_page_fit_a_phone(phone_page, walk_study, s
     screenshot(page, "i18n/phone-4-study-page")
     assert no_sideways_scroll(page)
     page.get_by_role("link", name="Me interesa").click()
+    page.wait_for_url("**#interested")
     expect(page.get_by_role("button", name="Enviar: me interesa")).to_be_visible()
+    page.get_by_label("Su nombre").scroll_into_view_if_needed()
     screenshot(page, "i18n/phone-5-interest-form", full_page=False)

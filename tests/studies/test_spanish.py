@@ -249,3 +249,13 @@ def test_study_texts_shown_to_patients_are_translated():
         assert str(Interest.ContactBy.PHONE.label) == "Teléfono"
         assert InterestFactory.build(status=Interest.Status.DECLINED).person_label == "Cerrada: usted decidió no participar"
     assert study.age_range == "18 years and older"
+
+
+def test_the_team_sees_who_wrote_in_spanish(client, study, study_team_member):
+    InterestFactory(study=study, name="Rosa (synthetic)", language="es")
+    InterestFactory(study=study, name="Jamie (synthetic)", language="en")
+    client.force_login(study_team_member)
+    body = client.get(f"/studies/team/{study.pk}/").content.decode()
+    assert body.count("Wrote in Spanish") == 1
+    rosa = body.index("Rosa (synthetic)")
+    assert rosa < body.index("Wrote in Spanish") < body.index("</tr>", rosa)
