@@ -46,7 +46,7 @@ test: $(STAMP) browser messages
 test-fast: $(STAMP) messages
 	$(VENV)/bin/pytest -m "not e2e and not integration" $(PYTEST_ARGS)
 
-e2e: $(STAMP) browser
+e2e: $(STAMP) browser messages
 	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
 
 stop: $(STAMP)
