@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from . import roles
 from .models import User
 
-DEMO_PASSWORD = "demo-pass-2026"  # nosec B105
+DEMO_PASSWORD = "demo-pass-2026"  # nosec B105: the published password of synthetic demo accounts
 DEMO_DOMAIN = "demo.dcr.example.org"
 
 # (email local part, full name, role, is_staff, is_superuser, organisation)

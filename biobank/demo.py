@@ -145,7 +145,7 @@ def _withdrawals() -> int:
 
 
 def load() -> str:
-    rng = random.Random(20260)  # nosec B311
+    rng = random.Random(20260)  # nosec B311: seeded generator for synthetic demo data, not a secret
     participants = _participants(rng)
     withdrawals = _withdrawals()
     requests = _requests()

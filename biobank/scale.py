@@ -83,7 +83,7 @@ def seed(stdout=None, factor: float = 1.0) -> str:
         return f"already at scale ({existing:,} scale samples)"
     if existing or Participant.objects.filter(biobank_id=_biobank_id(0)).exists():
         return "a partial scale data set exists; remove biobank ids BB5000001-BB5040000 first"
-    rng = random.Random(2026)  # nosec B311
+    rng = random.Random(2026)  # nosec B311: seeded generator for synthetic scale data
     now = timezone.now()
     with transaction.atomic(), connection.cursor() as cursor:
         if stdout:

@@ -55,7 +55,7 @@ def next_reference(year: int) -> str:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (year, last_number) VALUES (%s, 1) "
-            f"ON CONFLICT (year) DO UPDATE SET last_number = {table}.last_number + 1 RETURNING last_number",  # nosec B608
+            f"ON CONFLICT (year) DO UPDATE SET last_number = {table}.last_number + 1 RETURNING last_number",  # nosec B608: table name from the model, the year is a parameter
             [year],
         )
         number = cursor.fetchone()[0]

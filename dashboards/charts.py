@@ -42,7 +42,7 @@ def _svg(width: int, height: int, title: str, parts: list[str]) -> SafeString:
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
             f'aria-label="{escape(title)}" class="chart" preserveAspectRatio="xMinYMin meet">'
             f"<title>{escape(title)}</title>")
-    return mark_safe(head + "".join(parts) + "</svg>")  # noqa: S308 - every text inside is escaped  # nosec B308 B703
+    return mark_safe(head + "".join(parts) + "</svg>")  # noqa: S308  # nosec B308 B703: every text inside is escaped
 
 
 def _legend(series: list[Series], x0: float, y0: float, width: float) -> tuple[list[str], int]:

@@ -50,7 +50,7 @@ def postgres_url() -> str:
         # cleanup_mode=None: the server outlives this process, so the worker, the web
         # server and the test runner share one; `make stop` (or `make run` on exit) stops it.
         server = pgserver.get_server(pgdata, cleanup_mode=None)
-        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # nosec B608
+        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # nosec B608: DATABASE_NAME is a module constant
         if "(1 row)" not in exists:
             server.psql(f"CREATE DATABASE {DATABASE_NAME};")
     # A percent-encoded path as the host: psycopg2 connects through the socket in that folder.

@@ -70,7 +70,7 @@ def readyz(environment: dict[str, str], static_root: str) -> tuple[bool, str]:
                     log.seek(0)
                     return False, "gunicorn exited:\n" + log.read().decode(errors="replace")[-3000:]
                 try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as response:  # nosec B310
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as response:  # nosec B310: a fixed http://127.0.0.1 address
                         return True, f"200 {response.read().decode()}"
                 except urllib.error.HTTPError as error:
                     return False, f"{error.code} {error.read().decode(errors='replace')}"

@@ -25,7 +25,7 @@ def wait_until_up(url: str, seconds: float = 60) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=2):  # nosec B310
+            with urllib.request.urlopen(url, timeout=2):  # nosec B310: the launcher polls its own local server
                 return True
         except OSError:
             time.sleep(0.3)

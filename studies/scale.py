@@ -55,7 +55,7 @@ def seed(stdout=None, factor: float = 1.0) -> str:
     centers = list(Center.objects.filter(slug__startswith="scale-centre-").order_by("slug").values_list("pk", flat=True))
     if not centers:
         return "no scale centres: run the centers seeder first"
-    rng = random.Random(2026)  # nosec B311
+    rng = random.Random(2026)  # nosec B311: seeded generator for synthetic scale data
     now = timezone.now()
     statuses = [s for s, weight in STATUS_WEIGHTS for _ in range(weight)]
     with transaction.atomic(), connection.cursor() as cursor:
