@@ -11,6 +11,19 @@ import logging
 from .protected import scrub
 
 _formatter = logging.Formatter()
+# Attributes every LogRecord has; anything else came in through ``extra=`` (Celery passes a task's
+# arguments and return value as ``extra={"data": ...}``) and is printed by the JSON formatter.
+_STANDARD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+
+
+def _scrub_value(value):
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, dict):
+        return {key: _scrub_value(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_scrub_value(item) for item in value]
+    return value
 
 
 class ProtectedDataFilter(logging.Filter):
@@ -29,4 +42,6 @@ class ProtectedDataFilter(logging.Filter):
             record.exc_text = scrub(record.exc_text)
         if record.stack_info:
             record.stack_info = scrub(record.stack_info)
+        for name in set(vars(record)) - _STANDARD_ATTRIBUTES:
+            setattr(record, name, _scrub_value(getattr(record, name)))
         return True
