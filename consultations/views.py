@@ -52,10 +52,18 @@ def index(request):
 MAX_REQUEST_BYTES = MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES + 1024 * 1024
 
 
+def _declared_length(request) -> int:
+    """The Content-Length the client sent; one that is not a number counts as none (as Django reads it)."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 @researcher_required
 @require_http_methods(["GET", "POST"])
 def new_request(request):
-    if request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
+    if request.method == "POST" and _declared_length(request) > MAX_REQUEST_BYTES:
         too_large = (f"The files were too large to receive: attach at most {MAX_ATTACHMENTS} files of "
                      f"{MAX_ATTACHMENT_BYTES // MEGABYTE} MB each, and send the form again.")
         return render(request, "consultations/request_form.html",

@@ -93,3 +93,10 @@ def test_a_registry_file_that_is_not_utf8_is_refused(tmp_path):
     path.write_bytes(b'{"studies": ["\xff\xfe"]}')
     with pytest.raises(ctgov.RecordError, match="not UTF-8"):
         ctgov.load_records(path)
+
+
+def test_a_content_length_that_is_not_a_number_is_no_server_error(client, researcher):
+    client.force_login(researcher)
+    response = client.post("/consultations/new/", {"title": "x"}, CONTENT_LENGTH="abc")
+    assert response.status_code == 200  # read as an empty form, which asks for every field
+    assert "Give your project a title." in response.content.decode()
