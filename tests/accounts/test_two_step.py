@@ -144,8 +144,13 @@ def test_a_foreign_next_address_is_ignored(client, staff_with_device):
 def test_repeated_wrong_codes_are_throttled(client, staff_with_device):
     staff, device = staff_with_device
     sign_in(client, staff)
-    client.post(VERIFY, {"code": wrong_code(device)})
-    response = client.post(VERIFY, {"code": code_for(device)})  # too soon after a failure
+    assert WRONG_CODE in client.post(VERIFY, {"code": wrong_code(device)}).content.decode()
+    # After several failures in a row the wait doubles each time (1, 2, 4, 8, 16 s): even the
+    # right code is refused until it has passed.
+    from django.utils import timezone
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=5,
+                                                   throttling_failure_timestamp=timezone.now())
+    response = client.post(VERIFY, {"code": code_for(device)})
     assert response.status_code == 400 and TOO_MANY in response.content.decode()
     assert client.get(ADMIN).status_code == 302
 
