@@ -12,6 +12,9 @@ help:
 	@echo "make test    - run the whole test suite"
 	@echo "make stop    - stop the embedded PostgreSQL and Redis"
 	@echo "make bench   - run the benchmarks under bench/"
+	@echo "make lint    - bandit and pip-audit"
+	@echo "make access-report   - every URL x every role, as a table"
+	@echo "make check-security  - access matrix, fault and bad-input tests, scanners, summary"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
