@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from . import fhir
@@ -15,11 +17,23 @@ FHIR_JSON = "application/fhir+json; charset=utf-8"
 MAX_COUNT = 100
 
 
+def english(view):
+    """FHIR resources are the same whatever language the client's browser prefers."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        with translation.override("en"):
+            return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def _respond(payload: dict, status: int = 200) -> HttpResponse:
     return HttpResponse(json.dumps(payload, ensure_ascii=False), content_type=FHIR_JSON, status=status)
 
 
 @require_GET
+@english
 def research_study(request, pk: str):
     # ASCII digits only: str.isdigit() also accepts "²", which is not a number to the database.
     study = fhir.published_studies().filter(pk=pk).first() if pk.isascii() and pk.isdigit() else None
@@ -29,6 +43,7 @@ def research_study(request, pk: str):
 
 
 @require_GET
+@english
 def research_study_search(request):
     studies = fhir.published_studies().order_by("pk")
     statuses = [code.strip() for value in request.GET.getlist("status") for code in value.split(",") if code.strip()]

@@ -115,3 +115,12 @@ def test_json_is_utf8_and_not_escaped(client):
     response = client.get(f"/fhir/ResearchStudy/{study.pk}")
     assert "Ensayo clínico" in response.content.decode("utf-8")
     assert json.loads(response.content)["title"] == "Ensayo clínico"
+
+
+@pytest.mark.django_db
+def test_resources_do_not_change_with_the_browser_language(client):
+    study = StudyFactory(phase=Study.Phase.NOT_APPLICABLE)
+    english = client.get(f"/fhir/ResearchStudy/{study.pk}").json()
+    spanish = client.get(f"/fhir/ResearchStudy/{study.pk}", HTTP_ACCEPT_LANGUAGE="es").json()
+    assert spanish["phase"] == english["phase"]
+    assert spanish["phase"]["text"] == "Not applicable"
