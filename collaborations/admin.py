@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
@@ -172,6 +173,8 @@ class InquiryAdmin(admin.ModelAdmin):
 
 @admin.register(Affiliate)
 class AffiliateAdmin(admin.ModelAdmin):
+    # A website typed without a scheme means https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "joined_on", "active"]
     list_filter = ["active"]
     search_fields = ["name"]
