@@ -45,7 +45,7 @@ CLEAR_ANSWERS = {200, 302, 400, 403, 404, 405, 429}
 PROJECT_APPS = {"accounts", "centers", "consultations", "studies", "biobank", "collaborations", "notifications"}
 # Derandomized, so a CI run is repeatable; no shrinking, so a failure costs seconds, not minutes
 # (the failing example is printed as found).
-FUZZ = settings(max_examples=30, deadline=None, derandomize=True, database=None, phases=[Phase.explicit, Phase.generate],
+FUZZ = settings(max_examples=25, deadline=None, derandomize=True, database=None, phases=[Phase.explicit, Phase.generate],
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large])
 INPUTS: Counter[str] = Counter()
@@ -145,10 +145,11 @@ def signed_in(user) -> Client:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _record_inputs():
+def _record_inputs(request):
     INPUTS.clear()
+    failed_before = request.session.testsfailed
     yield
-    record("fuzz", inputs=sum(INPUTS.values()), forms=len(INPUTS), failures=0,
+    record("fuzz", inputs=sum(INPUTS.values()), forms=len(INPUTS), failures=request.session.testsfailed - failed_before,
            **{f"inputs_{name}": count for name, count in sorted(INPUTS.items())})
 
 
