@@ -21,7 +21,12 @@ def client_ip(request) -> str:
         if len(forwarded) >= trusted:
             # Each trusted proxy appended the address it received from; the left part can be forged.
             return forwarded[-trusted]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def axes_client_ip(request) -> str | None:
+    """The sign-in lockout's view of the client address (None when there is none)."""
+    return client_ip(request) or None
 
 
 def _key(scope: str, identity: str) -> str:

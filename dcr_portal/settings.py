@@ -193,6 +193,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The lockout reads the client's address the way the rate limits do (through trusted proxies).
+AXES_CLIENT_IP_CALLABLE = "dcr_portal.ratelimit.axes_client_ip"
 
 # --- Email: sent by Celery from the outbox ---------------------------------------------
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"

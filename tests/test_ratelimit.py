@@ -31,3 +31,12 @@ def test_one_trusted_proxy_gives_the_address_it_saw(settings):
     settings.TRUSTED_PROXIES = 1
     forged = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
     assert ratelimit.client_ip(forged) == "203.0.113.9"
+
+
+def test_sign_in_lockout_uses_the_same_client_address(settings):
+    from axes.helpers import get_client_ip_address
+
+    settings.TRUSTED_PROXIES = 1
+    request = RequestFactory().post("/accounts/login/", REMOTE_ADDR="10.0.0.5",
+                                    HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.4")
+    assert get_client_ip_address(request) == "198.51.100.4"
