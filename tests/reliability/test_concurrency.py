@@ -1,10 +1,10 @@
 """Parallel submissions on the real database: no duplicate reference, no limit overrun, no crash.
 
-Proved elsewhere and counted in the summary (not repeated here):
-consultation references (tests/consultations/test_references.py), every shared reference
-counter (tests/test_references.py), one bed booked by many at once and first-free beds
-(tests/studies/test_concurrency.py), two staff reserving samples at once
-(tests/biobank/test_reservations.py).
+The races the apps' own folders prove are imported below, so ``make check-security`` (which runs
+tests/security and tests/reliability) runs and counts them too: consultation references,
+every shared reference counter, one bed booked by many at once, first-free beds, two staff
+reserving samples at once. When the whole suite runs, tests/reliability/conftest.py drops
+these copies and each runs once, in its own folder.
 """
 
 from __future__ import annotations
@@ -25,22 +25,34 @@ from tests.factories import UserFactory
 from tests.security.evidence import record
 from tests.studies.factories import StudyFactory
 
+# The races proved in the apps' folders (see the docstring).
+from tests.biobank.test_reservations import test_two_staff_reserving_at_once_never_get_the_same_sample  # noqa: E402,F401,I001
+from tests.consultations.test_references import test_concurrent_submissions_get_distinct_gapless_references  # noqa: E402,F401
+from tests.studies.test_concurrency import (  # noqa: E402,F401
+    test_concurrent_bookings_of_one_bed_let_exactly_one_win,
+    test_concurrent_first_free_bed_bookings_each_get_a_different_bed,
+)
+from tests.test_references import test_concurrent_references_are_all_different  # noqa: E402,F401
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 THREADS = 10
-# Races proved by tests in other folders (see the module docstring); they run in the same suite.
-PROVED_ELSEWHERE = 5
-PASSED: list[int] = []
-TRIED: list[int] = []
+NOT_A_RACE = {"test_a_refused_inquiry_counts_nothing_against_the_other_limits"}
+RACES: list[str] = []
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _record_races():
-    PASSED.clear()
-    TRIED.clear()
+def _record_races(request):
+    RACES.clear()
+    failed_before = request.session.testsfailed
     yield
-    record("concurrency", races=len(TRIED) + PROVED_ELSEWHERE, here=len(TRIED), elsewhere=PROVED_ELSEWHERE,
-           failures=len(TRIED) - len(PASSED))
+    record("concurrency", races=len(RACES), failures=request.session.testsfailed - failed_before)
+
+
+@pytest.fixture(autouse=True)
+def _count_race(request):
+    if request.node.name not in NOT_A_RACE:
+        RACES.append(request.node.name)
 
 
 def run_at_once(count: int, attempt) -> tuple[list, list]:
@@ -66,7 +78,6 @@ def run_at_once(count: int, attempt) -> tuple[list, list]:
 
 
 def test_one_person_sending_many_inquiries_at_once_gets_only_the_hourly_allowance(study_team_member):
-    TRIED.append(1)
     study = StudyFactory(team=[study_team_member])
     data = {"name": "Jamie Volunteer", "email": "jamie@example.org", "phone": "", "preferred_contact": "email",
             "best_time": "morning", "consent_to_contact": "on", "website": ""}
@@ -81,11 +92,9 @@ def test_one_person_sending_many_inquiries_at_once_gets_only_the_hourly_allowanc
     assert sorted(statuses) == [302] * ratelimit.PER_ADDRESS + [400] * (THREADS - ratelimit.PER_ADDRESS)
     references = list(Interest.objects.values_list("reference", flat=True))
     assert len(references) == ratelimit.PER_ADDRESS == len(set(references))
-    PASSED.append(1)
 
 
 def test_partnership_inquiries_sent_at_once_keep_the_limit_and_distinct_references():
-    TRIED.append(1)
     data = {"organisation": "Northfield University", "kind": "academic", "contact_name": "Jordan Example",
             "contact_email": "jordan@example.org", "contact_phone": "", "area": "clinical_trials",
             "proposal": "A multi-site trial of home blood pressure coaching with our nursing school.",
@@ -101,11 +110,9 @@ def test_partnership_inquiries_sent_at_once_keep_the_limit_and_distinct_referenc
     assert sorted(statuses) == [200] * (THREADS - allowed) + [302] * allowed
     references = list(Inquiry.objects.values_list("reference", flat=True))
     assert len(references) == allowed == len(set(references))
-    PASSED.append(1)
 
 
 def test_researchers_filing_sample_requests_at_once_get_distinct_references():
-    TRIED.append(1)
     researchers = [UserFactory(roles=["Researcher"]) for _ in range(THREADS)]
     for _ in range(12):
         SampleFactory(participant=ParticipantFactory(), sample_type="dna")
@@ -124,7 +131,6 @@ def test_researchers_filing_sample_requests_at_once_get_distinct_references():
     assert statuses == [302] * THREADS
     references = list(SampleRequest.objects.values_list("reference", flat=True))
     assert len(references) == THREADS == len(set(references))
-    PASSED.append(1)
 
 
 @pytest.mark.django_db
