@@ -54,8 +54,17 @@ def _key(request) -> str:
     return f"studies:public-page:{version()}:{translation.get_language()}:{address}"
 
 
+def _known_parameters() -> set[str]:
+    from .filters import StudyFinderFilter
+
+    return {*StudyFinderFilter.base_filters, "page"}
+
+
 def _cacheable(request) -> bool:
     if request.method != "GET" or request.user.is_authenticated:
+        return False
+    # Addresses with made-up parameters are rendered, not stored: nobody can fill the cache with them.
+    if not set(request.GET) <= _known_parameters() or len(request.META.get("QUERY_STRING", "")) > 300:
         return False
     # Reading the messages of a visitor without a session touches nothing; with one, it is one read.
     return not (request.COOKIES and len(get_messages(request)))

@@ -59,3 +59,13 @@ def test_signed_in_people_get_their_own_page(client, patient):
     response = client.get(FINDER)
     assert response.context is not None  # rendered for them, not replayed from the cache
     assert "Sign out" in response.content.decode() or patient.email in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_made_up_parameters_are_never_stored(client):
+    StudyFactory()
+    client.get(FINDER, {"utm_source": "x1"})
+    again = client.get(FINDER, {"utm_source": "x1"})
+    assert again.context is not None  # rendered again: nothing was stored for that address
+    client.get(FINDER, {"q": "x" * 400})
+    assert client.get(FINDER, {"q": "x" * 400}).context is not None
