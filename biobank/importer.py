@@ -33,6 +33,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from dcr_portal.scale import copy_line
+
 from . import crypto
 from .models import (
     BARCODE_PATTERN,
@@ -393,23 +395,6 @@ def _column_name(name: str) -> str:
 
 
 # --- COPY text format --------------------------------------------------------------------
-
-def _copy_value(value) -> str:
-    if value is None:
-        return r"\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-def copy_line(values: Iterable) -> str:
-    """One line of PostgreSQL's COPY text format."""
-    return "\t".join(_copy_value(v) for v in values) + "\n"
-
 
 def _flush(cursor, buffer: io.StringIO) -> None:
     if buffer.tell():

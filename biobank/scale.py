@@ -6,24 +6,21 @@ Biobank ids BB5000001-BB5040000 and barcodes SC00000001-SC00100000 are reserved 
 
 from __future__ import annotations
 
-import io
 import random
 from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from dcr_portal.scale import scaled
+from dcr_portal.scale import copy_line, copy_rows, scaled
 
 from . import crypto
-from .importer import copy_line
 from .models import Participant, Sample, SampleType
 
 PARTICIPANTS = 40_000
 GENOTYPED = 20_000
 SAMPLES = 100_000
 FIRST_ID = 5_000_001
-BATCH = 10_000
 
 SAMPLE_TYPES = [(SampleType.WHOLE_BLOOD, "mL", 4), (SampleType.DNA, "ug", 3), (SampleType.PLASMA, "mL", 3),
                 (SampleType.SERUM, "mL", 2), (SampleType.BUFFY_COAT, "mL", 1)]
@@ -33,18 +30,6 @@ STATUSES = [(Sample.Status.AVAILABLE, 90), (Sample.Status.DISTRIBUTED, 5), (Samp
 
 def _biobank_id(n: int) -> str:
     return f"BB{FIRST_ID + n:07d}"
-
-
-def _copy(cursor, table: str, columns: str, lines) -> None:
-    buffer = io.StringIO()
-    for count, line in enumerate(lines, start=1):
-        buffer.write(line)
-        if count % BATCH == 0:
-            buffer.seek(0)
-            cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
-            buffer = io.StringIO()
-    buffer.seek(0)
-    cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
 
 
 def _participant_lines(rng: random.Random, now, participants: int, genotyped_count: int):
@@ -88,7 +73,7 @@ def seed(stdout=None, factor: float = 1.0) -> str:
     with transaction.atomic(), connection.cursor() as cursor:
         if stdout:
             stdout.write(f"  biobank: {participants:,} participants (encrypting MRNs) ...")
-        _copy(cursor, "biobank_participant",
+        copy_rows(cursor, "biobank_participant",
               "biobank_id, mrn_encrypted, mrn_hash, sex, birth_year, consent_research, consent_recontact, "
               "consent_date, consent_version, withdrawn_on, genotyped, genotyping_platform, genotyping_batch, "
               "created_at, updated_at", _participant_lines(rng, now, participants, genotyped))
@@ -96,7 +81,7 @@ def seed(stdout=None, factor: float = 1.0) -> str:
                    .order_by("biobank_id").values_list("pk", flat=True))
         if stdout:
             stdout.write(f"  biobank: {samples:,} samples ...")
-        _copy(cursor, "biobank_sample",
+        copy_rows(cursor, "biobank_sample",
               "barcode, participant_id, sample_type, collected_at, quantity, unit, freezer, rack, box, position, "
               "status, created_at, updated_at", _sample_lines(rng, ids, now, samples))
         cursor.execute("ANALYZE biobank_participant")
