@@ -7,6 +7,7 @@ from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
 from .audit import audit_trail, protected_models, record_access
+from .admin_tools import ReadOnlyAdminMixin
 from .models import ProtectedAccess, User
 
 
@@ -36,7 +37,7 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
 
 
 @admin.register(ProtectedAccess)
-class ProtectedAccessAdmin(admin.ModelAdmin):
+class ProtectedAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The read audit trail: read-only for everyone, superusers included."""
 
     list_display = ["at", "user", "action", "record_type", "record_id", "fields"]
@@ -63,12 +64,3 @@ class ProtectedAccessAdmin(admin.ModelAdmin):
             "events": audit_trail(limit=200, record_type=record_type), "record_types": labels,
             "record_type": record_type,
         })
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

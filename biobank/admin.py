@@ -22,6 +22,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_tools import ReadOnlyAdminMixin
 from accounts.audit import record_access
 from accounts.models import ProtectedAccess
 
@@ -71,17 +72,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class ReadOnlyAdmin(HistoryAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     """Records written only by the portal's services: staff read them here, and act on the review pages."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class WithdrawnFilter(admin.SimpleListFilter):

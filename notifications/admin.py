@@ -1,11 +1,13 @@
 from django.contrib import admin, messages
 
+from accounts.admin_tools import ReadOnlyAdminMixin
+
 from . import services
 from .models import OutboxEmail
 
 
 @admin.register(OutboxEmail)
-class OutboxEmailAdmin(admin.ModelAdmin):
+class OutboxEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only view of what the portal sent or owes, with one action: send again."""
 
     list_display = ["id", "template", "recipient", "status", "attempts", "language", "created_at", "sent_at"]
@@ -19,15 +21,6 @@ class OutboxEmailAdmin(admin.ModelAdmin):
               "idempotency_key", "created_at", "updated_at", "next_attempt_at", "sent_at"]
     readonly_fields = fields
     actions = ["retry"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_retry_permission(self, request):
         return request.user.has_perm("notifications.change_outboxemail")
