@@ -11,3 +11,6 @@ class AccountsConfig(AppConfig):
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="accounts.sync_role_permissions")
         from . import two_step  # noqa: F401  (connects the sign-in signal of two-step sign-in)
+        from .backends import connect
+
+        connect()

@@ -30,7 +30,7 @@ def signup(request):
         except EmailTaken:
             form.add_error("email", EMAIL_TAKEN)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="accounts.backends.CachedPermissionsBackend")
             messages.success(request, gettext("Welcome! Your account is ready."))
             return redirect("accounts:my_account")
     return render(request, "accounts/signup.html", {"form": form})

@@ -144,7 +144,7 @@ _CACHE_REDIS_URL = REDIS_URL.replace("redis+socket://", "unix://", 1)
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "dcr_portal.cache.RedisCache",
         "LOCATION": _CACHE_REDIS_URL,
         "KEY_PREFIX": os.environ.get("DCR_CACHE_PREFIX", "dcr"),
         "TIMEOUT": 300,
@@ -172,7 +172,7 @@ CELERY_BEAT_SCHEDULE = {
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.CachedPermissionsBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

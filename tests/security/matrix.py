@@ -268,7 +268,7 @@ def clients(world: World) -> dict[str, Client]:
     result = {"anonymous": Client()}
     for role in ROLES[1:]:
         client = Client()
-        client.force_login(world.users[role], backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(world.users[role], backend="accounts.backends.CachedPermissionsBackend")
         result[role] = client
     return result
 

@@ -1,0 +1,59 @@
+"""Rendered pages kept in the cache (Redis), forgotten as soon as what they show changes.
+
+A ``PageCache`` holds one family of pages (the public finder and study pages, the triage list),
+a ``dcr_portal.cache.VersionedCache``: ``invalidate`` (a signal receiver) is connected to every
+row the pages show, so the next visit after a change renders afresh, and ``timeout`` bounds how
+long any page is kept.
+
+The CSRF token of the stored forms is replaced by each visitor's own token when served. Only
+plain 200 responses without cookies are stored; the caller decides which requests qualify
+(never a POST, never a page carrying messages for the visitor).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from django.contrib.messages import get_messages
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import translation
+
+from .cache import VersionedCache
+
+CSRF_MARK = "__csrf-token-of-this-visitor__"
+CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")')
+MAX_QUERY_STRING = 300
+
+
+class PageCache(VersionedCache):
+    def page_key(self, request, *scope) -> str:
+        """The key of this address, in this language, for ``scope`` (who is looking, what day it is ...)."""
+        address = hashlib.sha256(repr((request.get_full_path(), scope)).encode()).hexdigest()
+        return self.key(translation.get_language(), address)
+
+    @staticmethod
+    def plain_get(request, known_parameters: set[str] | None = None) -> bool:
+        """A GET whose answer may be stored: no messages waiting for the visitor, and (with
+        ``known_parameters``) no made-up parameters, so nobody can fill the cache with them."""
+        if request.method != "GET" or len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_STRING:
+            return False
+        if known_parameters is not None and not set(request.GET) <= known_parameters:
+            return False
+        # Reading the messages of a visitor without a session touches nothing; with one, it is one read.
+        return not (request.COOKIES and len(get_messages(request)))
+
+    def serve(self, request, key: str, render) -> HttpResponse:
+        """The page stored under ``key``, or ``render()``-ed and stored."""
+        stored, version = self.read(key)
+        if stored is not None:
+            content, content_type = stored
+            return HttpResponse(content.replace(CSRF_MARK, get_token(request)), content_type=content_type)
+        response = render()
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            if hasattr(response, "render"):
+                response.render()
+            content = CSRF_INPUT.sub(rf"\g<1>{CSRF_MARK}\g<2>", response.content.decode(response.charset))
+            self.write(key, version, (content, response["Content-Type"]))
+        return response
