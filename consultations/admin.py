@@ -28,7 +28,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import selectors, services
+from . import selectors, services, triage_cache
 from .forms import AssignForm, ChangeStatusForm, DeclineForm
 from .models import Attachment, ConsultationRequest, Message, Status, StatusChange, TimeEntry
 from .templatetags.consultations_tags import hours as format_hours
@@ -291,7 +291,11 @@ class ConsultationRequestAdmin(SimpleHistoryAdmin):
 
     def changelist_view(self, request, extra_context=None):
         # The triage list is wide; the site menu stays one click away in the breadcrumbs.
-        return super().changelist_view(request, {"is_nav_sidebar_enabled": False, **(extra_context or {})})
+        context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return triage_cache.cached_changelist(request, lambda: super(ConsultationRequestAdmin, self)
+                                              .changelist_view(request, context))
 
     # --- search -----------------------------------------------------------------------
 
