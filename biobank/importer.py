@@ -9,8 +9,12 @@ How it works, for files of 100,000 rows and more:
 2. Checks that need the whole file or the database (duplicates within the file, barcodes,
    ids or MRNs already recorded, positions taken, unknown or withdrawn participants) run as
    SQL over the staging table and return the offending row numbers.
-3. Any error: the transaction is rolled back and nothing is written. No error: one
-   ``INSERT ... SELECT`` writes the rows and another their history, in the same transaction.
+   Checks that a unique constraint stands behind (barcodes, positions, ids, MRNs) run only
+   when needed: the write below is refused by the constraint, and the checks then say which
+   rows and why (or they complete the list of a file already rejected).
+3. Any error: the transaction is rolled back and nothing is written. No error: one statement
+   (``INSERT ... SELECT ... RETURNING`` feeding the history table) writes the rows and their
+   history, in the same transaction.
 
 MRNs are encrypted (and their blind index computed) while reading; no error message repeats
 an MRN.
@@ -30,7 +34,7 @@ from typing import IO
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from dcr_portal.scale import copy_line
@@ -214,11 +218,15 @@ def _biobank_id(row: dict, column: str = "biobank_id") -> str:
 
 @dataclass(frozen=True)
 class Check:
-    """A check over the whole file: SQL returning (row_no, detail, detail, total) per bad row."""
+    """A check over the whole file: SQL returning (row_no, detail, detail, total) per bad row.
+
+    With ``constraint``, the database refuses such rows anyway (that unique constraint): the
+    check runs only to explain a refusal, or to list every problem of a file already rejected."""
 
     column: str
     sql: str
     message: Callable[[tuple], str]
+    constraint: str = ""
 
 
 @dataclass(frozen=True)
@@ -292,14 +300,14 @@ def _parse_sample(row: dict, clock: _Clock) -> tuple:
 # The SQL of the checks and inserts is put together from module constants (table and column
 # names, the LIMIT of reported errors); values from the file travel only as COPY data or %s
 # parameters. That is why these statements carry "nosec B608".
-def _duplicate_check(column: str, key: str, message: Callable[[tuple], str], *, shown: str = "",
+def _duplicate_check(column: str, key: str, message: Callable[[tuple], str], *, constraint: str, shown: str = "",
                      where: str = "TRUE") -> Check:
     """Rows whose ``key`` already appeared on an earlier row of the file."""
     return Check(column, f"""
         SELECT row_no, shown, first_row, count(*) OVER () FROM (
             SELECT row_no, {shown or key} AS shown, min(row_no) OVER (PARTITION BY {key}) AS first_row
             FROM {STAGING} WHERE {where}
-        ) q WHERE row_no > first_row ORDER BY row_no LIMIT {MAX_REPORTED_ERRORS}""", message)  # nosec B608
+        ) q WHERE row_no > first_row ORDER BY row_no LIMIT {MAX_REPORTED_ERRORS}""", message, constraint)  # nosec B608
 
 
 _IN_STORAGE = "(" + ", ".join(f"'{s}'" for s in Sample.IN_STORAGE) + ")"
@@ -315,15 +323,17 @@ PARTICIPANTS = Spec(
     parse=_parse_participant,
     checks=(
         _duplicate_check("biobank_id", "biobank_id",
-                         lambda r: f"Biobank id {r[1]} appears more than once in the file (first on row {r[2]})."),
+                         lambda r: f"Biobank id {r[1]} appears more than once in the file (first on row {r[2]}).",
+                         constraint="biobank_participant_biobank_id_key"),
         Check("biobank_id", f"""SELECT s.row_no, s.biobank_id, NULL, count(*) OVER () FROM {STAGING} s
               JOIN biobank_participant p ON p.biobank_id = s.biobank_id ORDER BY s.row_no LIMIT {MAX_REPORTED_ERRORS}""",  # nosec B608
-              lambda r: f"Participant {r[1]} already exists."),
+              lambda r: f"Participant {r[1]} already exists.", "biobank_participant_biobank_id_key"),
         _duplicate_check("mrn", "mrn_hash",
-                         lambda r: f"The same MRN appears more than once in the file (first on row {r[2]})."),
+                         lambda r: f"The same MRN appears more than once in the file (first on row {r[2]}).",
+                         constraint="participant_mrn_hash_unique"),
         Check("mrn", f"""SELECT s.row_no, p.biobank_id, NULL, count(*) OVER () FROM {STAGING} s
               JOIN biobank_participant p ON p.mrn_hash = s.mrn_hash ORDER BY s.row_no LIMIT {MAX_REPORTED_ERRORS}""",  # nosec B608
-              lambda r: f"This MRN is already recorded, for participant {r[1]}."),
+              lambda r: f"This MRN is already recorded, for participant {r[1]}.", "participant_mrn_hash_unique"),
     ),
     insert_sql=f"""INSERT INTO biobank_participant (biobank_id, mrn_encrypted, mrn_hash, sex, birth_year,
             consent_research, consent_recontact, consent_date, consent_version, withdrawn_on, genotyped,
@@ -346,10 +356,11 @@ SAMPLES = Spec(
     parse=_parse_sample,
     checks=(
         _duplicate_check("barcode", "barcode",
-                         lambda r: f"Barcode {r[1]} appears more than once in the file (first on row {r[2]})."),
+                         lambda r: f"Barcode {r[1]} appears more than once in the file (first on row {r[2]}).",
+                         constraint="sample_barcode_unique"),
         Check("barcode", f"""SELECT s.row_no, s.barcode, NULL, count(*) OVER () FROM {STAGING} s
               JOIN biobank_sample b ON b.barcode = s.barcode ORDER BY s.row_no LIMIT {MAX_REPORTED_ERRORS}""",  # nosec B608
-              lambda r: f"A sample with barcode {r[1]} already exists."),
+              lambda r: f"A sample with barcode {r[1]} already exists.", "sample_barcode_unique"),
         Check("biobank_id", f"""SELECT s.row_no, s.biobank_id, NULL, count(*) OVER () FROM {STAGING} s
               LEFT JOIN biobank_participant p ON p.biobank_id = s.biobank_id WHERE p.id IS NULL
               ORDER BY s.row_no LIMIT {MAX_REPORTED_ERRORS}""",  # nosec B608
@@ -361,6 +372,7 @@ SAMPLES = Spec(
               lambda r: f"Participant {r[1]} has withdrawn: their samples cannot be added as available."),
         _duplicate_check("position", "freezer, rack, box, position",
                          lambda r: f"Position {r[1]} is given to another sample of the file (row {r[2]}).",
+                         constraint="sample_one_per_position",
                          shown="freezer || ' / ' || rack || ' / ' || box || ' / ' || position",
                          where=f"status IN {_IN_STORAGE}"),
         Check("position", f"""SELECT s.row_no, s.freezer || ' / ' || s.rack || ' / ' || s.box || ' / ' || s.position,
@@ -368,7 +380,7 @@ SAMPLES = Spec(
               JOIN biobank_sample b ON (b.freezer, b.rack, b.box, b.position) = (s.freezer, s.rack, s.box, s.position)
               WHERE b.status IN {_IN_STORAGE} AND s.status IN {_IN_STORAGE}
               ORDER BY s.row_no LIMIT {MAX_REPORTED_ERRORS}""",  # nosec B608
-              lambda r: f"Position {r[1]} is taken by sample {r[2]}."),
+              lambda r: f"Position {r[1]} is taken by sample {r[2]}.", "sample_one_per_position"),
     ),
     insert_sql=f"""INSERT INTO biobank_sample (barcode, participant_id, sample_type, collected_at, quantity, unit,
             freezer, rack, box, position, status, reserved_for_id, created_at, updated_at)
@@ -404,8 +416,8 @@ def _flush(cursor, buffer: io.StringIO) -> None:
     buffer.truncate()
 
 
-def _history_sql(spec: Spec) -> str:
-    """Copy the new rows into the history table: one row each, type '+' (created)."""
+def _write_sql(spec: Spec) -> str:
+    """Insert the staged rows and, in the same statement, their history: one row each, type '+' (created)."""
     history_model = spec.model.history.model
     columns = [f.column for f in spec.model._meta.concrete_fields]
     history_columns = {f.column for f in history_model._meta.concrete_fields}
@@ -413,10 +425,20 @@ def _history_sql(spec: Spec) -> str:
     if missing:
         raise RuntimeError(f"history table of {spec.model.__name__} lacks {missing}")
     listed = ", ".join(columns)
-    return f"""INSERT INTO {history_model._meta.db_table}
+    return f"""WITH written AS ({spec.insert_sql} RETURNING {listed})
+        INSERT INTO {history_model._meta.db_table}
             ({listed}, history_date, history_type, history_user_id, history_change_reason)
-        SELECT {", ".join("t." + c for c in columns)}, now(), '+', %s, %s
-        FROM {spec.model._meta.db_table} t JOIN {STAGING} s ON s.{spec.key_column} = t.{spec.key_column}"""  # nosec B608
+        SELECT {listed}, now(), '+', %s, %s FROM written"""  # nosec B608
+
+
+def _run_checks(cursor, checks: Iterable[Check], errors: _Errors, *, analyse: bool = False) -> None:
+    if analyse:  # joins of every staged row follow: the planner needs their statistics
+        cursor.execute(f"ANALYZE {STAGING}")
+    for check in checks:
+        cursor.execute(check.sql)
+        found = cursor.fetchall()
+        if found:
+            errors.merge([RowError(r[0], check.column, check.message(r)) for r in found], found[0][3])
 
 
 # --- The import itself ---------------------------------------------------------------------
@@ -494,22 +516,28 @@ def import_csv(text: IO[str], kind: str | None = None, *, user=None, progress: P
         report("checking", rows, rows)
         if rows == 0 and not errors.count:
             errors.add(2, "", "The file has no rows under the first line.")
-        cursor.execute(f"ANALYZE {STAGING}")
-        for check in spec.checks:
-            cursor.execute(check.sql)
-            found = cursor.fetchall()
-            if found:
-                errors.merge([RowError(r[0], check.column, check.message(r)) for r in found], found[0][3])
+        # The checks a unique constraint stands behind run only when they are needed: to list every
+        # problem of a file already rejected, or to say why the database refused the rows.
+        guarded = [check for check in spec.checks if check.constraint]
+        _run_checks(cursor, [check for check in spec.checks if not check.constraint], errors)
+        if errors.count:
+            _run_checks(cursor, guarded, errors, analyse=True)
+        else:
+            report("writing", rows, rows)
+            reason = f"Imported from {file_name}"[:100] if file_name else "Imported"
+            try:
+                with transaction.atomic():  # a savepoint: after a refusal the staging table is still there
+                    cursor.execute(_write_sql(spec), [getattr(user, "pk", None), reason])
+            except IntegrityError:
+                _run_checks(cursor, guarded, errors, analyse=True)
+                if not errors.count:
+                    raise  # a constraint no check explains: a defect, logged by the caller
+            else:
+                result.imported = cursor.rowcount
         if errors.count:
             transaction.set_rollback(True)  # nothing written; the staging table goes with the rollback
         else:
-            report("writing", rows, rows)
-            cursor.execute(spec.insert_sql)
-            result.imported = cursor.rowcount
-            reason = f"Imported from {file_name}"[:100] if file_name else "Imported"
-            cursor.execute(_history_sql(spec), [getattr(user, "pk", None), reason])
-            if result.imported >= 10_000:
-                cursor.execute(f"ANALYZE {spec.model._meta.db_table}")
+            # The new rows' statistics are left to autovacuum, which analyses a table once a tenth changed.
             cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
     result.errors, result.error_count = errors.report(), errors.count
     report("done", rows, rows)

@@ -46,7 +46,7 @@ class Participant(models.Model):
     )
     # The MRN exists only as ciphertext and a keyed digest; use ``mrn`` / ``reveal_mrn()``.
     mrn_encrypted = models.TextField(editable=False)
-    mrn_hash = models.CharField(max_length=64, unique=True, editable=False)
+    mrn_hash = models.CharField(max_length=64, editable=False)  # unique: participant_mrn_hash_unique
     sex = models.CharField(max_length=1, choices=Sex.choices)
     birth_year = models.PositiveSmallIntegerField(validators=[MinValueValidator(EARLIEST_BIRTH_YEAR)])
     consent_research = models.BooleanField("consents to research use", default=True)
@@ -63,13 +63,19 @@ class Participant(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    # History is looked up by participant (id) and date; further indexes only slow imports. Who
+    # made a change is kept without a foreign key constraint: an import writes a history row per
+    # participant, and the database would check the same user once for each of them.
+    history = HistoricalRecords(no_db_index=["biobank_id", "mrn_hash"], user_db_constraint=False)
 
     class Meta:
         ordering = ["biobank_id"]
         permissions = [("reveal_mrn", "Can reveal and export a participant's MRN")]
         constraints = [
             models.CheckConstraint(condition=Q(birth_year__gte=EARLIEST_BIRTH_YEAR), name="participant_birth_year_min"),
+            # A constraint, not unique=True: the digest is only ever matched exactly, so it needs no
+            # second (LIKE) index, which unique=True adds on PostgreSQL.
+            models.UniqueConstraint(fields=["mrn_hash"], name="participant_mrn_hash_unique"),
         ]
         indexes = [
             # The cohort query: participants who may be offered, by sex and birth year.
@@ -142,8 +148,8 @@ class Sample(models.Model):
     # Samples still in the freezer hold their position; one sample per position.
     IN_STORAGE = (Status.AVAILABLE, Status.RESERVED, Status.WITHDRAWN)
 
-    barcode = models.CharField(
-        max_length=32, unique=True,
+    barcode = models.CharField(  # unique: sample_barcode_unique
+        max_length=32,
         validators=[RegexValidator(BARCODE_PATTERN, "A barcode is 3 to 32 capital letters, digits or dashes.")],
     )
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="samples")
@@ -158,17 +164,21 @@ class Sample(models.Model):
     position = models.CharField(max_length=20)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.AVAILABLE)
     reserved_for = models.ForeignKey(
-        "SampleRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="samples",
+        "SampleRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="samples", db_index=False,
         help_text="The request this sample is reserved for, or was distributed to.",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    # As for participants: no index nobody looks up by, and who made a change without a constraint.
+    history = HistoricalRecords(no_db_index=["barcode", "participant", "reserved_for"], user_db_constraint=False)
 
     class Meta:
         ordering = ["barcode"]
         constraints = [
+            # A constraint, not unique=True: barcodes are only ever matched exactly, so they need no
+            # second (LIKE) index, which unique=True adds on PostgreSQL.
+            models.UniqueConstraint(fields=["barcode"], name="sample_barcode_unique"),
             models.UniqueConstraint(fields=["freezer", "rack", "box", "position"], name="sample_one_per_position",
                                     condition=Q(status__in=["available", "reserved", "withdrawn"]),
                                     violation_error_message="Another sample is stored at this position."),
@@ -181,6 +191,9 @@ class Sample(models.Model):
         indexes = [
             models.Index(fields=["sample_type", "status"], name="sample_type_status_idx"),
             models.Index(fields=["status", "id"], name="sample_status_idx"),
+            # Most samples are reserved for nothing: only the others are indexed.
+            models.Index(fields=["reserved_for"], name="sample_reserved_for_idx",
+                         condition=Q(reserved_for__isnull=False)),
             # Freezer lookups use sample_one_per_position; each further index slows every import.
         ]
 

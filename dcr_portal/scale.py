@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterable
 
 BATCH = 10_000
@@ -14,18 +15,19 @@ def scaled(size: int, factor: float, minimum: int = 1) -> int:
     return max(minimum, round(size * factor))
 
 
+_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
 def copy_line(values: Iterable) -> str:
     """One line of PostgreSQL's COPY text format (None is NULL)."""
-    out = []
-    for value in values:
-        if value is None:
-            out.append("\\N")
-        elif isinstance(value, bool):
-            out.append("t" if value else "f")
-        else:
-            text = str(value)
-            out.append(text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r"))
-    return "\t".join(out) + "\n"
+    texts = [None if v is None else ("t" if v else "f") if v is True or v is False else str(v) for v in values]
+    if _NEEDS_ESCAPE.search("".join([text for text in texts if text])):  # rare, so looked for once per line
+        texts = [text and _escaped(text) for text in texts]
+    return "\t".join(["\\N" if text is None else text for text in texts]) + "\n"
 
 
 def copy_rows(cursor, table: str, columns: str, lines: Iterable[str]) -> int:

@@ -99,6 +99,31 @@ def test_duplicates_and_taken_positions_are_reported(owner):
 
 
 @pytest.mark.django_db
+def test_a_rejected_file_lists_row_problems_and_clashes_together(owner):
+    SampleFactory(barcode="OLD-1", participant=owner, freezer="F1", rack="R1", box="B1", position="A5")
+    result = run(SAMPLE_HEADER,
+                 "S-1,BB0000001,dna,2999-03-01,1,mL,F1,R1,B1,A1",
+                 "OLD-1,BB0000001,dna,2024-03-01,1,mL,F1,R1,B1,A3")
+    assert [(row, column) for row, column, _ in messages(result)] == [(2, "collected_at"), (3, "barcode")]
+    assert Sample.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_every_check_skipped_on_clean_files_has_its_constraint_in_the_database():
+    """A check runs only after a refusal when a unique constraint refuses such rows anyway; were the
+    constraint gone, duplicates would be written, so each one named must exist and be unique."""
+    from django.db import connection
+
+    named = {check.constraint for spec in importer.SPECS.values() for check in spec.checks if check.constraint}
+    assert named == {"biobank_participant_biobank_id_key", "participant_mrn_hash_unique", "sample_barcode_unique",
+                     "sample_one_per_position"}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                       "WHERE i.indisunique AND c.relname = ANY(%s)", [sorted(named)])
+        assert {row[0] for row in cursor.fetchall()} == named
+
+
+@pytest.mark.django_db
 def test_samples_of_a_withdrawn_participant_cannot_arrive_available(owner):
     ParticipantFactory(biobank_id="BB0000002", withdrawn_on="2025-01-01")
     result = run(SAMPLE_HEADER + ",status", "S-1,BB0000002,dna,2024-03-01,1,mL,F1,R1,B1,A1,available",
