@@ -104,7 +104,7 @@ def sign_in_cookies(emails: set[str]) -> dict[str, str]:
     for user in User.objects.filter(email__in=emails):
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "accounts.backends.CachedPermissionsBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         cookies[user.email] = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
@@ -211,6 +211,20 @@ def load(port: int, path: str, cookie: str | None, clients: int, seconds: float,
     return result
 
 
+def cold_p50(port: int, path: str, cookie: str | None, repeat: int = 15) -> float:
+    """p50 of ``path`` with every cache emptied before each request (one client): what the first
+    visit after a change costs, at worst (sessions are read from the database then too)."""
+    from django.core.cache import cache
+
+    conn = http.client.HTTPConnection(HOST, port, timeout=60)
+    latencies = []
+    for _ in range(repeat):
+        cache.clear()
+        latencies.append(fetch(conn, path, cookie)[2])
+    conn.close()
+    return round(statistics.median(latencies) * 1000, 2)
+
+
 def percentile(sorted_values: list[float], pct: float) -> float:
     if not sorted_values:
         return float("nan")
@@ -218,11 +232,14 @@ def percentile(sorted_values: list[float], pct: float) -> float:
     return sorted_values[index]
 
 
-def measure_paths(port: int, cookies: dict[str, str], seconds: float, max_requests: int) -> list[dict]:
+def measure_paths(port: int, cookies: dict[str, str], seconds: float, max_requests: int,
+                  only: list[str] | None = None) -> list[dict]:
     from dcr_portal.bench import hot_paths
 
     rows = []
     for name, path, email in hot_paths():
+        if only and name != "floor" and not any(word in name for word in only):
+            continue
         cookie = cookies.get(email) if email else None
         conn = http.client.HTTPConnection(HOST, port, timeout=60)
         queries = []
@@ -233,7 +250,8 @@ def measure_paths(port: int, cookies: dict[str, str], seconds: float, max_reques
             queries.append(count)
         conn.close()
         # A page served from a cache shows it: the first visit renders (and counts) more.
-        row = {"path": name, "url": path, "queries": queries[-1], "queries_first_visit": queries[0], "levels": {}}
+        row = {"path": name, "url": path, "queries": queries[-1], "queries_first_visit": queries[0], "levels": {},
+               "cold_p50_ms": cold_p50(port, path, cookie)}
         for clients in CONCURRENCY:
             # One client: alternate with the floor, whose p50 is then taken under the same load.
             paired = "/bench/floor" if clients == 1 and name != "floor" else None
@@ -305,17 +323,18 @@ def import_bench(env: dict[str, str], samples: int) -> dict:
         if match:
             steps[match["label"]] = {"rows": int(match["rows"].replace(",", "")), "seconds": float(match["seconds"]),
                                      "rows_per_s": int(match["rps"].replace(",", "")), "peak_rss_mb": int(match["rss"])}
-    imported, copied = steps["samples import"], steps["raw COPY, scratch table"]
-    inserted = steps["raw COPY + INSERT, no checks"]
-    return {"samples": samples, "steps": steps, "ratio_to_copy": round(imported["rows_per_s"] / copied["rows_per_s"], 3),
-            "ratio_to_copy_insert": round(imported["rows_per_s"] / inserted["rows_per_s"], 3)}
+    imported = steps["samples import"]["rows_per_s"]
+    return {"samples": samples, "steps": steps,
+            "ratio_to_copy": round(imported / steps["raw COPY into the table"]["rows_per_s"], 3),
+            "ratio_to_scratch_copy": round(imported / steps["raw COPY, scratch table"]["rows_per_s"], 3),
+            "ratio_to_copy_insert": round(imported / steps["raw COPY + INSERT, no checks"]["rows_per_s"], 3)}
 
 
 def print_table(rows: list[dict]) -> None:
     print()
     print(f"{'path':<20} {'q/req':>5} " + " ".join(
         f"{'p50 c' + str(c):>9} {'p95 c' + str(c):>9} {'req/s c' + str(c):>10} {'x floor':>7}" for c in CONCURRENCY)
-        + f" {'errors':>6}")
+        + f" {'errors':>6} {'cold c1':>9}")
     for row in rows:
         cells = []
         for clients in CONCURRENCY:
@@ -324,15 +343,18 @@ def print_table(rows: list[dict]) -> None:
         errors = sum(level["errors"] for level in row["levels"].values())
         queries = f"{row['queries']}" + (f"/{row['queries_first_visit']}" if row["queries_first_visit"] != row["queries"]
                                          else "")
-        print(f"{row['path']:<20} {queries:>5} " + " ".join(cells) + f" {errors:>6}")
+        print(f"{row['path']:<20} {queries:>5} " + " ".join(cells) + f" {errors:>6} {row['cold_p50_ms']:9.1f}")
     print("(latencies in ms; 'x floor' = p50 / the floor's p50 at the same concurrency, with one client the floor "
-          "requests alternate with the path's; q/req 'a/b': a from the cache, b on a first visit)")
+          "requests alternate with the path's; q/req 'a/b': a from the cache, b on a first visit; 'cold c1': p50 "
+          "with every cache emptied before each request)")
 
 
 def verdicts(rows: list[dict], cohort: dict | None, imports: dict | None) -> list[dict]:
     by_name = {row["path"]: row for row in rows}
     checks = []
     for name, target in TARGETS.items():
+        if name not in by_name:
+            continue
         row = by_name[name]
         ratio = row["levels"]["1"]["ratio_p50"]
         checks.append({"target": f"{name}: p50 within {target['ratio']}x the floor (paired; against the floor's "
@@ -348,10 +370,9 @@ def verdicts(rows: list[dict], cohort: dict | None, imports: dict | None) -> lis
                        "met": cohort["ratio"] <= COHORT_TARGET})
     if imports:
         full = imports["full"]
-        checks.append({"target": "CSV import at least 1/3 of raw COPY's rows/s (COPY into a scratch table)",
-                       "value": full["ratio_to_copy"], "met": full["ratio_to_copy"] >= IMPORT_TARGET})
-        checks.append({"target": "CSV import at least 1/3 of raw COPY + INSERT into the indexed sample table",
-                       "value": full["ratio_to_copy_insert"], "met": full["ratio_to_copy_insert"] >= IMPORT_TARGET})
+        checks.append({"target": "CSV import at least 1/3 of the rows/s of a raw COPY of the same rows into the "
+                                 "sample table", "value": full["ratio_to_copy"],
+                       "met": full["ratio_to_copy"] >= IMPORT_TARGET})
         growth = (full["steps"]["samples import"]["peak_rss_mb"]
                   - imports["small"]["steps"]["samples import"]["peak_rss_mb"])
         checks.append({"target": f"import memory flat in file size (peak RSS growth from {imports['small']['samples']:,} "
@@ -366,6 +387,8 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=3000, help="most requests of one measurement")
     parser.add_argument("--import-samples", type=int, default=100_000)
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--paths", nargs="+", metavar="WORD",
+                        help="measure only the paths whose name holds one of these words (and the floor)")
     args = parser.parse_args()
 
     database_url, redis_url = service_urls()
@@ -389,7 +412,7 @@ def main() -> None:
         try:
             print(f"gunicorn (production settings) on {HOST}:{port}; {args.seconds:g} s or "
                   f"{args.max_requests} requests per measurement")
-            rows = measure_paths(port, cookies, args.seconds, args.max_requests)
+            rows = measure_paths(port, cookies, args.seconds, args.max_requests, args.paths)
         except SystemExit:
             print(f"gunicorn's log ends with:\n{log_path.read_text()[-4000:]}")
             raise
@@ -412,10 +435,13 @@ def main() -> None:
         for size in ("full", "small"):
             steps = imports[size]["steps"]
             print(f"import of {imports[size]['samples']:,} samples: {steps['samples import']['rows_per_s']:,} rows/s, "
-                  f"peak RSS {steps['samples import']['peak_rss_mb']} MB; raw COPY "
-                  f"{steps['raw COPY, scratch table']['rows_per_s']:,} rows/s (ratio {imports[size]['ratio_to_copy']}); "
-                  f"raw COPY + INSERT into the indexed table {steps['raw COPY + INSERT, no checks']['rows_per_s']:,} "
-                  f"rows/s (ratio {imports[size]['ratio_to_copy_insert']})")
+                  f"peak RSS {steps['samples import']['peak_rss_mb']} MB; raw COPY into the sample table "
+                  f"{steps['raw COPY into the table']['rows_per_s']:,} rows/s (ratio {imports[size]['ratio_to_copy']})"
+                  f"\n  for reference: raw COPY into an unindexed temporary table "
+                  f"{steps['raw COPY, scratch table']['rows_per_s']:,} rows/s (ratio "
+                  f"{imports[size]['ratio_to_scratch_copy']}); COPY there + INSERT into the sample table "
+                  f"{steps['raw COPY + INSERT, no checks']['rows_per_s']:,} rows/s (ratio "
+                  f"{imports[size]['ratio_to_copy_insert']})")
     checks = verdicts(rows, cohort, imports)
     print("\nTargets:")
     for check in checks:
