@@ -28,6 +28,12 @@ def cached_changelist(request, render):
     return LIST.serve(request, LIST.page_key(request, request.user.pk, timezone.localdate().isoformat()), render)
 
 
+def _user_saved(sender, instance, update_fields=None, **kwargs) -> None:
+    if update_fields and set(update_fields) <= {"last_login"}:
+        return  # someone signed in: nothing the list shows changed
+    LIST.invalidate()
+
+
 def connect() -> None:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
@@ -39,6 +45,7 @@ def connect() -> None:
     user_model = get_user_model()
     for model in (ConsultationRequest, TimeEntry, user_model, Center, Service, StaffMembership, Group):
         for signal, event in ((post_save, "saved"), (post_delete, "deleted")):
-            signal.connect(LIST.invalidate, sender=model, dispatch_uid=f"consultations.triage.{model.__name__}.{event}")
+            receiver = _user_saved if (model, signal) == (user_model, post_save) else LIST.invalidate
+            signal.connect(receiver, sender=model, dispatch_uid=f"consultations.triage.{model.__name__}.{event}")
     for through in (user_model.groups.through, user_model.user_permissions.through, Group.permissions.through):
         m2m_changed.connect(LIST.invalidate, sender=through, dispatch_uid=f"consultations.triage.{through.__name__}")
