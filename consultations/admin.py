@@ -235,6 +235,8 @@ class ConsultationRequestAdmin(SimpleHistoryAdmin):
     search_fields = ["reference", "title", "requester__email", "requester__full_name"]
     search_help_text = "Reference (DCR-2026-00042), words of the title, or the requester's name or email."
     show_full_result_count = False
+    # No "show counts": a count per filter choice scans every row (36 queries, 0.3 s at 50,000 requests).
+    show_facets = admin.ShowFacets.NEVER
     list_per_page = 50
     ordering = ["-submitted_at", "-id"]
     inlines = [StatusChangeInline, MessageInline, TimeEntryInline]

@@ -157,6 +157,11 @@ def test_query_budget_of_the_changelist(client, researcher, center_a, staff_a, d
     assert len(response.context["cl"].result_list) == 20
     with django_assert_max_num_queries(12):
         client.get(CHANGELIST, {"status__exact": "submitted", "age": "2d", "overdue": "yes", "q": "pilot"})
+    # No counts per filter choice (a query each, every row scanned), even when asked for.
+    cache.clear()
+    with django_assert_max_num_queries(12):
+        response = client.get(CHANGELIST, {"_facets": "True"})
+    assert "Show counts" not in response.content.decode()
 
 
 # --- CSV export ------------------------------------------------------------------------

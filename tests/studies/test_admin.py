@@ -170,6 +170,18 @@ def test_study_changelist_query_count(client, dcr_staff, django_assert_max_num_q
     assert len(response.context["cl"].result_list) == 15
 
 
+def test_study_changelist_counts_each_studys_inquiries(client, dcr_staff):
+    busy, quiet = StudyFactory(lay_title="Busy study"), StudyFactory(lay_title="Quiet study")
+    InterestFactory.create_batch(3, study=busy)
+    InterestFactory(study=busy, status=Interest.Status.CONTACTED)
+    client.force_login(dcr_staff)
+    rows = {study.lay_title: (study.n_new, study.n_inquiries)
+            for study in client.get(STUDIES).context["cl"].result_list}
+    assert rows["Busy study"] == (3, 4) and rows["Quiet study"] == (0, 0)
+    by_new = client.get(STUDIES, {"o": "-7"}).context["cl"].result_list  # the "new" column, most first
+    assert [s.lay_title for s in by_new][:2] == ["Busy study", "Quiet study"]
+
+
 def test_booking_changelist_query_count(client, dcr_staff, django_assert_max_num_queries):
     from datetime import timedelta
 
