@@ -32,13 +32,19 @@ class CachedPermissionsBackend(ModelBackend):
         return user_obj._perm_cache
 
 
-def connect() -> None:
+def on_role_change(receiver, uid: str) -> None:
+    """Connect ``receiver`` to every change of who holds which role or permission, and of what a
+    role may do (``uid`` prefixes the dispatch ids)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group, Permission
 
     user_model = get_user_model()
     for model in (Group, Permission):  # deleting either takes rows of the tables below without a signal
         for signal, event in ((post_save, "saved"), (post_delete, "deleted")):
-            signal.connect(PERMISSIONS.invalidate, sender=model, dispatch_uid=f"accounts.permissions.{model.__name__}.{event}")
+            signal.connect(receiver, sender=model, dispatch_uid=f"{uid}.{model.__name__}.{event}")
     for through in (user_model.groups.through, user_model.user_permissions.through, Group.permissions.through):
-        m2m_changed.connect(PERMISSIONS.invalidate, sender=through, dispatch_uid=f"accounts.permissions.{through.__name__}")
+        m2m_changed.connect(receiver, sender=through, dispatch_uid=f"{uid}.{through.__name__}")
+
+
+def connect() -> None:
+    on_role_change(PERMISSIONS.invalidate, "accounts.permissions")

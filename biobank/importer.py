@@ -239,7 +239,6 @@ class Spec:
     parse: Callable[[dict, _Clock], tuple]
     checks: tuple[Check, ...]
     insert_sql: str
-    key_column: str  # unique column joining the inserted rows back to the staging table
 
 
 def _parse_participant(row: dict, clock: _Clock) -> tuple:
@@ -342,7 +341,6 @@ PARTICIPANTS = Spec(
             consent_date, coalesce(consent_version, ''), NULL, genotyped, coalesce(genotyping_platform, ''),
             coalesce(genotyping_batch, ''), now(), now()
         FROM {STAGING} ORDER BY row_no""",  # nosec B608
-    key_column="biobank_id",
 )
 
 SAMPLES = Spec(
@@ -387,7 +385,6 @@ SAMPLES = Spec(
         SELECT s.barcode, p.id, s.sample_type, s.collected_at, s.quantity, s.unit, s.freezer, s.rack, s.box,
             s.position, s.status, NULL, now(), now()
         FROM {STAGING} s JOIN biobank_participant p ON p.biobank_id = s.biobank_id ORDER BY s.row_no""",  # nosec B608
-    key_column="barcode",
 )
 
 SPECS = {spec.kind: spec for spec in (PARTICIPANTS, SAMPLES)}

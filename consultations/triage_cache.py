@@ -12,7 +12,7 @@ depend on the clock too, which is why pages are kept for a minute at most.
 
 from __future__ import annotations
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from dcr_portal.page_cache import PageCache
@@ -36,16 +36,15 @@ def _user_saved(sender, instance, update_fields=None, **kwargs) -> None:
 
 def connect() -> None:
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
 
+    from accounts.backends import on_role_change
     from centers.models import Center, Service, StaffMembership
 
     from .models import ConsultationRequest, TimeEntry
 
     user_model = get_user_model()
-    for model in (ConsultationRequest, TimeEntry, user_model, Center, Service, StaffMembership, Group):
+    for model in (ConsultationRequest, TimeEntry, user_model, Center, Service, StaffMembership):
         for signal, event in ((post_save, "saved"), (post_delete, "deleted")):
             receiver = _user_saved if (model, signal) == (user_model, post_save) else LIST.invalidate
             signal.connect(receiver, sender=model, dispatch_uid=f"consultations.triage.{model.__name__}.{event}")
-    for through in (user_model.groups.through, user_model.user_permissions.through, Group.permissions.through):
-        m2m_changed.connect(LIST.invalidate, sender=through, dispatch_uid=f"consultations.triage.{through.__name__}")
+    on_role_change(LIST.invalidate, "consultations.triage")  # the actions offered follow permissions

@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
@@ -94,6 +94,8 @@ class StudyAdmin(ScopedHistoryAdmin):
     list_select_related = ["center"]
     search_fields = ["title", "lay_title", "short_title", "nct_id", "irb_protocol"]
     show_full_result_count = False
+    # No "show counts": a count per filter choice (18 queries, 0.5 s with 1,000 studies).
+    show_facets = admin.ShowFacets.NEVER
     filter_horizontal = ["conditions", "team"]
     inlines = [PrescreenQuestionInline]
     fieldsets = (
