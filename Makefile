@@ -21,6 +21,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -r requirements-dev.txt
+	@# The project folder on the venv's path (as an editable install would): pytest loads the
+	@# test setup plugin (tests/services_plugin.py) before it reads any conftest.
+	$(PY) -c 'import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()["purelib"], "dcr_portal_project.pth").write_text(str(pathlib.Path.cwd()) + "\n")'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -41,7 +44,7 @@ messages: $(STAMP)
 	@if [ -d locale ] && command -v msgfmt >/dev/null 2>&1; then $(PY) manage.py compilemessages --ignore=.venv -v 0; fi
 
 run: $(STAMP) messages
-	$(PY) -m dcr_portal.run
+	$(PY) -m devtools.run
 
 test: $(STAMP) browser messages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
@@ -53,14 +56,14 @@ e2e: $(STAMP) browser messages
 	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
 
 stop: $(STAMP)
-	$(PY) -m dcr_portal.embedded stop
+	$(PY) -m devtools.embedded stop
 
 clean:
 	rm -rf $(VENV) staticfiles
 
 # Production settings with throwaway secrets: check --deploy, migrate --check, gunicorn answers /readyz.
 prod-check: $(STAMP)
-	$(PY) -m dcr_portal.prod_check
+	$(PY) -m devtools.prod_check
 
 # Security scanners: bandit over our code (pyproject.toml), pip-audit over the pins.
 lint: $(STAMP)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.contrib.auth.backends import ModelBackend
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from dcr_portal.cache import VersionedCache
+from common.cache import VersionedCache
 
 PERMISSIONS = VersionedCache("accounts:permissions", timeout=300)
 

@@ -10,7 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, Pa
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from dcr_portal import ratelimit
+from common import ratelimit
 from notifications.services import queue_email
 
 from . import roles

@@ -145,7 +145,7 @@ def step_copy_table(path: str) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from dcr_portal.scale import copy_line
+    from common.scale import copy_line
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT biobank_id, id FROM biobank_participant WHERE biobank_id >= %s", [f"BB{FIRST_ID:07d}"])

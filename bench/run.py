@@ -5,7 +5,7 @@
 Use a database of its own: the run migrates it and fills it with ``manage.py seed_scale``
 (synthetic data at production scale; a second run reuses it). Then it starts gunicorn with the
 production settings (DCR_ENV=production, throwaway secrets, plain http on 127.0.0.1 only) plus
-``dcr_portal.bench_settings`` (the /bench/floor page and a query-count header), signs in the
+``bench.settings`` (the /bench/floor page and a query-count header), signs in the
 scale users through sessions it writes itself, and measures every path with 1, 8 and 32
 concurrent clients: p50, p95, requests per second, errors, queries per request, and the
 ratio of p50 to the floor's p50 at the same concurrency. It also times the cohort count's query
@@ -54,7 +54,7 @@ def production_env(database_url: str, redis_url: str) -> dict[str, str]:
     return {
         **os.environ,
         "DCR_ENV": "production",
-        "DJANGO_SETTINGS_MODULE": "dcr_portal.bench_settings",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DJANGO_SECRET_KEY": os.environ.get("DCR_BENCH_SECRET_KEY", secrets.token_urlsafe(64)),
         "DJANGO_ALLOWED_HOSTS": HOST,
         "DJANGO_SECURE_SSL_REDIRECT": "0",
@@ -71,7 +71,7 @@ def service_urls() -> tuple[str, str]:
     if os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"):
         return os.environ["DATABASE_URL"], os.environ["REDIS_URL"]
     sys.path.insert(0, str(ROOT))
-    from dcr_portal import embedded
+    from devtools import embedded
 
     return os.environ.get("DATABASE_URL") or embedded.postgres_url(), os.environ.get("REDIS_URL") or embedded.redis_url()
 
@@ -234,7 +234,7 @@ def percentile(sorted_values: list[float], pct: float) -> float:
 
 def measure_paths(port: int, cookies: dict[str, str], seconds: float, max_requests: int,
                   only: list[str] | None = None) -> list[dict]:
-    from dcr_portal.bench import hot_paths
+    from bench.hooks import hot_paths
 
     rows = []
     for name, path, email in hot_paths():
@@ -274,7 +274,7 @@ def cohort_vs_raw(repeat: int) -> dict:
 
     from biobank import selectors
     from biobank.criteria import CohortCriteria
-    from dcr_portal.bench import COHORT_QUERY
+    from bench.hooks import COHORT_QUERY
 
     criteria = CohortCriteria.from_dict(COHORT_QUERY)
     raw_sql = """SELECT count(DISTINCT s.participant_id), count(*) FROM biobank_sample s
@@ -403,7 +403,7 @@ def main() -> None:
         env["DCR_STATIC_ROOT"] = str(Path(folder) / "static")
         manage(env, "collectstatic", "--no-input", "-v", "0")
         setup_django(env)
-        from dcr_portal import bench
+        from bench import hooks as bench
 
         cookies = sign_in_cookies({bench.STAFF_EMAIL, bench.HEAD_EMAIL, bench.RESEARCHER_EMAIL})
         port = free_port()

@@ -37,7 +37,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from dcr_portal.scale import copy_line
+from common.scale import copy_line
 
 from . import crypto
 from .models import (

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from dcr_portal.scale import copy_line, copy_rows, scaled
+from common.scale import copy_line, copy_rows, scaled
 
 from . import crypto
 from .models import Participant, Sample, SampleType

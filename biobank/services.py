@@ -19,7 +19,7 @@ from simple_history.utils import bulk_update_with_history
 
 from accounts import roles
 from accounts.models import User
-from dcr_portal.references import next_reference
+from common.references import next_reference
 from notifications.services import queue_email
 
 from . import selectors

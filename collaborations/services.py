@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
-from dcr_portal.references import next_reference
+from common.references import next_reference
 from notifications.services import queue_email
 
 from .models import Inquiry, InquiryStatusChange

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from dcr_portal import ratelimit
+from common import ratelimit
 
 from . import services
 from .forms import InquiryForm

@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts import roles
 from accounts.models import User
 from centers.models import Service, StaffMembership
-from dcr_portal.scale import copy_line, copy_rows, scaled, with_defaults
+from common.scale import copy_line, copy_rows, scaled, with_defaults
 
 from .models import ConsultationRequest, FundingStatus, Status, StudyStage
 

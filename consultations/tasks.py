@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from dcr_portal.periodic import once_per_period
+from common.periodic import once_per_period
 
 from . import services
 

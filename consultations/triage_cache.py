@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from dcr_portal.page_cache import PageCache
+from common.page_cache import PageCache
 
 TIMEOUT = 60
 LIST = PageCache("consultations:triage-list", timeout=TIMEOUT)

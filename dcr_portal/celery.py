@@ -11,6 +11,6 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Carries the request id of the web request that queued a task into the task's log lines.
-from dcr_portal import request_log  # noqa: E402,F401
+from common import request_log  # noqa: E402,F401
 # Each worker writes a heartbeat to Redis (``/readyz`` and ``manage.py worker_health`` read it).
-from dcr_portal import workers  # noqa: E402,F401
+from common import workers  # noqa: E402,F401

@@ -4,7 +4,8 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-from . import health, views
+from centers import landing
+from common import health
 
 admin.site.site_header = "DCR Portal staff desk"
 admin.site.site_title = "DCR Portal staff"
@@ -16,9 +17,9 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True)),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("", views.home, name="home"),
-    path("patients/", views.for_patients, name="for_patients"),
-    path("researchers/", views.for_researchers, name="for_researchers"),
+    path("", landing.home, name="home"),
+    path("patients/", landing.for_patients, name="for_patients"),
+    path("researchers/", landing.for_researchers, name="for_researchers"),
     path("accounts/", include("accounts.urls")),
     path("centers/", include("centers.urls")),
     path("consultations/", include("consultations.urls")),

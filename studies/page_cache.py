@@ -2,7 +2,7 @@
 
 Anonymous visitors all see the same page for the same address and language, so it is rendered
 once and served from the cache until a study, condition, pre-screen question or centre changes
-(see ``signals``) or ``PAGES.timeout`` passes (``dcr_portal.page_cache`` says how). Signed-in
+(see ``signals``) or ``PAGES.timeout`` passes (``common.page_cache`` says how). Signed-in
 people, pages with messages for the visitor, and anything but a plain 200 GET are never cached.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from dcr_portal.page_cache import PageCache
+from common.page_cache import PageCache
 
 PAGES = PageCache("studies:public-pages", timeout=600)
 invalidate = PAGES.invalidate

@@ -1,12 +1,12 @@
 """Limits on "I'm interested" inquiries: per contact address (email or phone) and per client IP,
-in one-hour windows, on the shared counters of ``dcr_portal.ratelimit``."""
+in one-hour windows, on the shared counters of ``common.ratelimit``."""
 
 from __future__ import annotations
 
 import re
 
-from dcr_portal import ratelimit
-from dcr_portal.ratelimit import client_ip  # noqa: F401  (the views' one import for rate limits)
+from common import ratelimit
+from common.ratelimit import client_ip  # noqa: F401  (the views' one import for rate limits)
 
 WINDOW_SECONDS = 60 * 60
 PER_ADDRESS = 5

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from centers.models import Center
-from dcr_portal.scale import copy_line, copy_rows, scaled, with_defaults
+from common.scale import copy_line, copy_rows, scaled, with_defaults
 
 from .models import Condition, Interest, Study
 from .services import refresh_search_vectors

@@ -8,8 +8,8 @@ import threading
 import pytest
 from django.core.cache import cache
 
-from dcr_portal.cache import RedisCache, VersionedCache
-from dcr_portal.settings import _CACHE_REDIS_URL
+from common.cache import RedisCache, VersionedCache
+from dcr_portal.settings.services import _CACHE_REDIS_URL
 
 
 @pytest.fixture

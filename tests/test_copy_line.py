@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from dcr_portal.scale import copy_line
+from common.scale import copy_line
 
 AWKWARD = ["plain", "tab\there", "new\nline", "carriage\rreturn", "back\\slash", "\\N", "", "ünïcödé ✓", "a\\tb"]
 

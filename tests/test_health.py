@@ -24,8 +24,8 @@ def test_readyz_reports_every_dependency_ready(client):
 
 @pytest.mark.django_db
 def test_readyz_is_503_when_the_broker_is_down(client):
-    with mock.patch("dcr_portal.health._check_broker", side_effect=ConnectionRefusedError()):
-        from dcr_portal import health
+    with mock.patch("common.health._check_broker", side_effect=ConnectionRefusedError()):
+        from common import health
 
         with mock.patch.dict(health.CHECKS, {"broker": health._check_broker}):
             response = client.get("/readyz")

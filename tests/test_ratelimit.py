@@ -3,7 +3,7 @@
 from django.core.cache import cache
 from django.test import RequestFactory
 
-from dcr_portal import ratelimit
+from common import ratelimit
 
 
 def test_limit_counts_per_identity_and_scope():

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from dcr_portal.references import next_reference
+from common.references import next_reference
 
 
 @pytest.mark.django_db(transaction=True)

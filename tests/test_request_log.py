@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from dcr_portal.request_log import RequestIdFilter, request_id_var
+from common.request_log import RequestIdFilter, request_id_var
 
 
 @pytest.mark.django_db
@@ -46,7 +46,7 @@ def test_json_formatter_emits_one_json_object_with_the_request_id():
 
 
 def test_tasks_published_inside_a_request_carry_its_id():
-    from dcr_portal.request_log import _stamp_task
+    from common.request_log import _stamp_task
 
     headers = {}
     token = request_id_var.set("req-98765432")

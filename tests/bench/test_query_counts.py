@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from dcr_portal.bench import hot_paths
+from bench.hooks import hot_paths
 
 
 def query_counts(client, factor: float) -> dict[str, int]:

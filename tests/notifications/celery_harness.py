@@ -30,7 +30,7 @@ def database_url(settings_dict: dict) -> str:
     user = quote(settings_dict.get("USER") or "", safe="")
     password = quote(settings_dict.get("PASSWORD") or "", safe="")
     credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    # A unix-socket folder as the host is percent-encoded, as dcr_portal.embedded does.
+    # A unix-socket folder as the host is percent-encoded, as devtools.embedded does.
     host = quote(settings_dict.get("HOST") or "", safe="")
     port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
     return f"postgres://{credentials}{host}{port}/{quote(settings_dict['NAME'], safe='')}"

@@ -9,8 +9,8 @@ import time
 from celery import current_task
 
 from dcr_portal.celery import app
-from dcr_portal.periodic import once_per_period
-from dcr_portal.workers import key_prefix, redis_client
+from common.periodic import once_per_period
+from common.workers import key_prefix, redis_client
 
 
 def ticks_key() -> str:

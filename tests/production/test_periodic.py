@@ -9,8 +9,8 @@ import pytest
 from django.core import mail
 
 from consultations import tasks as consultation_tasks
-from dcr_portal import periodic
-from dcr_portal.workers import redis_client
+from common import periodic
+from common.workers import redis_client
 from notifications import tasks as notification_tasks
 
 BEAT = {"celery_beat_task": True}

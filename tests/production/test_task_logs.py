@@ -8,7 +8,7 @@ import logging
 from pythonjsonlogger.json import JsonFormatter
 
 from accounts.logging import ProtectedDataFilter
-from dcr_portal.request_log import RequestIdFilter
+from common.request_log import RequestIdFilter
 
 
 def test_a_task_line_in_json_carries_no_protected_value_in_its_extra_data():

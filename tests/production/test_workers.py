@@ -7,7 +7,7 @@ import uuid
 import pytest
 from django.core.management import CommandError, call_command
 
-from dcr_portal import workers
+from common import workers
 
 
 @pytest.fixture

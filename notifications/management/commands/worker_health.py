@@ -1,6 +1,6 @@
 """``manage.py worker_health``: are enough Celery workers alive? Exit 0 if so, 1 if not.
 
-Reads the heartbeats the workers write to Redis (``dcr_portal.workers``); with ``--ping`` it
+Reads the heartbeats the workers write to Redis (``common.workers``); with ``--ping`` it
 also asks the workers over the broker (``celery inspect ping``) and counts those that answer.
 For a monitor or a container health check, e.g. ``manage.py worker_health --min 2``, or
 ``--hostname worker@web1`` for one worker's own check.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dcr_portal import workers
+from common import workers
 
 
 class Command(BaseCommand):

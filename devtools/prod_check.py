@@ -34,7 +34,7 @@ def free_port() -> int:
 def production_environment() -> dict[str, str]:
     environment = dict(os.environ)
     if not environment.get("DATABASE_URL") or not environment.get("REDIS_URL"):
-        from dcr_portal import embedded
+        from devtools import embedded
 
         environment.setdefault("DATABASE_URL", embedded.postgres_url())
         environment.setdefault("REDIS_URL", embedded.redis_url())

@@ -1,7 +1,7 @@
 """Rendered pages kept in the cache (Redis), forgotten as soon as what they show changes.
 
 A ``PageCache`` holds one family of pages (the public finder and study pages, the triage list),
-a ``dcr_portal.cache.VersionedCache``: ``invalidate`` (a signal receiver) is connected to every
+a ``common.cache.VersionedCache``: ``invalidate`` (a signal receiver) is connected to every
 row the pages show, so the next visit after a change renders afresh, and ``timeout`` bounds how
 long any page is kept.
 

@@ -44,7 +44,7 @@ def _check_cache() -> str | None:
 
 
 def _check_broker() -> str | None:
-    from dcr_portal.celery import app
+    from celery import current_app as app
 
     with app.connection_for_write() as connection:
         connection.ensure_connection(max_retries=1, timeout=2)
@@ -74,7 +74,7 @@ def readyz(request):
 
 
 def _workers() -> dict:
-    from dcr_portal import workers
+    from common import workers
 
     try:
         return {"alive": len(workers.alive())}

@@ -98,6 +98,23 @@ def _redis_answers(socket: Path) -> bool:
         return False
 
 
+def provide_missing_urls() -> None:
+    """Start the embedded server for each of ``DATABASE_URL`` / ``REDIS_URL`` that is unset and set it.
+
+    Called by the launchers (``manage.py``, ``make run``, the test setup) before Django reads its
+    settings; ``DCR_EMBEDDED_POSTGRES`` / ``DCR_EMBEDDED_REDIS`` record which ones were started.
+    The production profile never starts them: its settings refuse to run without both URLs.
+    """
+    if os.environ.get("DCR_ENV") == "production":
+        return
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = postgres_url()
+        os.environ["DCR_EMBEDDED_POSTGRES"] = "1"
+    if not os.environ.get("REDIS_URL"):
+        os.environ["REDIS_URL"] = redis_url()
+        os.environ["DCR_EMBEDDED_REDIS"] = "1"
+
+
 def stop() -> None:
     """Stop both embedded servers (used by ``make stop`` and when ``make run`` ends)."""
     pid_file = DATA_DIR / "redis.pid"

@@ -2,7 +2,7 @@
 
 ``floor`` is the cheapest page the stack can serve (the whole middleware chain and one trivial
 query): every hot path is measured as a ratio to it. ``QueryCountMiddleware`` tells the
-benchmark how many SQL queries a request ran. Both are mounted by ``dcr_portal.bench_settings``
+benchmark how many SQL queries a request ran. Both are mounted by ``bench.settings``
 only; the portal's own settings never load them.
 """
 

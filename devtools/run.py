@@ -13,6 +13,8 @@ import sys
 import time
 import urllib.request
 
+from devtools import embedded as servers
+
 HOST = os.environ.get("DCR_RUN_HOST", "127.0.0.1")
 PORT = os.environ.get("DCR_RUN_PORT", "8000")
 
@@ -35,12 +37,8 @@ def wait_until_up(url: str, seconds: float = 60) -> bool:
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dcr_portal.settings")
     embedded = not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL")
-    if embedded:
-        # Start the embedded servers once, here, and hand their URLs to every child process.
-        from dcr_portal import embedded as servers
-
-        os.environ.setdefault("DATABASE_URL", servers.postgres_url())
-        os.environ.setdefault("REDIS_URL", servers.redis_url())
+    # Start the embedded servers once, here, and hand their URLs to every child process.
+    servers.provide_missing_urls()
     started = time.monotonic()
     manage("migrate", "--no-input", "-v", "0")
     demo = subprocess.run([sys.executable, "manage.py", "load_demo"], check=True, capture_output=True, text=True)

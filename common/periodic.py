@@ -20,7 +20,7 @@ from datetime import timedelta
 from celery import current_task
 from django.conf import settings
 
-from dcr_portal.workers import key_prefix, redis_client
+from common.workers import key_prefix, redis_client
 
 logger = logging.getLogger(__name__)
 

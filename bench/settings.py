@@ -1,7 +1,7 @@
 """Settings of the benchmark's web server: the portal's own settings (run with DCR_ENV=production)
 plus the floor page and the query-count header. Never used to serve the portal."""
 
-from .settings import *  # noqa: F403
+from dcr_portal.settings import *  # noqa: F403
 
-MIDDLEWARE = ["dcr_portal.bench.QueryCountMiddleware", *MIDDLEWARE]  # noqa: F405
-ROOT_URLCONF = "dcr_portal.bench_urls"
+MIDDLEWARE = ["bench.hooks.QueryCountMiddleware", *MIDDLEWARE]  # noqa: F405
+ROOT_URLCONF = "bench.urls"

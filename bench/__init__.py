@@ -1,0 +1,1 @@
+"""`make bench`: the hot paths measured on the real stack (run.py), and the hooks it mounts."""

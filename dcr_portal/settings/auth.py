@@ -1,0 +1,46 @@
+"""Sign-in: the user model, password rules, sessions, the lockout and the optional second step."""
+
+import os
+from datetime import timedelta
+
+from .base import INSTALLED_APPS, MIDDLEWARE
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.CachedPermissionsBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:my_account"
+LOGOUT_REDIRECT_URL = "home"
+SESSION_COOKIE_AGE = int(os.environ.get("DCR_SESSION_AGE_SECONDS", str(60 * 60 * 8)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
+
+AXES_FAILURE_LIMIT = int(os.environ.get("DCR_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+# The lockout reads the client's address the way the rate limits do (through trusted proxies).
+AXES_CLIENT_IP_CALLABLE = "common.ratelimit.axes_client_ip"
+
+
+# Sign-in lockout counts failures per account whatever the case of the typed email.
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+
+# Two-step sign-in for staff (optional, accounts/two_step.py): TOTP devices from django-otp; a
+# staff session that has a device but skipped the code is sent to the code step before any page.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "django_otp.middleware.OTPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "accounts.two_step.TwoStepMiddleware")
+OTP_TOTP_ISSUER = "DCR Portal"
+OTP_TOTP_THROTTLE_FACTOR = 1

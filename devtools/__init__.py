@@ -1,0 +1,1 @@
+"""Developer tooling: the launcher behind `make run`, the embedded servers, the production check."""
