@@ -10,7 +10,7 @@ import re
 
 from django.contrib import admin, messages
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, OuterRef, Subquery
@@ -275,12 +275,11 @@ class SampleAdmin(HistoryAdmin):
         super().save_model(request, obj, form, change)
 
     def _move(self, request, queryset, to: str, verb: str):
-        from .models import InvalidTransition
         from .services import move_samples
 
         try:
             moved = move_samples(queryset, to, by=request.user, reason=f"Marked {verb} at the staff desk")
-        except InvalidTransition as error:
+        except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
         else:
             self.message_user(request, f"{moved} sample(s) marked {verb}.", messages.SUCCESS)
