@@ -153,7 +153,7 @@ class RecontactRequestForm(CohortForm):
 class ParticipantAdminForm(forms.ModelForm):
     """The MRN is typed here and stored only encrypted; it is never filled back in."""
 
-    new_mrn = forms.CharField(label="MRN", max_length=40, required=False, strip=True,
+    new_mrn = forms.CharField(label="MRN", max_length=100, required=False, strip=True,
                               widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
 
     class Meta:

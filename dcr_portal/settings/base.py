@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "consultations",
     "studies",
     "biobank",
+    "ehr",
     "collaborations",
     "dashboards",
 ]
