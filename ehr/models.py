@@ -116,6 +116,8 @@ class EhrImport(models.Model):
     # The upload holds health records of people outside the biobank too: deleted once loaded.
     upload = models.FileField(upload_to="ehr-imports/", blank=True)
     skip_bad = models.BooleanField("skip bad lines", default=False)
+    extracted_at = models.DateTimeField("extract made on", null=True, blank=True,
+                                        help_text="A newer extract replaces an older one, participant by participant.")
     source = models.CharField(max_length=10, choices=[("admin", "Staff desk"), ("command", "Command line")],
                               default="admin")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,

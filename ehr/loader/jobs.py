@@ -69,7 +69,7 @@ def run_stored_job(job_id: int) -> EhrImport:
         return job
     try:
         source = Source(job.file_name, lambda: job.upload.open("rb"), job.upload.size)
-        run_job(job, [source], extracted_at=job.created_at)
+        run_job(job, [source], extracted_at=job.extracted_at or job.created_at)
     except Exception:
         if job.status != EhrImport.Status.FAILED:
             logger.exception("EHR load %s could not read its file", job.pk)

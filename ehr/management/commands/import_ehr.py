@@ -41,7 +41,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No account has the email address {options['by']}.")
         names = ", ".join(p.name for p in paths)
         job = EhrImport.objects.create(file_name=names[:255], source="command", created_by=user,
-                                       skip_bad=options["skip_bad"])
+                                       skip_bad=options["skip_bad"], extracted_at=extracted_at)
         sources = [Source(str(p), (lambda p=p: p.open("rb")), p.stat().st_size)
                    for p in paths]
         started = time.monotonic()
