@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "studies",
     "biobank",
     "ehr",
+    "cohorts",
     "collaborations",
     "dashboards",
 ]
