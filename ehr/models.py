@@ -66,8 +66,12 @@ class Fact(models.Model):
     """One coded event of one participant (i2b2: an observation_fact row)."""
 
     id = models.BigAutoField(primary_key=True)
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+", db_index=False)
-    concept = models.ForeignKey(Concept, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # No database constraints: millions of rows are loaded at a time, and each constraint would be
+    # checked row by row. The loader writes facts only by joining participants and concepts.
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+", db_index=False,
+                                    db_constraint=False)
+    concept = models.ForeignKey(Concept, on_delete=models.PROTECT, related_name="+", db_index=False,
+                                db_constraint=False)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     value = models.FloatField(null=True, blank=True, help_text="A lab or vital sign's numeric value.")
@@ -78,7 +82,7 @@ class Fact(models.Model):
         indexes = [
             # Cohort questions: who has this concept (how often, when, with what value). Covering,
             # so that a criterion is answered from the index alone.
-            models.Index(fields=["concept", "participant"], include=["start_date", "value"],
+            models.Index(fields=["concept", "participant"], include=["start_date", "value", "unit"],
                          name="ehr_fact_concept_idx"),
             # NOT groups, and replacing one participant's record by a newer extract.
             models.Index(fields=["participant", "concept"], name="ehr_fact_participant_idx"),

@@ -39,20 +39,23 @@ class Skipped(Exception):
     """A well-formed resource that holds nothing the portal keeps (the reason is counted)."""
 
 
-def fhir_date(value, field: str) -> date | None:
-    """The first day a FHIR date or dateTime covers ("2019" is 2019-01-01), or BadResource."""
+def fhir_date(value, field: str) -> str | None:
+    """The first day a FHIR date or dateTime covers, as YYYY-MM-DD ("2019" is 2019-01-01), or BadResource."""
     if value is None:
         return None
     match = DATE_TIME.match(value) if isinstance(value, str) else None
     if not match:
         raise BadResource(f"{field} \"{str(value)[:40]}\" is not a FHIR date")
-    try:
-        return date(int(match["y"]), int(match["m"] or 1), int(match["d"] or 1))
-    except ValueError:
-        raise BadResource(f"{field} \"{value[:40]}\" is not a day of the calendar") from None
+    year, month, day = match["y"], match["m"] or "01", match["d"] or "01"
+    if day > "28":  # the pattern allows 29-31 in every month: the calendar decides
+        try:
+            date(int(year), int(month), int(day))
+        except ValueError:
+            raise BadResource(f"{field} \"{value[:40]}\" is not a day of the calendar") from None
+    return f"{year}-{month}-{day}"
 
 
-def _period(resource: dict, *names: str) -> tuple[date | None, date | None]:
+def _period(resource: dict, *names: str) -> tuple[str | None, str | None]:
     """(start, end) from the first of ``names`` present: a dateTime, a Period or an instant."""
     for name in names:
         value = resource.get(name)

@@ -18,7 +18,6 @@ CREATE_STAGING = f"""
 INDEX_STAGING = f"""
     CREATE INDEX ON {STAGE_PATIENT} (patient_id);
     ANALYZE {STAGE_PATIENT};
-    ANALYZE {STAGE_FACT};
 """
 _NO_PATIENT = f"NOT EXISTS (SELECT 1 FROM {STAGE_PATIENT} p WHERE p.patient_id = f.patient_id)"
 
@@ -66,20 +65,23 @@ WRITE = (
     """CREATE TEMP TABLE ehr_stage_people ON COMMIT DROP AS
         SELECT DISTINCT participant_id FROM ehr_stage_match WHERE outcome = 'loaded'""",
     # A newer extract replaces what it holds for each of its participants (and reloading adds nothing).
+    # The concept counts move by what left and what came, so a load costs the size of its extract only.
     """CREATE TEMP TABLE ehr_touched ON COMMIT DROP AS
         WITH gone AS (DELETE FROM ehr_fact f USING ehr_stage_people p WHERE f.participant_id = p.participant_id
-                      RETURNING f.concept_id)
-        SELECT DISTINCT concept_id FROM gone""",
-    f"""INSERT INTO ehr_fact (participant_id, concept_id, start_date, end_date, value, unit, source_id)
-        SELECT m.participant_id, c.id, f.start_date, f.end_date, f.value, coalesce(f.unit, ''),
-            f.resource_type || '/' || f.resource_id
-        FROM {_LOADED.replace(" WHERE", " JOIN ehr_concept c ON c.system = f.system AND c.code = f.code WHERE")}""",  # nosec B608
-    f"""INSERT INTO ehr_touched SELECT c.id FROM (SELECT DISTINCT f.system, f.code FROM {_LOADED}) s
-        JOIN ehr_concept c ON c.system = s.system AND c.code = s.code""",  # nosec B608
-    """UPDATE ehr_concept c SET participant_count = n.people, fact_count = n.facts
-        FROM (SELECT t.concept_id, x.people, x.facts FROM (SELECT DISTINCT concept_id FROM ehr_touched) t
-              CROSS JOIN LATERAL (SELECT count(DISTINCT f.participant_id) AS people, count(*) AS facts
-                                  FROM ehr_fact f WHERE f.concept_id = t.concept_id) x) n
+                      RETURNING f.concept_id, f.participant_id)
+        SELECT concept_id, -count(DISTINCT participant_id) AS people, -count(*) AS facts FROM gone
+        GROUP BY concept_id""",
+    f"""WITH came AS (
+            INSERT INTO ehr_fact (participant_id, concept_id, start_date, end_date, value, unit, source_id)
+            SELECT m.participant_id, c.id, f.start_date, f.end_date, f.value, coalesce(f.unit, ''),
+                f.resource_type || '/' || f.resource_id
+            FROM {_LOADED.replace(" WHERE", " JOIN ehr_concept c ON c.system = f.system AND c.code = f.code WHERE")}
+            RETURNING concept_id, participant_id)
+        INSERT INTO ehr_touched SELECT concept_id, count(DISTINCT participant_id), count(*) FROM came
+        GROUP BY concept_id""",  # nosec B608
+    """UPDATE ehr_concept c SET participant_count = c.participant_count + n.people,
+            fact_count = c.fact_count + n.facts
+        FROM (SELECT concept_id, sum(people) AS people, sum(facts) AS facts FROM ehr_touched GROUP BY 1) n
         WHERE c.id = n.concept_id""",
     f"""INSERT INTO ehr_loadedrecord (participant_id, extracted_at, loaded_at, fact_count)
         SELECT p.participant_id, %(extracted_at)s, now(), coalesce(n.facts, 0) FROM ehr_stage_people p
