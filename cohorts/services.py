@@ -84,7 +84,9 @@ def ask(user, question: Question, *, kind: str = CohortQueryLog.Kind.COUNT) -> A
     else:
         exact = counting.count(question)
         participants = disclosure.protected("participants", exact.participants, exact.participants_fingerprint)
-        samples = disclosure.protected("samples", exact.samples, exact.samples_fingerprint)
+        # One sample each: the two counts are one number, shown once (two offsets would average out).
+        samples = participants if exact.samples == exact.participants else disclosure.protected(
+            "samples", exact.samples, exact.samples_fingerprint)
         answer = Answer(participants=participants, samples=samples, budget_left=budget - asked - (0 if again else 1))
     CohortQueryLog.objects.create(user=user, kind=kind, question=question.as_dict(), question_hash=digest,
                                   shown=answer.as_shown(), refused=answer.refused)

@@ -111,3 +111,9 @@ def test_every_question_is_logged_with_who_what_and_what_was_shown(approved):
     assert log.user == approved
     assert log.question == {"groups": [], "sample": {"birth_year_min": "1955", "genotyped": "no"}}
     assert log.shown == {"participants": answer.participants_text, "samples": answer.samples_text}
+
+
+def test_two_counts_of_one_number_are_not_two_draws_to_average(approved):
+    people(20, birth_year=1945)  # one sample each: participants and samples are the same number
+    answer = ask(approved, birth_year_min=1945, birth_year_max=1945)
+    assert answer.participants == answer.samples
