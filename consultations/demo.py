@@ -1,7 +1,7 @@
 """Synthetic consultation requests in every status, for demonstrations and manual testing.
 
 Rows are written directly (with dates in the past, so that ages and overdue flags vary);
-every status path is checked against ``ALLOWED_MOVES``. No email is queued.
+every status path is checked against ``MOVES``. No email is queued.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from accounts.models import User
 from centers.models import Service
 
 from .models import (
-    ALLOWED_MOVES, DEFAULT_HOURS_ALLOTTED, ConsultationRequest, FundingStatus, Message, Priority, Status,
+    MOVES, DEFAULT_HOURS_ALLOTTED, ConsultationRequest, FundingStatus, Message, Priority, Status,
     StatusChange, StudyStage, TimeEntry,
 )
 from .services import TRIAGE_WORKING_DAYS, next_reference, refresh_hours_used
@@ -110,7 +110,7 @@ def _check_paths() -> None:
     for name, path in PATHS.items():
         current = S.SUBMITTED
         for step in path:
-            if step not in ALLOWED_MOVES[current]:
+            if step not in MOVES[current]:
                 raise ValueError(f"demo path {name!r} makes a forbidden move {current} -> {step}")
             current = step
 

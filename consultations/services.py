@@ -1,6 +1,6 @@
 """Writes: filing a request, moving it through its statuses, messages, hours and reminders.
 
-``change_status`` is the one place a request changes status: it checks ``ALLOWED_MOVES``,
+``change_status`` is the one place a request changes status: it checks ``MOVES``,
 writes the history row and queues the emails, in one transaction. Emails carry the
 reference, the title and a link, never a message or a reason: they say "sign in to read it".
 """
@@ -18,12 +18,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from centers.models import Center, Service
+from common.workflow import InvalidTransition
 from notifications.services import queue_email
 
 from . import selectors
 from .attachments import validate_attachments
 from .models import (
-    ALLOWED_MOVES, CLOSED_STATUSES, DEFAULT_HOURS_ALLOTTED, SPONSORED, Attachment, ConsultationRequest, Message,
+    CLOSED_STATUSES, MOVES, DEFAULT_HOURS_ALLOTTED, SPONSORED, Attachment, ConsultationRequest, Message,
     ReferenceCounter, Status, StatusChange, TimeEntry,
 )
 from .workdays import add_working_days
@@ -32,12 +33,8 @@ TRIAGE_WORKING_DAYS = 2
 _WORKFLOW_FIELDS = ["status", "assignee", "triaged_at", "completed_at", "updated_at"]
 
 
-class InvalidTransition(ValidationError):
-    """A status move that the table of allowed moves (or its conditions) refuses."""
-
-
 def _label(status: str) -> str:
-    return Status(status).label.lower()
+    return MOVES.label(status)
 
 
 # --- references -------------------------------------------------------------------------
@@ -146,7 +143,7 @@ def _check_assignee(consultation: ConsultationRequest, assignee) -> None:
 @transaction.atomic
 def change_status(consultation: ConsultationRequest, to_status: str, *, by, note: str = "",
                   assignee=None, notify: bool = True) -> ConsultationRequest:
-    """Move a request to ``to_status`` if ``ALLOWED_MOVES`` allows it; write history; queue emails.
+    """Move a request to ``to_status`` if ``MOVES`` allows it; write history; queue emails.
 
     Raises ``InvalidTransition`` with a message for the person who tried. ``assignee`` is
     required for a move to "assigned"; ``notify=False`` is for a step on the way to another
@@ -155,13 +152,9 @@ def change_status(consultation: ConsultationRequest, to_status: str, *, by, note
     current = ConsultationRequest.objects.select_for_update().get(pk=consultation.pk)
     from_status = current.status
     note = (note or "").strip()
-    if to_status not in Status.values:
-        raise InvalidTransition(f"“{to_status}” is not a status of a consultation request.")
-    if to_status not in ALLOWED_MOVES[from_status]:
-        allowed = ", ".join(_label(s) for s in current.allowed_moves()) or "nothing: it is closed"
-        raise InvalidTransition(
-            f"{current.reference} is {_label(from_status)} and cannot become {_label(to_status)}. "
-            f"It can become: {allowed}.")
+    MOVES.check(from_status, to_status, refusal=lambda: (
+        f"{current.reference} is {_label(from_status)} and cannot become {_label(to_status)}. "
+        f"It can become: {', '.join(_label(s) for s in current.allowed_moves()) or 'nothing: it is closed'}."))
     if to_status == Status.ASSIGNED:
         _check_assignee(current, assignee)
         current.assignee = assignee

@@ -7,13 +7,13 @@ import itertools
 import pytest
 
 from consultations import services
-from consultations.models import ALLOWED_MOVES, CLOSED_STATUSES, ConsultationRequest, Status, StatusChange
-from consultations.services import InvalidTransition
+from common.workflow import InvalidTransition
+from consultations.models import CLOSED_STATUSES, MOVES, ConsultationRequest, Status, StatusChange
 from tests.consultations.factories import ConsultationRequestFactory
 
 ALL_PAIRS = list(itertools.product(Status.values, Status.values))
-ALLOWED = [(a, b) for a, b in ALL_PAIRS if b in ALLOWED_MOVES[a]]
-FORBIDDEN = [(a, b) for a, b in ALL_PAIRS if b not in ALLOWED_MOVES[a]]
+ALLOWED = [(a, b) for a, b in ALL_PAIRS if b in MOVES[a]]
+FORBIDDEN = [(a, b) for a, b in ALL_PAIRS if b not in MOVES[a]]
 
 
 def _request_in(status, researcher, service, staff):
@@ -26,8 +26,8 @@ def _mover(to_status, researcher, staff):
 
 
 def test_the_table_names_every_status_and_only_statuses():
-    assert set(ALLOWED_MOVES) == set(Status.values)
-    for moves in ALLOWED_MOVES.values():
+    assert set(MOVES) == set(Status.values)
+    for moves in MOVES.values():
         assert moves <= set(Status.values)
     assert CLOSED_STATUSES == {Status.COMPLETED, Status.DECLINED, Status.WITHDRAWN}
 
@@ -35,7 +35,7 @@ def test_the_table_names_every_status_and_only_statuses():
 def test_the_main_road_is_allowed():
     road = [Status.SUBMITTED, Status.TRIAGED, Status.ASSIGNED, Status.IN_PROGRESS, Status.COMPLETED]
     for here, there in itertools.pairwise(road):
-        assert there in ALLOWED_MOVES[here]
+        assert there in MOVES[here]
 
 
 @pytest.mark.django_db
