@@ -62,6 +62,8 @@ class Inquiry(models.Model):
         Status.CLOSED: set(),
     })
 
+    REFERENCE_PREFIX = "PI"  # PI-2026-00007 (common.references)
+
     reference = models.CharField(max_length=20, unique=True, editable=False)
     organisation = models.CharField(max_length=200)
     kind = models.CharField("kind of partner", max_length=20, choices=Kind.choices)

@@ -22,7 +22,7 @@ NOTIFY_PARTNER = {S.IN_DISCUSSION, S.AGREED, S.DECLINED}
 
 @transaction.atomic
 def submit_inquiry(*, submitted_by=None, **fields) -> Inquiry:
-    inquiry = Inquiry(reference=next_reference("PI"), submitted_by=submitted_by
+    inquiry = Inquiry(reference=next_reference(Inquiry.REFERENCE_PREFIX), submitted_by=submitted_by
                       if getattr(submitted_by, "is_authenticated", False) else None, **fields)
     inquiry.full_clean()
     inquiry.save()

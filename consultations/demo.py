@@ -20,7 +20,9 @@ from .models import (
     MOVES, DEFAULT_HOURS_ALLOTTED, ConsultationRequest, FundingStatus, Message, Priority, Status,
     StatusChange, StudyStage, TimeEntry,
 )
-from .services import TRIAGE_WORKING_DAYS, next_reference, refresh_hours_used
+from common.references import next_reference
+
+from .services import TRIAGE_WORKING_DAYS, refresh_hours_used
 from .workdays import add_working_days
 
 S = Status
@@ -146,7 +148,7 @@ def load() -> str:
         topic = TOPICS[number % len(TOPICS)]
         funded = number % 3 == 0
         consultation = ConsultationRequest.objects.create(
-            reference=next_reference(timezone.localtime(submitted).year), requester=requester, service=service,
+            reference=next_reference(ConsultationRequest.REFERENCE_PREFIX, year=timezone.localtime(submitted).year), requester=requester, service=service,
             center=service.center, title=f"{topic} (synthetic)",
             summary=(f"A made-up project for the demo: {topic.lower()}. We would like advice on the design and on "
                      "what the division can do for us in the coming months."),

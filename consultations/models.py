@@ -79,17 +79,9 @@ class Priority(models.IntegerChoices):
     URGENT = 4, "Urgent"
 
 
-class ReferenceCounter(models.Model):
-    """The last reference number handed out in a year (locked while a request is created)."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last_number}"
-
-
 class ConsultationRequest(models.Model):
+    REFERENCE_PREFIX = "DCR"  # DCR-2026-00042 (common.references)
+
     reference = models.CharField(max_length=20, unique=True, editable=False)
     requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   related_name="consultation_requests")

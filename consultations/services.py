@@ -12,12 +12,13 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from centers.models import Center, Service
+from common.references import next_reference
 from common.workflow import InvalidTransition
 from notifications.services import queue_email
 
@@ -25,7 +26,7 @@ from . import selectors
 from .attachments import validate_attachments
 from .models import (
     CLOSED_STATUSES, MOVES, DEFAULT_HOURS_ALLOTTED, SPONSORED, Attachment, ConsultationRequest, Message,
-    ReferenceCounter, Status, StatusChange, TimeEntry,
+    Status, StatusChange, TimeEntry,
 )
 from .workdays import add_working_days
 
@@ -35,28 +36,6 @@ _WORKFLOW_FIELDS = ["status", "assignee", "triaged_at", "completed_at", "updated
 
 def _label(status: str) -> str:
     return MOVES.label(status)
-
-
-# --- references -------------------------------------------------------------------------
-
-def next_reference(year: int) -> str:
-    """The next reference of ``year``, e.g. ``DCR-2026-00042``: unique and without gaps.
-
-    The counter row is incremented with an upsert, which locks it until the caller's
-    transaction ends: concurrent submissions queue behind one another, and a submission that
-    rolls back gives its number back.
-    """
-    if not connection.in_atomic_block:
-        raise RuntimeError("next_reference must run inside the transaction that creates the request")
-    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (year, last_number) VALUES (%s, 1) "
-            f"ON CONFLICT (year) DO UPDATE SET last_number = {table}.last_number + 1 RETURNING last_number",  # nosec B608: table name from the model, the year is a parameter
-            [year],
-        )
-        number = cursor.fetchone()[0]
-    return f"DCR-{year}-{number:05d}"
 
 
 # --- emails ------------------------------------------------------------------------------
@@ -103,7 +82,7 @@ def submit_request(*, requester, service: Service, title: str, summary: str, stu
         with transaction.atomic():
             now = timezone.now()
             consultation = ConsultationRequest.objects.create(
-                reference=next_reference(timezone.localtime(now).year),
+                reference=next_reference(ConsultationRequest.REFERENCE_PREFIX, year=timezone.localtime(now).year),
                 requester=requester, service=service, center=center or service.center,
                 title=title.strip(), summary=summary.strip(), study_stage=study_stage,
                 funding_status=funding_status, sponsor=sponsor.strip(), deadline=deadline,
