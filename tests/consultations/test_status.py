@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 
+from accounts import roles
 from consultations import services
 from common.workflow import InvalidTransition
 from consultations.models import CLOSED_STATUSES, MOVES, ConsultationRequest, Status, StatusChange
@@ -146,7 +147,7 @@ def test_assigning_a_new_request_triages_it_on_the_way(consultation, staff_a):
 def test_handing_over_keeps_the_status_and_is_recorded(researcher, service, staff_a, center_a):
     from tests.factories import StaffMembershipFactory, UserFactory
 
-    colleague = UserFactory(roles=["DCR staff"], is_staff=True, full_name="Cole League")
+    colleague = UserFactory(roles=[roles.DCR_STAFF], is_staff=True, full_name="Cole League")
     StaffMembershipFactory(user=colleague, center=center_a)
     consultation = ConsultationRequestFactory(requester=researcher, service=service, status=Status.IN_PROGRESS,
                                               assignee=staff_a)
