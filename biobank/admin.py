@@ -22,7 +22,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin_tools import ReadOnlyAdminMixin
+from common.admin_tools import ReadOnlyAdminMixin
 from accounts.audit import record_access
 from accounts.models import ProtectedAccess
 
