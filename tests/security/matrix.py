@@ -165,7 +165,7 @@ def build_world() -> World:
     objects = {
         "auth.group": Group.objects.get(name=roles.PATIENT),
         "axes.accessattempt": attempt, "axes.accesslog": log, "axes.accessfailurelog": failure,
-        "accounts.user": users["patient"], "common.protectedaccess": access,
+        "accounts.user": users["patient"], "accounts.protectedaccess": access,
         "centers.center": center_a, "centers.service": service, "centers.staffmembership": membership_b,
         "notifications.outboxemail": outbox,
         "consultations.consultationrequest": consultation, "consultations.attachment": attachment,
