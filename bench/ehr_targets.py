@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
+import sys
+from pathlib import Path
 
-from bench.run import IMPORT_LINE, PYTHON, ROOT
+ROOT = Path(__file__).resolve().parent.parent
+# The lines bench/ehr_bench.py prints per step: "  label   N rows  S s  R rows/s peak RSS M MB".
+STEP_LINE = re.compile(r"^\s+(?P<label>.+?)\s+(?P<rows>[\d,]+) rows\s+(?P<seconds>[\d.]+) s\s+(?P<rps>[\d,]+) rows/s "
+                       r"peak RSS\s+(?P<rss>\d+) MB")
 
 THREE_GROUP_TARGET = 2.0  # the builder's count within 2x the hand-written SQL (bench/ehr_bench.py)
 FIRST_VISIT_TARGET = 1.5  # the cohort page, first time asked: within 1.5x (that SQL + the floor)
@@ -15,7 +21,7 @@ EHR_IMPORT_TARGET = 1 / 3  # import_ehr rows/s at least a third of a raw COPY's
 def ehr_benches(env: dict[str, str], participants: int, skip_import: bool) -> dict:
     """bench/ehr_bench.py: the three-group question against hand-written SQL, import_ehr against COPY."""
     def run(*args: str) -> str:
-        return subprocess.run([PYTHON, "bench/ehr_bench.py", *args], cwd=ROOT, env=env, check=True,
+        return subprocess.run([sys.executable, "bench/ehr_bench.py", *args], cwd=ROOT, env=env, check=True,
                               capture_output=True, text=True).stdout
 
     result = {"three_groups": json.loads(run("three-groups").strip().splitlines()[-1])}
@@ -23,7 +29,7 @@ def ehr_benches(env: dict[str, str], participants: int, skip_import: bool) -> di
         for size in (participants // 4, participants):
             steps = {}
             for line in run("import", "--participants", str(size)).splitlines():
-                match = IMPORT_LINE.match(line)
+                match = STEP_LINE.match(line)
                 if match:
                     steps[match["label"]] = {"rows": int(match["rows"].replace(",", "")),
                                              "rows_per_s": int(match["rps"].replace(",", "")),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 
 from accounts import roles
+from accounts.decorators import researcher_required as accounts_researcher_required
 
 from .models import BiobankAccess
 
@@ -26,16 +26,7 @@ def has_biobank_access(user) -> bool:
     return cached
 
 
-def researcher_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not roles.has_role(request.user, roles.RESEARCHER):
-            return render(request, "biobank/researchers_only.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
+researcher_required = accounts_researcher_required("biobank/researchers_only.html")
 
 
 def access_required(view):

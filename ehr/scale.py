@@ -3,8 +3,6 @@ participants (6,000,000 at factor 1), with realistic code frequencies: a few com
 (hypertension, type 2 diabetes, HbA1c, metformin), a long tail of rare ones (Zipf). Written
 with COPY, then vacuumed and analysed so that the covering index answers criteria alone.
 Idempotent: participants that already have a loaded record are skipped.
-
-Also gives the scale researchers approved biobank access, so that the benchmark may ask.
 """
 
 from __future__ import annotations
@@ -99,17 +97,10 @@ def _fact_lines(rng: random.Random, participant_ids: list[int], concepts: dict, 
 
 
 def seed(stdout=None, factor: float = 1.0) -> str:
-    from accounts.models import User
     from biobank.models import Participant
-    from cohorts.models import BiobankAccess
 
     from .models import LoadedRecord
 
-    researchers = User.objects.filter(email__startswith="scale-researcher-")
-    for user in researchers.exclude(biobank_access__isnull=False):
-        BiobankAccess.objects.create(user=user, irb_protocol="SCALE-IRB-0001", institution="Scale Institute",
-                                     purpose="Benchmark.", status=BiobankAccess.Status.APPROVED,
-                                     email_verified_at=timezone.now())
     people = list(Participant.objects.filter(biobank_id__gte="BB5000001", biobank_id__lte="BB5999999")
                   .order_by("biobank_id").values_list("pk", flat=True))
     if not people:
@@ -137,4 +128,4 @@ def seed(stdout=None, factor: float = 1.0) -> str:
         # (a test's), ANALYZE is what can run.
         cursor.execute("ANALYZE ehr_fact" if connection.in_atomic_block else "VACUUM ANALYZE ehr_fact")
         cursor.execute("ANALYZE ehr_concept")
-    return f"{facts:,} facts for {len(todo):,} participants; {researchers.count()} researchers with biobank access"
+    return f"{facts:,} facts for {len(todo):,} participants"
