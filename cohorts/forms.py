@@ -45,6 +45,11 @@ class CriterionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.matches: list[concepts.ConceptChoice] = []
         self.chosen: tuple[str, str] | None = None
+        _bootstrap(self)  # a question has up to 64 of these forms: rendered by hand, not by crispy
+
+    def full_clean(self):
+        super().full_clean()
+        _bootstrap(self)
 
     def clean(self):
         data = super().clean()
@@ -96,13 +101,23 @@ class GroupForm(forms.Form):
     exclude = forms.BooleanField(label="Exclude people who match this group (NOT)", required=False)
 
 
+def _bootstrap(form: forms.Form) -> None:
+    """Bootstrap classes on the widgets: the builder renders its many fields by hand (cohorts/_field.html)."""
+    errors = form._errors or {}
+    for name, field in form.fields.items():
+        classes = set(field.widget.attrs.get("class", "").split())
+        classes.add("form-select" if isinstance(field.widget, forms.Select) else "form-control")
+        if name in errors:
+            classes.add("is-invalid")
+        field.widget.attrs["class"] = " ".join(sorted(classes))
+
+
 class SampleCriteriaForm(CohortForm):
     """Today's sample and person criteria (biobank), as one more part of the question."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper.form_tag = False
-        self.helper.inputs = []
+    def full_clean(self):
+        super().full_clean()
+        _bootstrap(self)
 
 
 class Builder:

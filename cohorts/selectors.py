@@ -35,18 +35,19 @@ def concept_results(term: str) -> list[dict]:
             for c in concepts.search_concepts(term)]
 
 
+AGE_BANDS = [str(band) for band in range(0, 110, 10)]
+
+
 def breakdown_rows(cells: dict | None) -> list[tuple[str, str, str]]:
-    """(dimension, group, shown count) rows of a breakdown, in a fixed order, for people."""
+    """(dimension, group, shown count) rows of a breakdown, every group of every dimension listed,
+    so that a missing row never says "none"."""
     from biobank.models import SampleType, Sex
 
     if not cells:
         return []
-    labels = {"sex": ("Sex", dict(Sex.choices)), "age": ("Age today", {}),
-              "sample_type": ("Sample type available", dict(SampleType.choices)),
-              "genotyped": ("Genotyped", {"true": "Yes", "false": "No"})}
-    rows = []
-    for kind, (title, names) in labels.items():
-        for key in sorted(cells.get(kind, {}), key=lambda k: (len(k), k)):
-            label = f"{key}-{int(key) + 9}" if kind == "age" else names.get(key, key)
-            rows.append((title, label, disclosure.text(cells[kind][key])))
-    return rows
+    dimensions = [("sex", "Sex", list(Sex.choices)),
+                  ("age", "Age today", [(band, f"{band}-{int(band) + 9}") for band in AGE_BANDS]),
+                  ("sample_type", "Sample type available", list(SampleType.choices)),
+                  ("genotyped", "Genotyped", [("true", "Yes"), ("false", "No")])]
+    return [(title, label, disclosure.text(cells.get(kind, {}).get(key)))
+            for kind, title, groups in dimensions for key, label in groups]

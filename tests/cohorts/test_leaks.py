@@ -100,6 +100,9 @@ def test_breakdown_cells_follow_the_same_rules(client, approved):
     assert rows[("Sex", "Male")] == "fewer than 11"
     assert abs(int(rows[("Sex", "Female")]) - 25) <= disclosure.SPREAD
     assert ("Sample type available", "Plasma") in rows and ("Genotyped", "No") in rows
+    # Groups nobody is in are listed too, and read like small ones: a missing row would say "none".
+    assert rows[("Sample type available", "DNA")] == rows[("Sex", "Unknown or not recorded")] == "fewer than 11"
+    assert rows[("Age today", "90-99")] == "fewer than 11"
     log = CohortQueryLog.objects.get()
     assert log.kind == "breakdown" and log.shown["sex"]["M"] == "fewer than 11"
 
