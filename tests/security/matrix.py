@@ -274,10 +274,18 @@ def clients(world: World) -> dict[str, Client]:
 
 
 @override_settings(SESSION_ENGINE="django.contrib.sessions.backends.signed_cookies")
-def observe(world: World, patterns: list[Pattern]) -> dict[str, dict[str, str]]:
+def may_be_kept(response) -> bool:
+    """True when the browser may keep this answer (no ``no-store`` in its Cache-Control)."""
+    directives = {part.strip().lower() for part in response.get("Cache-Control", "").split(",")}
+    return "no-store" not in directives
+
+
+def observe(world: World, patterns: list[Pattern], kept: list | None = None) -> dict[str, dict[str, str]]:
     """{pattern key: {role: code}} for a GET of each pattern's address by each role.
 
-    Sessions live in signed cookies here: 2,000+ requests skip a session query each.
+    ``kept`` (a list) receives (pattern key, role) for every answer to a signed-in person that
+    the browser may keep. Sessions live in signed cookies here: 2,000+ requests skip a session
+    query each.
     """
     by_role = clients(world)
     observed: dict[str, dict[str, str]] = {}
@@ -287,7 +295,12 @@ def observe(world: World, patterns: list[Pattern]) -> dict[str, dict[str, str]]:
     try:
         for pattern in patterns:
             url = concrete_url(pattern, world)
-            answers = {role: classify(by_role[role].get(url)) for role in ROLES}
+            answers = {}
+            for role in ROLES:
+                response = by_role[role].get(url)
+                answers[role] = classify(response)
+                if kept is not None and role != "anonymous" and may_be_kept(response):
+                    kept.append((pattern.key, role))
             if pattern.key in HEALTH_DEPENDENT:
                 answers = {role: "open" if code in {"200", "503"} else code for role, code in answers.items()}
             observed[pattern.key] = answers

@@ -52,14 +52,17 @@ def test_check_deploy_reports_nothing_with_safe_values():
 def test_production_settings_are_strict():
     code = ("from django.conf import settings as s; print('SETTINGS', s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, "
             "s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.X_FRAME_OPTIONS, s.DEBUG, "
-            "\"'unsafe-inline'\" in str(s.CONTENT_SECURITY_POLICY))")
+            "\"'unsafe-inline'\" in str(s.CONTENT_SECURITY_POLICY), s.LANGUAGE_COOKIE_SECURE, "
+            "s.LANGUAGE_COOKIE_SAMESITE, s.LANGUAGE_COOKIE_HTTPONLY)")
     result = manage("shell", "-c", code)
     assert result.returncode == 0, result.stderr
     line = next(line for line in result.stdout.splitlines() if line.startswith("SETTINGS "))
-    hsts, session_secure, csrf_secure, ssl_redirect, frame, debug, unsafe_inline = line.split()[1:]
+    hsts, session_secure, csrf_secure, ssl_redirect, frame, debug, unsafe_inline, *language = line.split()[1:]
     assert int(hsts) >= 31536000
     assert (session_secure, csrf_secure, ssl_redirect, frame, debug, unsafe_inline) == (
         "True", "True", "True", "DENY", "False", "False")
+    # The language cookie: over HTTPS only, not sent along from other sites, not read by scripts.
+    assert language == ["True", "Lax", "True"]
 
 
 @pytest.mark.parametrize("overrides, complaint", [
