@@ -24,7 +24,6 @@ ROLE_CHOICES = [
 # Roles whose people act for an organisation: they must say which one.
 ORGANISATION_ROLES = (roles.RESEARCHER, roles.COLLABORATOR)
 
-EMAIL_TAKEN = _("An account with this email address already exists. Sign in, or reset your password.")
 ORGANISATION_NEEDED = _("Tell us your department, institution or company.")
 PHONE_INVALID = (
     "Enter a phone number of 7 to 20 digits. You may use spaces, +, - and brackets, "
@@ -87,10 +86,8 @@ class SignUpForm(forms.Form):
         self.helper = _helper(_("Create my account"))
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(EMAIL_TAKEN, code="email_taken")
-        return email
+        # Whether the address has an account is never said here (the owner is told by email).
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         data = super().clean()

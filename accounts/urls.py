@@ -8,6 +8,8 @@ app_name = "accounts"
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("signup/sent/", views.signup_sent, name="signup_sent"),
+    path("signup/confirm/<uidb64>/<token>/", views.confirm_signup, name="confirm_signup"),
     path("login/", auth_views.LoginView.as_view(
         template_name="accounts/login.html", authentication_form=EmailAuthenticationForm,
         redirect_authenticated_user=True), name="login"),

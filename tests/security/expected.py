@@ -28,6 +28,8 @@ _TABLE = {
     'for_researchers':                                           "200         200         200         200         200         200         200         200         200         200",
 
     'accounts:signup':                                           "200         302         302         302         302         302         302         302         302         302",
+    'accounts:signup_sent':                                      "200         200         200         200         200         200         200         200         200         200",
+    'accounts:confirm_signup':                                   "400         400         400         400         400         400         400         400         400         400",
     'accounts:login':                                            "200         302         302         302         302         302         302         302         302         302",
     'accounts:logout':                                           "405         405         405         405         405         405         405         405         405         405",
     'accounts:my_account':                                       "login       200         200         200         200         200         200         200         200         200",
