@@ -14,6 +14,7 @@ from common import ratelimit
 from notifications.services import queue_email
 
 from . import roles
+from .lockout import TOO_MANY_FROM_ADDRESS
 from .models import User
 
 ROLE_CHOICES = [
@@ -116,6 +117,14 @@ class EmailAuthenticationForm(AuthenticationForm):
         "invalid_login": _("That email address and password do not match an account. Check both and try again."),
         "inactive": _("This account is disabled. Contact the DCR office."),
     }
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if getattr(self.request, "signin_paused_for_address", False):
+                raise forms.ValidationError(TOO_MANY_FROM_ADDRESS, code="address_paused") from None
+            raise
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

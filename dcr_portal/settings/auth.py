@@ -8,6 +8,8 @@ from .base import INSTALLED_APPS, MIDDLEWARE
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Failed sign-ins per client address across accounts (password spraying): accounts/lockout.py.
+    "accounts.lockout.FailuresPerAddressBackend",
     "accounts.backends.CachedPermissionsBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -32,6 +34,10 @@ AXES_RESET_ON_SUCCESS = True
 # The lockout reads the client's address the way the rate limits do (through trusted proxies).
 AXES_CLIENT_IP_CALLABLE = "common.ratelimit.axes_client_ip"
 
+
+# Failed sign-ins from one client address across all accounts, per window (password spraying).
+SIGNIN_FAILURES_PER_ADDRESS = int(os.environ.get("DCR_SIGNIN_FAILURES_PER_ADDRESS", "20"))
+SIGNIN_FAILURES_WINDOW_SECONDS = int(os.environ.get("DCR_SIGNIN_FAILURES_WINDOW_SECONDS", str(15 * 60)))
 
 # Sign-in lockout counts failures per account whatever the case of the typed email.
 AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
