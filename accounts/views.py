@@ -72,6 +72,7 @@ def confirm_signup(request, uidb64: str, token: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@ratelimit.per_person("profile-save", limit=30)
 def my_account(request):
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST":

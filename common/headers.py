@@ -28,7 +28,7 @@ class PrivatePagesMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if user is not None and user.is_authenticated and "no-store" not in response.get("Cache-Control", ""):
             # The same header as Django's never_cache (the admin's): max-age=0, no-cache, no-store,
             # must-revalidate, private; a view's own "public" or max-age is overridden.
             response.headers.pop("Cache-Control", None)
