@@ -17,6 +17,7 @@ urlpatterns = [
     path("me/", views.my_account, name="my_account"),
     path("me/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("me/two-step/", two_step.setup, name="two_step"),
+    path("me/two-step/recovery-codes/", two_step.recovery_codes, name="recovery_codes"),
     path("login/code/", two_step.verify, name="two_step_verify"),
     path("password-reset/", auth_views.PasswordResetView.as_view(
         template_name="accounts/password_reset.html", form_class=OutboxPasswordResetForm,

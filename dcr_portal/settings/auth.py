@@ -42,11 +42,15 @@ SIGNIN_FAILURES_WINDOW_SECONDS = int(os.environ.get("DCR_SIGNIN_FAILURES_WINDOW_
 # Sign-in lockout counts failures per account whatever the case of the typed email.
 AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 
-# Two-step sign-in for staff (optional, accounts/two_step.py): TOTP devices from django-otp; a
-# staff session that has a device but skipped the code is sent to the code step before any page.
-INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+# Two-step sign-in (accounts/two_step.py, second_step.py): an authenticator app (TOTP) and
+# recovery codes (static) from django-otp; required for people who see protected data, optional
+# for other staff. A session that owes the code (or the set-up) is sent there before any page.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
                   "django_otp.middleware.OTPMiddleware")
 MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "accounts.two_step.TwoStepMiddleware")
 OTP_TOTP_ISSUER = "DCR Portal"
-OTP_TOTP_THROTTLE_FACTOR = 1
+# django-otp's own throttle doubles the wait without end (15 wrong codes: hours), so anyone with
+# the password could lock a person out: off; accounts/second_step.py slows guesses, capped.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
