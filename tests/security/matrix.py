@@ -155,6 +155,9 @@ def build_world() -> World:
 
     # Not confirmed: a confirmed device would send staff A to the code step on every page.
     device = TOTPDevice.objects.create(user=users["staff_a"], name="Authenticator app", confirmed=False)
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    recovery = StaticDevice.objects.create(user=users["staff_a"], name="Recovery codes", confirmed=False)
 
     from dashboards import selectors as dashboard_selectors
     from dashboards.views import _tables
@@ -174,7 +177,7 @@ def build_world() -> World:
         "biobank.participant": participant, "biobank.sample": sample, "biobank.withdrawal": withdrawal,
         "biobank.samplerequest": sample_request, "biobank.recontactrequest": recontact_request,
         "biobank.importjob": import_job,
-        "otp_totp.totpdevice": device,
+        "otp_totp.totpdevice": device, "otp_static.staticdevice": recovery,
         "collaborations.inquiry": inquiry, "collaborations.affiliate": affiliate,
     }
     return World(users=users, objects=objects, consultation=consultation, attachment=attachment,
