@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from common import ratelimit
 
-from . import roles
-from .forms import PortalPasswordChangeForm, ProfileForm, SignUpForm
+from . import roles, sso
+from .forms import EmailAuthenticationForm, PortalPasswordChangeForm, ProfileForm, SignUpForm
 from .models import User
 from .services import confirm_sign_up, password_was_reset, sign_up
 
@@ -83,6 +83,18 @@ def my_account(request):
         # The form wrote the rejected values onto request.user; show the saved ones elsewhere.
         request.user.refresh_from_db(fields=["full_name", "organisation", "phone"])
     return render(request, "accounts/my_account.html", {"form": form})
+
+
+class SignInView(auth_views.LoginView):
+    """Email and password; with single sign-on set up, the hospital account first."""
+
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, sso_enabled=sso.enabled(),
+                                        sso_failed=self.request.GET.get("sso") == "failed")
 
 
 class SignOutView(auth_views.LogoutView):

@@ -11,6 +11,8 @@ AUTHENTICATION_BACKENDS = [
     # Failed sign-ins per client address across accounts (password spraying): accounts/lockout.py.
     "accounts.lockout.FailuresPerAddressBackend",
     "accounts.backends.CachedPermissionsBackend",
+    # Single sign-on (accounts/sso.py): does nothing unless DCR_OIDC_CLIENT_ID is set.
+    "accounts.sso.HospitalSSOBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -45,7 +47,8 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 # Two-step sign-in (accounts/two_step.py, second_step.py): an authenticator app (TOTP) and
 # recovery codes (static) from django-otp; required for people who see protected data, optional
 # for other staff. A session that owes the code (or the set-up) is sent there before any page.
-INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static",
+                   "mozilla_django_oidc"]
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
                   "django_otp.middleware.OTPMiddleware")
 MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "accounts.two_step.TwoStepMiddleware")

@@ -32,6 +32,8 @@ _TABLE = {
     'accounts:confirm_signup':                                   "400         400         400         400         400         400         400         400         400         400",
     'accounts:login':                                            "200         302         302         302         302         302         302         302         302         302",
     'accounts:logout':                                           "405         405         405         405         405         405         405         405         405         405",
+    'accounts:sso_start':                                        "404         404         404         404         404         404         404         404         404         404",
+    'accounts:sso_callback':                                     "404         404         404         404         404         404         404         404         404         404",
     'accounts:my_account':                                       "login       200         200         200         200         200         200         200         200         200",
     'accounts:password_change':                                  "login       200         200         200         200         200         200         200         200         200",
     'accounts:password_reset':                                   "200         200         200         200         200         200         200         200         200         200",

@@ -80,3 +80,28 @@ def test_unsafe_values_refuse_to_start(overrides, complaint):
     result = manage("check", **overrides)
     assert result.returncode != 0
     assert "Unsafe production configuration" in result.stderr and complaint in result.stderr
+
+
+SSO = {"DCR_OIDC_CLIENT_ID": "dcr-portal", "DCR_OIDC_CLIENT_SECRET": "a-secret-from-the-provider",
+       "DCR_OIDC_AUTHORIZATION_ENDPOINT": "https://login.hospital.example.org/authorize",
+       "DCR_OIDC_TOKEN_ENDPOINT": "https://login.hospital.example.org/token",
+       "DCR_OIDC_USERINFO_ENDPOINT": "https://login.hospital.example.org/userinfo",
+       "DCR_OIDC_JWKS_ENDPOINT": "https://login.hospital.example.org/jwks",
+       "DCR_OIDC_ROLE_GROUPS": "dcr-study-team=Study team,dcr-biobank=Biobank staff"}
+
+
+def test_check_deploy_stays_clean_with_single_sign_on_configured():
+    result = manage("check", "--deploy", "--fail-level", "DEBUG", **SSO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    shown = manage("shell", "-c", "from django.conf import settings as s; print('SSO', s.OIDC_ENABLED, "
+                                  "s.OIDC_ROLE_GROUPS['dcr-biobank'], s.OIDC_USE_PKCE)", **SSO)
+    assert "SSO True Biobank staff True" in shown.stdout, shown.stderr
+
+
+@pytest.mark.parametrize("overrides, complaint", [
+    ({"DCR_OIDC_TOKEN_ENDPOINT": None}, "DCR_OIDC_TOKEN_ENDPOINT"),
+    ({"DCR_OIDC_JWKS_ENDPOINT": "http://login.hospital.example.org/jwks"}, "https://"),
+], ids=["missing-endpoint", "plain-http"])
+def test_half_configured_or_plain_http_single_sign_on_refuses_to_start(overrides, complaint):
+    result = manage("check", **{**SSO, **overrides})
+    assert result.returncode != 0 and complaint in result.stderr
