@@ -20,7 +20,10 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from common.cache import VersionedCache
+
 from . import roles
+from .backends import on_role_change
 
 APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
@@ -29,10 +32,27 @@ FREE_TRIES = 5
 MAX_WAIT_SECONDS = 60
 
 
+# Asked on every page of a session that has not given a code: kept per person, forgotten on any
+# change of roles (like accounts.backends.PERMISSIONS), so pages pay no query for it.
+REQUIRED = VersionedCache("accounts:two-step-required", timeout=300)
+
+
 def must_use(user) -> bool:
     """True for a person who sees protected data: the second step is not optional for them."""
-    return bool(getattr(user, "is_authenticated", False)
-                and (user.is_superuser or roles.has_role(user, *roles.TWO_STEP_ROLES)))
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    key = REQUIRED.key(user.pk)
+    required, version = REQUIRED.read(key)
+    if required is None:
+        required = roles.has_role(user, *roles.TWO_STEP_ROLES)
+        REQUIRED.write(key, version, required)
+    return required
+
+
+def connect() -> None:
+    on_role_change(REQUIRED.invalidate, "accounts.two_step_required")
 
 
 def may_use(user) -> bool:

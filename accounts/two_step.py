@@ -19,7 +19,7 @@ from django.dispatch import receiver
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -76,7 +76,7 @@ def _qr_svg(device) -> str:
 
 def _show_codes(request, codes: list[str], done: str):
     request.session[SESSION_NEW_CODES] = codes
-    return redirect(reverse("accounts:recovery_codes") + "?next=" + done)
+    return redirect(reverse("accounts:recovery_codes") + "?" + urlencode({"next": done}))
 
 
 @login_required

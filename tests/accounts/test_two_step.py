@@ -267,3 +267,14 @@ def test_new_recovery_codes_replace_the_old_ones(client):
     assert len(new) == 10 and not set(new) & set(old)
     # Shown once: the page is gone on the next visit.
     assert client.get(reverse("accounts:recovery_codes"))["Location"] == SETUP
+
+
+@pytest.mark.django_db
+def test_a_role_given_during_a_session_asks_for_the_second_step_on_the_next_page(client):
+    desk = UserFactory(roles=[roles.DCR_STAFF], is_staff=True)
+    sign_in(client, desk)
+    assert client.get(ADMIN).status_code == 200
+    from accounts.services import grant_role
+
+    grant_role(desk, roles.BIOBANK_STAFF)
+    assert client.get(ADMIN)["Location"].startswith(SETUP)
