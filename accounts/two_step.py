@@ -33,7 +33,7 @@ SESSION_FLAG = "two_step_required"
 SESSION_NEW_CODES = "two_step_new_codes"
 WRONG_CODE = ("That code is not right. Type the 6 digits your authenticator app shows now "
               "(and check that the clock on your phone is right), or one of your recovery codes.")
-SLOWED = ("Several wrong codes in a row: wait {seconds} seconds, then type the code your app shows now. "
+SLOWED = ("Several wrong codes in a row: wait {seconds}, then type the code your app shows now. "
           "Your account is not locked; the right code works as soon as the wait is over.")
 SLOWING_EXPLAINED = (f"After {second_step.FREE_TRIES} wrong codes in a row each try waits a little longer, "
                      f"at most {second_step.MAX_WAIT_SECONDS} seconds; the account is never locked.")
@@ -53,7 +53,8 @@ class CodeForm(forms.Form):
         code = self.cleaned_data["code"].strip()
         device, wait = second_step.check_code(self.user, code, device=self.device)
         if wait:
-            raise forms.ValidationError(SLOWED.format(seconds=wait), code="slowed")
+            raise forms.ValidationError(SLOWED.format(seconds=f"{wait} second{'s' if wait != 1 else ''}"),
+                                        code="slowed")
         if device is None:
             raise forms.ValidationError(WRONG_CODE, code="wrong")
         self.verified_device = device

@@ -54,9 +54,9 @@ class Provider:
         subprocess.run([sys.executable, "-m", "django", *args], cwd=ROOT, env=self.env, check=True,  # nosec B603
                        capture_output=True, timeout=120)
 
-    def seed(self, people: dict):
+    def seed(self, people: dict, *callbacks: str):
         self.manage("seed_provider", "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET,
-                    "--redirect-uri", CALLBACK, "--people", json.dumps(
+                    "--redirect-uri", " ".join([CALLBACK, *callbacks]), "--people", json.dumps(
                         [{"username": name, "password": PASSWORD, **person} for name, person in people.items()]))
 
     def start(self):

@@ -153,7 +153,7 @@ def test_wrong_codes_slow_the_next_try_down_but_never_lock_the_right_code_out(cl
     for _ in range(5):  # the first five wrong codes cost nothing
         assert WRONG_CODE in client.post(VERIFY, {"code": wrong_code(device)}).content.decode()
     slowed = client.post(VERIFY, {"code": code_for(device)})
-    assert slowed.status_code == 400 and "wait 1 seconds" in slowed.content.decode()
+    assert slowed.status_code == 400 and "wait 1 second," in slowed.content.decode()
     assert "not locked" in slowed.content.decode()
     # Fifteen wrong codes and more: the wait stays at a minute at the most, then the right code works.
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=40,

@@ -58,7 +58,7 @@ def test_a_biobank_member_sets_up_the_second_step_keeps_codes_then_is_slowed_not
         page.wait_for_load_state()
     assert page.get_by_text("Your account is not locked").is_visible()
     screenshot(page, "security/two-step-slowed")
-    # A recovery code works at once, wait or not: it is checked only after the wait, so wait it out.
+    # Any code waits its turn too: after the wait, a recovery code signs in.
     page.wait_for_timeout(2500)
     page.get_by_label("Code").fill(codes[0])
     page.get_by_role("button", name="Continue").click()
@@ -79,3 +79,33 @@ def test_a_person_past_the_per_person_limit_gets_a_page_that_says_so(page, login
     screenshot(page, "security/per-person-limit")
     person.refresh_from_db()
     assert person.full_name == "Rae Researcher (synthetic)"
+
+
+def test_a_hospital_researcher_signs_in_through_the_hospital_provider(page, live_server, screenshot,
+                                                                       tmp_path_factory):
+    """The whole single sign-on journey in the browser, against the real test provider."""
+    from django.test import override_settings
+
+    from accounts.models import User
+    from tests.accounts.test_sso import PASSWORD, PEOPLE, Provider
+
+    provider = Provider(tmp_path_factory.mktemp("oidc-provider-e2e"))
+    provider.start()
+    try:
+        provider.seed(PEOPLE, f"{live_server.url}/accounts/sso/callback/")
+        with override_settings(**provider.settings()):
+            page.goto("/accounts/login/?next=/consultations/mine/")
+            screenshot(page, "security/sign-in-with-hospital-account")
+            page.get_by_role("link", name="Sign in with your hospital account").click()
+            page.wait_for_url(f"{provider.url}/login/**")
+            page.get_by_label("Username").fill("hana")
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_url("**/consultations/mine/")
+            assert page.get_by_role("link", name="Sign out").count() + page.get_by_role(
+                "button", name="Sign out").count() >= 1
+            screenshot(page, "security/signed-in-through-the-hospital")
+        user = User.objects.get(email="hana.hospital@example.org")
+        assert user.groups.filter(name=roles.RESEARCHER).exists()
+    finally:
+        provider.stop()
