@@ -87,7 +87,7 @@ def summary_lines(outcomes: dict[str, Counter]) -> tuple[list[str], int]:
                                   f"{audit.get('vulnerabilities', '?')} known vulnerabilities",
                      int(audit.get("failures", 1))))
     for threat, passed, failed in outcomes.get("_cases", []):
-        rows.append((f"threat: {threat}", f"{passed} tests passed" if passed or failed else "NOT RUN",
+        rows.append((f"threat: {threat}", f"{passed} test{'s' if passed != 1 else ''} passed" if passed or failed else "NOT RUN",
                      failed if passed or failed else 1))
     for folder, counts in outcomes.items():
         if folder.startswith("_"):
