@@ -15,6 +15,7 @@ people who see protected data (accounts.second_step).
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.http import Http404
@@ -37,6 +38,7 @@ class HospitalSSOBackend(OIDCAuthenticationBackend):
     """Signs in with the provider's code flow only; permissions come from CachedPermissionsBackend."""
 
     def __init__(self, *args, **kwargs):
+        self.UserModel = get_user_model()  # get_user serves sessions begun here, SSO on or off
         if enabled():  # the parent reads (and insists on) the provider's settings
             super().__init__(*args, **kwargs)
 

@@ -130,6 +130,9 @@ def test_a_hospital_researcher_signs_in_and_gets_an_account_with_the_mapped_role
     assert user.full_name == "Hana Hospital" and not user.has_usable_password()
     assert set(user.groups.values_list("name", flat=True)) == {roles.RESEARCHER} and not user.is_staff
     assert client.get("/consultations/mine/").status_code == 200
+    # A session begun through the provider stays valid when single sign-on is turned off.
+    with override_settings(OIDC_ENABLED=False):
+        assert client.get("/accounts/me/").status_code == 200
 
 
 @pytest.mark.django_db
