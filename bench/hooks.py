@@ -48,6 +48,10 @@ HEAD_EMAIL = "scale-head@scale.example.org"  # the whole division's dashboard
 RESEARCHER_EMAIL = "scale-researcher-0001@scale.example.org"
 FINDER_KEYWORD = "asthma"
 COHORT_QUERY = {"sample_type": "dna", "sex": "F", "birth_year_min": "1950", "birth_year_max": "1980", "genotyped": "yes"}
+# The three-group question of the cohort builder (bench/ehr_bench.py THREE_GROUPS, as the builder's form sends it).
+THREE_GROUP_QUERY = {"g0-c0-concept": "icd10cm:E11", "g1-c0-concept": "loinc:4548-4", "g1-c0-value_op": ">",
+                     "g1-c0-value": "8", "g1-c0-unit": "%", "g1-c0-within_years": "5", "g2-exclude": "on",
+                     "g2-c0-concept": "rxnorm:106892", "count": "1"}
 
 
 def hot_paths() -> list[tuple[str, str, str | None]]:
@@ -69,6 +73,8 @@ def hot_paths() -> list[tuple[str, str, str | None]]:
         ("triage, unfiltered", changelist, STAFF_EMAIL),
         ("triage, filtered", f"{changelist}?status__exact=submitted&center__id__exact={center}", STAFF_EMAIL),
         ("my requests", "/consultations/mine/", RESEARCHER_EMAIL),
-        ("cohort count", f"/biobank/cohort/?{urlencode(COHORT_QUERY)}", RESEARCHER_EMAIL),
+        ("cohort count", f"/cohorts/?{urlencode({**COHORT_QUERY, 'count': '1'})}", RESEARCHER_EMAIL),
+        ("cohort, three groups", f"/cohorts/?{urlencode(THREE_GROUP_QUERY)}", RESEARCHER_EMAIL),
+        ("concept search", "/cohorts/concepts/?q=diab", RESEARCHER_EMAIL),
         ("staff dashboard", "/staff/dashboard/", HEAD_EMAIL),
     ]

@@ -6,7 +6,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
-from . import crypto, selectors
+from . import crypto
 from .criteria import NO, YES, CohortCriteria
 from .models import EARLIEST_BIRTH_YEAR, IRB_PROTOCOL_PATTERN, ImportJob, Participant, Sample, SampleType, Sex
 
@@ -62,9 +62,6 @@ class CohortForm(forms.Form):
             self.add_error("birth_year_max", "This year must be the same as or later than \"Born in or after\".")
         return data
 
-    def criteria_are_valid(self) -> bool:
-        return not any(name in self.errors for name in CRITERIA_FIELDS)
-
     def criteria(self) -> CohortCriteria:
         data = self.cleaned_data
         return CohortCriteria.from_dict({name: data.get(name) for name in CRITERIA_FIELDS})
@@ -92,20 +89,8 @@ class SampleRequestForm(CohortForm):
             Fieldset("How many, and why", "samples_requested", "purpose"),
         )
 
-    def clean(self):
-        data = super().clean()
-        if not self.criteria_are_valid():
-            return data
-        self.count = selectors.cohort_count(self.criteria())
-        if self.count.samples == 0:
-            raise forms.ValidationError("No available sample matches these criteria. Widen them: try another "
-                                        "sample type or a wider range of birth years.")
-        wanted = data.get("samples_requested")
-        # When fewer than 11 match, the exact number stays hidden, so no comparison is made here.
-        if wanted and not self.count.suppressed and wanted > self.count.samples:
-            self.add_error("samples_requested", f"Only {self.count.samples_text} samples match these criteria: "
-                                                "ask for that many or fewer, or widen the criteria.")
-        return data
+    # No count is compared here: an error that depends on how many match would let anyone read
+    # exact counts by trying numbers. Biobank staff check the request against the stock.
 
 
 class RecontactRequestForm(CohortForm):
@@ -132,28 +117,13 @@ class RecontactRequestForm(CohortForm):
             Fieldset("What they will read", "message"),
         )
 
-    def clean(self):
-        data = super().clean()
-        if not self.criteria_are_valid():
-            return data
-        self.matching = selectors.recontact_count(self.criteria())
-        if self.matching == 0:
-            raise forms.ValidationError("No participant who consented to re-contact matches these criteria. "
-                                        "Widen them.")
-        wanted = data.get("participants_requested")
-        if wanted and not selectors.is_small_cell(self.matching) and wanted > self.matching:
-            self.add_error("participants_requested",
-                           f"Only {selectors.suppress(self.matching)} participants who consented to re-contact "
-                           "match these criteria: ask for that many or fewer.")
-        return data
-
 
 # --- Staff desk ------------------------------------------------------------------------------
 
 class ParticipantAdminForm(forms.ModelForm):
     """The MRN is typed here and stored only encrypted; it is never filled back in."""
 
-    new_mrn = forms.CharField(label="MRN", max_length=40, required=False, strip=True,
+    new_mrn = forms.CharField(label="MRN", max_length=100, required=False, strip=True,
                               widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
 
     class Meta:

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import researcher_required
@@ -15,22 +16,18 @@ from common import ratelimit
 
 from . import selectors, services
 from .criteria import CohortCriteria
-from .forms import CohortForm, RecontactRequestForm, SampleRequestForm
+from .forms import RecontactRequestForm, SampleRequestForm
 from .models import RecontactRequest, SampleRequest
 
 
 @researcher_required("biobank/researchers_only.html")
 def cohort(request):
-    submitted = bool(request.GET)
-    form = CohortForm(request.GET if submitted else None)
-    count = criteria = None
-    if submitted and form.is_valid():
-        criteria = form.criteria()
-        count = selectors.cohort_count(criteria)
-    return render(request, "biobank/cohort.html", {
-        "form": form, "count": count, "criteria": criteria,
-        "request_query": urlencode(criteria.as_query()) if criteria else "",
-    })
+    """The cohort counts moved to the cohort builder (cohorts app), which protects every count;
+    old links keep their sample criteria."""
+    query = CohortCriteria.from_dict(request.GET.dict()).as_query()
+    if query:
+        query["count"] = "1"
+    return redirect(f"{reverse('cohorts:builder')}{'?' + urlencode(query) if query else ''}")
 
 
 def _new_request(request, form_class, submit, template: str, kind: str):

@@ -92,6 +92,12 @@ def test_no_email_of_any_code_path_carries_protected_values(django_capture_on_co
         collaboration_services.change_status(inquiry, "in_review", by=staff)
         collaboration_services.change_status(inquiry, "declined", by=staff, reason=f"Phoned {PATIENT_PHONE}")
         # Accounts: welcome and password reset of a person with a phone number.
+        # Biobank access: applied for (verify link, staff told), verified, approved.
+        from cohorts import services as cohort_services
+        access = cohort_services.apply_for_access(researcher, irb_protocol="IRB-2026-0142",
+                                                  institution="Synthetic Institute", purpose="Diabetes outcomes.")
+        cohort_services.verify_email(cohort_services.verification_token(access))
+        cohort_services.move_access(access, "approved", by=biobank_staff)
         from accounts.forms import OutboxPasswordResetForm
         from accounts.models import User
         from accounts.services import confirm_sign_up, sign_up
