@@ -13,11 +13,20 @@ from common.scale import copy_line
 
 from .cells import RowProblem, _Clock
 from .report import ImportResult, RowError, _Errors
-from .specs import SPECS, STAGING, Check, Spec, _column_name, detect_kind
+from .specs import (
+    NOT_UTF8,
+    SPECS,
+    STAGING,
+    Check,
+    Spec,
+    _column_name,
+    detect_kind,
+    header_problem,
+    separated_by_semicolons,
+)
 
 BATCH_ROWS = 5_000
 IMPORT_LOCK = 0x42696F62  # pg_advisory_xact_lock key of biobank imports
-NOT_UTF8 = "The file is not UTF-8 text: save it as \"CSV UTF-8\" and try again."
 
 Progress = Callable[[str, int, int], None]  # phase, rows done, rows total
 
@@ -66,16 +75,16 @@ def import_csv(text: IO[str], kind: str | None = None, *, user=None, progress: P
     errors = _Errors()
     reader = csv.reader(text)
     try:
-        header = [_column_name(name) for name in next(reader, [])]
+        raw_header = next(reader, [])
     except UnicodeDecodeError:
         errors.add(1, "", NOT_UTF8)
         return ImportResult(kind=kind or "", errors=errors.report(), error_count=errors.count)
     except csv.Error:
-        header = []
+        raw_header = []
+    header = [_column_name(name) for name in raw_header]
     kind = kind or detect_kind(header)
-    if kind not in SPECS:
-        errors.add(1, "", "The first line must name the columns (barcode, biobank_id, ... for samples; "
-                          "biobank_id, mrn, ... for participants). Is the file comma-separated?")
+    if kind not in SPECS or separated_by_semicolons(raw_header):
+        errors.add(1, "", header_problem(raw_header))
         return ImportResult(kind=kind or "", errors=errors.report(), error_count=errors.count)
     spec = SPECS[kind]
     missing = [c for c in spec.required if c not in header]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -207,6 +208,17 @@ SAMPLES = Spec(
 SPECS = {spec.kind: spec for spec in (PARTICIPANTS, SAMPLES)}
 
 
+NOT_UTF8 = "The file is not UTF-8 text: save it as \"CSV UTF-8\" and try again."
+SEMICOLONS = ("The columns are separated by semicolons (;), not commas: save the file as \"CSV UTF-8 "
+              "(comma delimited)\" and try again.")
+UNKNOWN_HEADER = ("The first line must name the columns (barcode, biobank_id, ... for samples; "
+                  "biobank_id, mrn, ... for participants).")
+
+
+class UnknownKind(Exception):
+    """What a file holds cannot be told from its first line; the message says why."""
+
+
 def detect_kind(header: Iterable[str]) -> str | None:
     names = {_column_name(name) for name in header}
     if "barcode" in names:
@@ -214,6 +226,44 @@ def detect_kind(header: Iterable[str]) -> str | None:
     if "mrn" in names:
         return ImportJob.Kind.PARTICIPANTS
     return None
+
+
+def separated_by_semicolons(header: list[str]) -> bool:
+    """A header read as one column that names known columns once split at semicolons."""
+    if len(header) != 1 or ";" not in header[0]:
+        return False
+    names = {_column_name(name) for name in header[0].split(";")}
+    known = {c for spec in SPECS.values() for c in spec.required + spec.optional}
+    return len(names & known) >= 2
+
+
+def header_problem(header: list[str]) -> str:
+    """Why a first line names no known kind of file, in words a person can act on."""
+    if separated_by_semicolons(header):
+        return SEMICOLONS
+    return UNKNOWN_HEADER + " Is the file comma-separated?"
+
+
+def sniff_kind(binary) -> str:
+    """The kind of file from its first line only (the rest may be any size); rewinds the file.
+
+    Raises ``UnknownKind`` for a first line that is not UTF-8, or names no known columns."""
+    first = binary.readline()
+    binary.seek(0)
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnknownKind(NOT_UTF8) from None
+    try:
+        header = next(csv.reader([text]), [])
+    except csv.Error:
+        header = []
+    kind = detect_kind(header)
+    if kind is None:
+        if separated_by_semicolons(header):
+            raise UnknownKind(SEMICOLONS)
+        raise UnknownKind("Cannot tell what the file holds from its first line: give --kind. " + UNKNOWN_HEADER)
+    return kind
 
 
 def _column_name(name: str) -> str:
