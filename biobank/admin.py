@@ -35,8 +35,12 @@ from .models import (
     RecontactRequest,
     Sample,
     SampleRequest,
+    StorageContainer,
     Withdrawal,
 )
+from .storage import admin as storage_admin  # noqa: F401  (registers the storage tree's admin)
+from .storage import pages as storage_pages
+from .storage import selectors as storage_selectors
 
 
 PARTIAL_BIOBANK_ID = re.compile(r"^BB\d{1,6}$")
@@ -97,11 +101,11 @@ class FreezerFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         freezers = cache.get_or_set("biobank:freezers", lambda: list(
-            Sample.objects.order_by("freezer").values_list("freezer", flat=True).distinct()[:200]), 300)
-        return [(name, name) for name in freezers]
+            StorageContainer.objects.filter(parent__isnull=True).order_by("name").values_list("pk", "name")[:200]), 300)
+        return [(str(pk), name) for pk, name in freezers]
 
     def queryset(self, request, queryset):
-        return queryset.filter(freezer=self.value()) if self.value() else queryset
+        return queryset.filter(box__parent__parent_id=self.value()) if self.value() else queryset
 
 
 class SampleInline(admin.TabularInline):
@@ -223,7 +227,7 @@ class SampleAdmin(HistoryAdmin):
     list_display = ["barcode", "participant", "sample_type", "status", "storage", "collected_on", "quantity_shown",
                     "reserved_for"]
     list_filter = ["status", "sample_type", FreezerFilter]
-    list_select_related = ["participant", "reserved_for"]
+    list_select_related = ["participant", "reserved_for", "box__parent__parent"]
     search_fields = ["barcode"]
     search_help_text = "An exact barcode, or a participant's biobank id."
     ordering = ["-id"]
@@ -237,20 +241,38 @@ class SampleAdmin(HistoryAdmin):
     change_list_template = "admin/biobank/sample/change_list.html"
     fieldsets = [
         (None, {"fields": ["barcode", "participant", "sample_type", "collected_at", ("quantity", "unit")]}),
-        ("Storage", {"fields": [("freezer", "rack", "box", "position")]}),
+        ("Storage", {"fields": [("box", "position")]}),
         ("Status", {"fields": ["status", "reserved_for"]}),
     ]
+    change_form_template = "admin/biobank/sample/change_form.html"
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.fieldsets
+        return [self.fieldsets[0], ("Storage", {"fields": ["storage"]}), self.fieldsets[2]]
+
+    def get_urls(self):
+        return [path("<int:pk>/move/", self.admin_site.admin_view(self.move_view), name="biobank_sample_move"),
+                ] + super().get_urls()
+
+    def move_view(self, request, pk: int):
+        return storage_pages.move_sample(self, request, pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = {"in_storage": Sample.IN_STORAGE, "moves": storage_selectors.moves_of(object_id)
+                 if str(object_id).isdigit() else [], **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra)
 
     def get_readonly_fields(self, request, obj=None):
         # Status moves only through the actions and requests (services.move_samples).
         readonly = ["status", "reserved_for"]
         if obj is not None:
-            readonly += ["barcode", "participant"]
+            readonly += ["barcode", "participant", "storage"]
         return readonly
 
     @admin.display(description="location")
     def storage(self, obj):
-        return "/".join((obj.freezer, obj.rack, obj.box, obj.position))
+        return obj.location
 
     @admin.display(description="collected", ordering="collected_at")
     def collected_on(self, obj):

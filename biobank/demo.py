@@ -16,6 +16,7 @@ from accounts.demo import demo_email
 from accounts.models import User
 
 from . import services
+from .storage.services import build_boxes
 from .criteria import CohortCriteria
 from .models import Participant, RecontactRequest, Sample, SampleRequest, SampleType
 
@@ -24,6 +25,10 @@ FIRST_ID = 100_001  # biobank ids BB0100001-BB0103000
 WITHDRAWN = 6
 UNITS = {SampleType.WHOLE_BLOOD: "mL", SampleType.DNA: "ug", SampleType.PLASMA: "mL", SampleType.SERUM: "mL",
          SampleType.BUFFY_COAT: "mL"}
+
+
+def _demo_place(slot: int) -> tuple[str, str, str]:
+    return f"F{slot // 8100 + 1:02d}", f"R{slot // 810 % 10 + 1:02d}", f"B{slot // 81 % 10 + 1:02d}"
 
 
 def _participants(rng: random.Random) -> int:
@@ -47,15 +52,15 @@ def _participants(rng: random.Random) -> int:
                                           biobank_id__lt=f"BB{FIRST_ID + PARTICIPANTS:07d}")
                .values_list("biobank_id", "pk"))
     samples, slot, now = [], 0, timezone.now()
+    # A freezer of ten racks of ten 9 x 9 boxes per 8,100 samples, filled in order (F01 / R01 / B01 / A1 first).
+    boxes = build_boxes(sorted({_demo_place(s) for s in range(0, PARTICIPANTS * 3, 81)}))
     for n in range(PARTICIPANTS):
         for sample_type in rng.sample(list(SampleType.values), rng.choice([2, 2, 3, 3, 3])):
             samples.append(Sample(
                 barcode=f"DM{slot + 1:08d}", participant_id=ids[f"BB{FIRST_ID + n:07d}"], sample_type=sample_type,
                 collected_at=now - timedelta(days=rng.randrange(60, 3000)),
                 quantity=Decimal(rng.randrange(5, 60)) / 10, unit=UNITS[sample_type],
-                freezer=f"F{slot // 8100 + 1:02d}", rack=f"R{slot // 810 % 10 + 1:02d}",
-                box=f"B{slot // 81 % 10 + 1:02d}",
-                position=f"{'ABCDEFGHI'[slot % 81 // 9]}{slot % 9 + 1}",
+                box_id=boxes[_demo_place(slot)], pos_row=slot % 81 // 9 + 1, pos_col=slot % 9 + 1,
                 status=rng.choices([Sample.Status.AVAILABLE, Sample.Status.DEPLETED], weights=(95, 5))[0],
             ))
             slot += 1

@@ -8,7 +8,18 @@ from django.utils import timezone
 
 from . import crypto, selectors
 from .criteria import NO, YES, CohortCriteria
-from .models import EARLIEST_BIRTH_YEAR, IRB_PROTOCOL_PATTERN, ImportJob, Participant, Sample, SampleType, Sex
+from .models import (
+    EARLIEST_BIRTH_YEAR,
+    IRB_PROTOCOL_PATTERN,
+    ImportJob,
+    Participant,
+    Sample,
+    SampleType,
+    Sex,
+    StorageContainer,
+)
+from .storage import selectors as storage_selectors
+from .storage import services as storage_services
 
 EITHER = ""
 CRITERIA_FIELDS = ("sample_type", "sex", "birth_year_min", "birth_year_max", "genotyped", "recontact")
@@ -209,10 +220,24 @@ class ParticipantAdminForm(forms.ModelForm):
 
 
 class SampleAdminForm(forms.ModelForm):
+    """A new sample, placed in a box at a given position or the box's next free one.
+
+    Staff move a stored sample with its "Move" page (a recorded move), not on this form."""
+
+    position = forms.CharField(label="Position", required=False, max_length=10,
+                               help_text="As labelled in the box, e.g. A1 or 12. Empty: the box's next free position.")
+
     class Meta:
         model = Sample
-        fields = ["barcode", "participant", "sample_type", "collected_at", "quantity", "unit", "freezer", "rack", "box",
-                  "position"]
+        fields = ["barcode", "participant", "sample_type", "collected_at", "quantity", "unit", "box"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "box" in self.fields:
+            self.fields["box"].required = True
+            self.fields["box"].queryset = StorageContainer.objects.filter(
+                kind=StorageContainer.Kind.BOX).select_related("parent__parent")
+            self.fields["box"].label_from_instance = lambda box: box.path
 
     def clean_barcode(self) -> str:
         return (self.cleaned_data.get("barcode") or "").strip().upper()
@@ -225,13 +250,27 @@ class SampleAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        location = {name: (data.get(name) or "").strip() for name in ("freezer", "rack", "box", "position")}
+        box = data.get("box")
+        if box is None or self.instance.pk:
+            return data
         # The status is not on the form, so the database's one-sample-per-position rule is checked here.
-        if all(location.values()) and self.instance.status in Sample.IN_STORAGE:
-            taken = (Sample.objects.filter(status__in=Sample.IN_STORAGE, **location).exclude(pk=self.instance.pk)
-                     .values_list("barcode", flat=True).first())
-            if taken:
-                self.add_error("position", f"Another sample is stored at this position ({taken}).")
+        try:
+            if (data.get("position") or "").strip():
+                row, column = storage_services.resolve_position(box, data["position"])
+            else:
+                slot = storage_selectors.free_positions(1, [box], within_first=True)[0]
+                row, column = slot.row, slot.column
+        except storage_selectors.NoRoom as full:
+            self.add_error("box", str(full))
+            return data
+        except forms.ValidationError as error:
+            self.add_error(None, error)
+            return data
+        taken = (Sample.objects.filter(storage_selectors.STORED, box=box, pos_row=row, pos_col=column)
+                 .values_list("barcode", flat=True).first())
+        if taken:
+            self.add_error("position", f"Another sample is stored at this position ({taken}).")
+        self.instance.pos_row, self.instance.pos_col = row, column
         return data
 
 

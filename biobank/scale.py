@@ -15,7 +15,8 @@ from django.utils import timezone
 from common.scale import copy_line, copy_rows, scaled
 
 from . import crypto
-from .models import Participant, Sample, SampleType
+from .models import Participant, Sample, SampleType, StorageContainer
+from .storage.services import build_boxes
 
 PARTICIPANTS = 40_000
 GENOTYPED = 20_000
@@ -44,7 +45,12 @@ def _participant_lines(rng: random.Random, now, participants: int, genotyped_cou
         ])
 
 
-def _sample_lines(rng: random.Random, participant_ids: list[int], now, samples: int):
+def _place(n: int) -> tuple[str, str, str]:
+    """Three freezers of ten racks of fifty 9 x 9 boxes, filled in order."""
+    return f"SC{n // 40_500 + 1:02d}", f"R{n // 4050 % 10 + 1:02d}", f"B{n // 81 % 50 + 1:03d}"
+
+
+def _sample_lines(rng: random.Random, participant_ids: list[int], now, samples: int, boxes: dict):
     types = [t for t, _, weight in SAMPLE_TYPES for _ in range(weight)]
     units = {t: unit for t, unit, _ in SAMPLE_TYPES}
     statuses = [s for s, weight in STATUSES for _ in range(weight)]
@@ -53,9 +59,8 @@ def _sample_lines(rng: random.Random, participant_ids: list[int], now, samples: 
         collected = now - timedelta(days=rng.randrange(30, 4000), minutes=rng.randrange(1440))
         yield copy_line([
             f"SC{n + 1:08d}", participant_ids[n * len(participant_ids) // samples], sample_type, collected,
-            f"{rng.randrange(5, 100) / 10:.1f}", units[sample_type], f"SC{n // 40_500 + 1:02d}",
-            f"R{n // 4050 % 10 + 1:02d}", f"B{n // 81 % 50 + 1:03d}", f"P{n % 81 + 1:02d}", rng.choice(statuses), now,
-            now,
+            f"{rng.randrange(5, 100) / 10:.1f}", units[sample_type], boxes[_place(n)], n % 81 // 9 + 1, n % 9 + 1,
+            rng.choice(statuses), now, now,
         ])
 
 
@@ -81,9 +86,12 @@ def seed(stdout=None, factor: float = 1.0) -> str:
                    .order_by("biobank_id").values_list("pk", flat=True))
         if stdout:
             stdout.write(f"  biobank: {samples:,} samples ...")
+        boxes = build_boxes(sorted({_place(n) for n in range(0, samples, 81)}),
+                            labelling=StorageContainer.Labelling.NUMBERS)
         copy_rows(cursor, "biobank_sample",
-              "barcode, participant_id, sample_type, collected_at, quantity, unit, freezer, rack, box, position, "
-              "status, created_at, updated_at", _sample_lines(rng, ids, now, samples))
+              "barcode, participant_id, sample_type, collected_at, quantity, unit, box_id, pos_row, pos_col, "
+              "status, created_at, updated_at", _sample_lines(rng, ids, now, samples, boxes))
+        cursor.execute("ANALYZE biobank_storagecontainer")
         cursor.execute("ANALYZE biobank_participant")
         cursor.execute("ANALYZE biobank_sample")
     return f"{participants:,} participants ({genotyped:,} genotyped) and {samples:,} samples"

@@ -101,6 +101,7 @@ def import_csv(text: IO[str], kind: str | None = None, *, user=None, progress: P
 
     result = ImportResult(kind=kind)
     clock = _Clock.read()
+    parse = spec.start() if spec.start else spec.parse
     report = progress or (lambda phase, done, total: None)
     with transaction.atomic(), connection.cursor() as cursor:
         # One import at a time: two files checked side by side could each pass and then collide.
@@ -124,7 +125,7 @@ def import_csv(text: IO[str], kind: str | None = None, *, user=None, progress: P
                                            "Export the file again as CSV UTF-8.")
                     continue
                 try:
-                    parsed = spec.parse(dict(zip(header, values)), clock)
+                    parsed = parse(dict(zip(header, values)), clock)
                 except RowProblem as problem:
                     errors.add(row_no, problem.column, problem.message)
                     continue
@@ -142,6 +143,8 @@ def import_csv(text: IO[str], kind: str | None = None, *, user=None, progress: P
         report("checking", rows, rows)
         if rows == 0 and not errors.count:
             errors.add(2, "", "The file has no rows under the first line.")
+        if spec.finish and not errors.count:
+            spec.finish(cursor, errors)
         # The checks a unique constraint stands behind run only when they are needed: to list every
         # problem of a file already rejected, or to say why the database refused the rows.
         guarded = [check for check in spec.checks if check.constraint]

@@ -28,6 +28,7 @@ from .cells import (
     _datetime,
     _text,
 )
+from .placing import PLACE_COLUMNS, Places, allocate
 from .report import MAX_REPORTED_ERRORS
 
 STAGING = "biobank_import_staging"
@@ -57,6 +58,10 @@ class Spec:
     parse: Callable[[dict, _Clock], tuple]
     checks: tuple[Check, ...]
     insert_sql: str
+    # Per import: a parser that reads the database once first (e.g. the storage tree), and what
+    # runs once every row is staged (e.g. handing out free positions).
+    start: Callable[[], Callable[[dict, _Clock], tuple]] | None = None
+    finish: Callable | None = None
 
 
 def _parse_participant(row: dict, clock: _Clock) -> tuple:
@@ -87,7 +92,7 @@ def _parse_participant(row: dict, clock: _Clock) -> tuple:
             genotyped, platform, _text(row, "genotyping_batch", required=False))
 
 
-def _parse_sample(row: dict, clock: _Clock) -> tuple:
+def _parse_sample(row: dict, clock: _Clock, places: Places) -> tuple:
     barcode = _text(row, "barcode", max_length=32).upper()
     if not BARCODE_PATTERN.match(barcode):
         raise RowProblem("barcode", f"Barcode \"{barcode}\" is not 3 to 32 letters, digits or dashes.")
@@ -104,14 +109,18 @@ def _parse_sample(row: dict, clock: _Clock) -> tuple:
     if quantity.as_tuple().exponent < -3:
         raise RowProblem("quantity", f"quantity {raw_quantity} has more than 3 decimals.")
     unit = _choice(row, "unit", UNITS, UNIT_NAMES)
-    location = [_text(row, column, max_length=20) for column in ("freezer", "rack", "box", "position")]
     status = Sample.Status.AVAILABLE
     if (row.get("status") or "").strip():
         status = _choice(row, "status", SAMPLE_STATUSES, "available, depleted, destroyed")
         if status not in IMPORTABLE_SAMPLE_STATUSES:
             raise RowProblem("status", "An imported sample is available, depleted or destroyed; reservations "
                                        "and distributions are made from requests.")
-    return (barcode, biobank_id, sample_type, collected_at, quantity, unit, *location, status)
+    return (barcode, biobank_id, sample_type, collected_at, quantity, unit, *places.read(row), status)
+
+
+def _sample_parser() -> Callable[[dict, _Clock], tuple]:
+    places = Places()
+    return lambda row, clock: _parse_sample(row, clock, places)
 
 
 # The SQL of the checks and inserts is put together from module constants (table and column
@@ -164,12 +173,14 @@ PARTICIPANTS = Spec(
 SAMPLES = Spec(
     kind=ImportJob.Kind.SAMPLES,
     model=Sample,
-    required=("barcode", "biobank_id", "sample_type", "collected_at", "quantity", "unit", "freezer", "rack", "box",
-              "position"),
-    optional=("status",),
+    required=("barcode", "biobank_id", "sample_type", "collected_at", "quantity", "unit"),
+    optional=(*PLACE_COLUMNS, "status"),
     staging_columns="""row_no integer, barcode text, biobank_id text, sample_type text, collected_at timestamptz,
-        quantity numeric(10, 3), unit text, freezer text, rack text, box text, position text, status text""",
-    parse=_parse_sample,
+        quantity numeric(10, 3), unit text, box_id bigint, pos_row smallint, pos_col smallint, place text,
+        status text""",
+    parse=None,
+    start=_sample_parser,
+    finish=lambda cursor, errors: allocate(cursor, STAGING, errors),
     checks=(
         _duplicate_check("barcode", "barcode",
                          lambda r: f"Barcode {r[1]} appears more than once in the file (first on row {r[2]}).",
@@ -186,22 +197,20 @@ SAMPLES = Spec(
               WHERE p.withdrawn_on IS NOT NULL AND s.status = 'available'
               ORDER BY s.row_no LIMIT {MAX_REPORTED_ERRORS}""",  # nosec B608
               lambda r: f"Participant {r[1]} has withdrawn: their samples cannot be added as available."),
-        _duplicate_check("position", "freezer, rack, box, position",
+        _duplicate_check("position", "box_id, pos_row, pos_col",
                          lambda r: f"Position {r[1]} is given to another sample of the file (row {r[2]}).",
-                         constraint="sample_one_per_position",
-                         shown="freezer || ' / ' || rack || ' / ' || box || ' / ' || position",
-                         where=f"status IN {_IN_STORAGE}"),
-        Check("position", f"""SELECT s.row_no, s.freezer || ' / ' || s.rack || ' / ' || s.box || ' / ' || s.position,
-              b.barcode, count(*) OVER () FROM {STAGING} s
-              JOIN biobank_sample b ON (b.freezer, b.rack, b.box, b.position) = (s.freezer, s.rack, s.box, s.position)
+                         constraint="sample_one_per_position", shown="place",
+                         where=f"status IN {_IN_STORAGE} AND pos_row IS NOT NULL"),
+        Check("position", f"""SELECT s.row_no, s.place, b.barcode, count(*) OVER () FROM {STAGING} s
+              JOIN biobank_sample b ON (b.box_id, b.pos_row, b.pos_col) = (s.box_id, s.pos_row, s.pos_col)
               WHERE b.status IN {_IN_STORAGE} AND s.status IN {_IN_STORAGE}
               ORDER BY s.row_no LIMIT {MAX_REPORTED_ERRORS}""",  # nosec B608
               lambda r: f"Position {r[1]} is taken by sample {r[2]}.", "sample_one_per_position"),
     ),
     insert_sql=f"""INSERT INTO biobank_sample (barcode, participant_id, sample_type, collected_at, quantity, unit,
-            freezer, rack, box, position, status, reserved_for_id, created_at, updated_at)
-        SELECT s.barcode, p.id, s.sample_type, s.collected_at, s.quantity, s.unit, s.freezer, s.rack, s.box,
-            s.position, s.status, NULL, now(), now()
+            box_id, pos_row, pos_col, status, reserved_for_id, created_at, updated_at)
+        SELECT s.barcode, p.id, s.sample_type, s.collected_at, s.quantity, s.unit, s.box_id, s.pos_row, s.pos_col,
+            s.status, NULL, now(), now()
         FROM {STAGING} s JOIN biobank_participant p ON p.biobank_id = s.biobank_id ORDER BY s.row_no""",  # nosec B608
 )
 

@@ -1,0 +1,23 @@
+"""The biobank's records: participants, samples and where they are kept, researchers' requests, imports.
+
+One module per subject; everything is importable from ``biobank.models``.
+"""
+
+from .imports import ImportJob
+from .participants import (
+    BARCODE_PATTERN,
+    BIOBANK_ID_PATTERN,
+    EARLIEST_BIRTH_YEAR,
+    IRB_PROTOCOL_PATTERN,
+    Participant,
+    Sex,
+    Withdrawal,
+)
+from .requests import BiobankRequest, RecontactRequest, RecontactSelection, SampleRequest, request_moves
+from .samples import Sample, SampleMove, SampleType, Unit
+from .storage import LETTERS, PlacementConflict, PositionText, StorageContainer
+
+__all__ = ["BARCODE_PATTERN", "BIOBANK_ID_PATTERN", "EARLIEST_BIRTH_YEAR", "IRB_PROTOCOL_PATTERN", "LETTERS",
+           "BiobankRequest", "ImportJob", "Participant", "PlacementConflict", "PositionText", "RecontactRequest",
+           "RecontactSelection", "Sample", "SampleMove", "SampleRequest", "SampleType", "Sex", "StorageContainer",
+           "Unit", "Withdrawal", "request_moves"]
