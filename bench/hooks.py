@@ -62,6 +62,10 @@ def hot_paths() -> list[tuple[str, str, str | None]]:
              .order_by("irb_protocol").values_list("pk", flat=True).first())
     center = Center.objects.filter(slug="scale-centre-01").values_list("pk", flat=True).first()
     changelist = "/admin/consultations/consultationrequest/"
+    from biobank.models import StorageContainer
+
+    box = (StorageContainer.objects.filter(kind="box", rows=10, columns=10, parent__parent__name="SC01")
+           .order_by("parent__name", "name").values_list("pk", flat=True).first())
     return [
         ("floor", "/bench/floor", None),
         ("finder, keyword", f"/studies/?q={FINDER_KEYWORD}", None),
@@ -71,4 +75,5 @@ def hot_paths() -> list[tuple[str, str, str | None]]:
         ("my requests", "/consultations/mine/", RESEARCHER_EMAIL),
         ("cohort count", f"/biobank/cohort/?{urlencode(COHORT_QUERY)}", RESEARCHER_EMAIL),
         ("staff dashboard", "/staff/dashboard/", HEAD_EMAIL),
+        ("box map, 10x10", f"/admin/biobank/storagecontainer/{box}/map/", HEAD_EMAIL),
     ]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from common.scale import copy_line, copy_rows, scaled
 
 from . import crypto
-from .models import Participant, Sample, SampleType, StorageContainer
+from .models import Participant, Sample, SampleType
 from .storage.services import build_boxes
 
 PARTICIPANTS = 40_000
@@ -45,9 +45,12 @@ def _participant_lines(rng: random.Random, now, participants: int, genotyped_cou
         ])
 
 
+BOX_SIDE = 10
+
+
 def _place(n: int) -> tuple[str, str, str]:
-    """Three freezers of ten racks of fifty 9 x 9 boxes, filled in order."""
-    return f"SC{n // 40_500 + 1:02d}", f"R{n // 4050 % 10 + 1:02d}", f"B{n // 81 % 50 + 1:03d}"
+    """Freezers of ten racks of fifty 10 x 10 boxes (A1 to J10), filled in order."""
+    return f"SC{n // 50_000 + 1:02d}", f"R{n // 5000 % 10 + 1:02d}", f"B{n // 100 % 50 + 1:03d}"
 
 
 def _sample_lines(rng: random.Random, participant_ids: list[int], now, samples: int, boxes: dict):
@@ -59,7 +62,7 @@ def _sample_lines(rng: random.Random, participant_ids: list[int], now, samples: 
         collected = now - timedelta(days=rng.randrange(30, 4000), minutes=rng.randrange(1440))
         yield copy_line([
             f"SC{n + 1:08d}", participant_ids[n * len(participant_ids) // samples], sample_type, collected,
-            f"{rng.randrange(5, 100) / 10:.1f}", units[sample_type], boxes[_place(n)], n % 81 // 9 + 1, n % 9 + 1,
+            f"{rng.randrange(5, 100) / 10:.1f}", units[sample_type], boxes[_place(n)], n % 100 // 10 + 1, n % 10 + 1,
             rng.choice(statuses), now, now,
         ])
 
@@ -86,8 +89,7 @@ def seed(stdout=None, factor: float = 1.0) -> str:
                    .order_by("biobank_id").values_list("pk", flat=True))
         if stdout:
             stdout.write(f"  biobank: {samples:,} samples ...")
-        boxes = build_boxes(sorted({_place(n) for n in range(0, samples, 81)}),
-                            labelling=StorageContainer.Labelling.NUMBERS)
+        boxes = build_boxes(sorted({_place(n) for n in range(0, samples, 100)}), rows=BOX_SIDE, columns=BOX_SIDE)
         copy_rows(cursor, "biobank_sample",
               "barcode, participant_id, sample_type, collected_at, quantity, unit, box_id, pos_row, pos_col, "
               "status, created_at, updated_at", _sample_lines(rng, ids, now, samples, boxes))

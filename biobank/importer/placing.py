@@ -69,25 +69,35 @@ def allocate(cursor, staging: str, errors: _Errors) -> int:
         return 0
     cursor.execute(f"SELECT box_id, pos_row, pos_col FROM {staging} "  # nosec B608
                    f"WHERE pos_row IS NOT NULL AND status IN {_STORED}")
-    claimed = set(cursor.fetchall())
+    claimed = defaultdict(set)
+    for box_id, row, column in cursor.fetchall():
+        claimed[box_id].add((row, column))
     by_box = defaultdict(list)
     for row_no, box_id in needed:
         by_box[box_id].append(row_no)
     order = selectors.boxes_in_order()
     boxes = {box.pk: box for box in order}
     placed = []
-    for box_id in sorted(by_box, key=lambda b: (b is None, b or 0)):  # named boxes first, then anywhere
-        rows = by_box[box_id]
-        try:
-            slots = (selectors.free_positions(len(rows), [boxes[box_id]], claimed=claimed, within_first=True)
-                     if box_id else selectors.free_positions(len(rows), order, claimed=claimed))
-        except selectors.NoRoom as full:
-            errors.add(rows[0], "box" if box_id else "position",
-                       f"No room for the {len(rows)} sample(s) of the file without a position: {full}")
-            continue
+
+    def place(rows: list[int], slots: list) -> None:
         for row_no, slot in zip(rows, slots):
             placed.append((row_no, slot.box_id, slot.row, slot.column))
-            claimed.add((slot.box_id, slot.row, slot.column))
+            claimed[slot.box_id].add((slot.row, slot.column))
+
+    named = {box_id: len(rows) for box_id, rows in by_box.items() if box_id is not None}
+    for box_id, found in selectors.free_positions_in(named, boxes, claimed=claimed).items():  # named boxes first
+        if isinstance(found, selectors.NoRoom):
+            errors.add(by_box[box_id][0], "box", f"No room for the {named[box_id]} sample(s) of the file without "
+                                                 f"a position: {found}")
+        else:
+            place(by_box[box_id], found)
+    anywhere = by_box.get(None, [])
+    if anywhere:
+        try:
+            place(anywhere, selectors.free_positions(len(anywhere), order, claimed=claimed))
+        except selectors.NoRoom as full:
+            errors.add(anywhere[0], "position", f"No room for the {len(anywhere)} sample(s) of the file without "
+                                                f"a place: {full}")
     if errors.count or not placed:
         return 0
     cursor.execute(f"CREATE TEMP TABLE {PLACED_TABLE} (row_no integer, box_id bigint, pos_row smallint, "

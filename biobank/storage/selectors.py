@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
@@ -35,26 +34,41 @@ def boxes_in_order(start: StorageContainer | None = None) -> list[StorageContain
     return boxes
 
 
-def occupied(box_ids: Iterable[int]) -> set[tuple[int, int, int]]:
-    return set(Sample.objects.filter(STORED, box_id__in=list(box_ids)).values_list("box_id", "pos_row", "pos_col"))
+def _occupied(box_ids: list[int]) -> dict[int, set[tuple[int, int]]]:
+    taken = defaultdict(set)
+    for box_id, row, column in Sample.objects.filter(STORED, box_id__in=box_ids).values_list(
+            "box_id", "pos_row", "pos_col"):
+        taken[box_id].add((row, column))
+    return taken
 
 
-def free_positions(count: int, boxes: list[StorageContainer], *, claimed: set = frozenset(),
+def _slots(box: StorageContainer, taken: set, claimed: set, count: int) -> list[Slot]:
+    slots = []
+    for row in range(1, box.rows + 1):
+        for column in range(1, box.columns + 1):
+            if (row, column) not in taken and (row, column) not in claimed:
+                slots.append(Slot(box.pk, row, column))
+                if len(slots) == count:
+                    return slots
+    return slots
+
+
+def free_positions(count: int, boxes: list[StorageContainer], *, claimed: dict | None = None,
                    within_first: bool = False) -> list[Slot]:
     """The next ``count`` free positions, box by box in the given order, row by row: two queries.
 
-    ``claimed`` positions (box id, row, column) count as taken; with ``within_first`` only the
-    first box is searched. Raises ``NoRoom`` when there are not enough.
+    ``claimed`` positions ({box id: {(row, column)}}) count as taken; with ``within_first`` only
+    the first box is searched. Raises ``NoRoom`` when there are not enough.
     """
     if count <= 0:
         return []
+    claimed = claimed or {}
     searched = boxes[:1] if within_first else boxes
     used = dict(Sample.objects.filter(STORED, box_id__in=[b.pk for b in searched]).values("box_id")
                 .annotate(n=Count("pk")).values_list("box_id", "n"))
-    claimed_in = Counter(c[0] for c in claimed)
     candidates, room = [], 0
     for box in searched:
-        free = box.capacity - used.get(box.pk, 0) - claimed_in[box.pk]
+        free = box.capacity - used.get(box.pk, 0) - len(claimed.get(box.pk, ()))
         if free > 0:
             candidates.append(box)
             room += free
@@ -63,16 +77,31 @@ def free_positions(count: int, boxes: list[StorageContainer], *, claimed: set = 
     if room < count:
         where = f"box {searched[0].path}" if within_first and searched else "the storage tree"
         raise NoRoom(f"{where} has {max(room, 0)} free position(s) for {count} sample(s): add a box or free space.")
-    taken = occupied(b.pk for b in candidates) | set(claimed)
+    taken = _occupied([b.pk for b in candidates])
     slots = []
     for box in candidates:
-        for row in range(1, box.rows + 1):
-            for column in range(1, box.columns + 1):
-                if (box.pk, row, column) not in taken:
-                    slots.append(Slot(box.pk, row, column))
-                    if len(slots) == count:
-                        return slots
+        slots += _slots(box, taken.get(box.pk, set()), claimed.get(box.pk, set()), count - len(slots))
+        if len(slots) == count:
+            break
     return slots
+
+
+def free_positions_in(needs: dict[int, int], boxes: dict[int, StorageContainer], *, claimed: dict
+                      ) -> dict[int, list[Slot] | NoRoom]:
+    """For each box id, its next ``needs[box]`` free positions (or the ``NoRoom`` that says why
+    not), for any number of boxes in two queries."""
+    ids = list(needs)
+    taken = _occupied(ids)
+    found = {}
+    for box_id in ids:
+        box = boxes[box_id]
+        slots = _slots(box, taken.get(box_id, set()), claimed.get(box_id, set()), needs[box_id])
+        if len(slots) < needs[box_id]:
+            found[box_id] = NoRoom(f"box {box.path} has {len(slots)} free position(s) for {needs[box_id]} sample(s): "
+                                   "add a box or free space.")
+        else:
+            found[box_id] = slots
+    return found
 
 
 @dataclass

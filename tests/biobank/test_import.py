@@ -368,6 +368,8 @@ def test_two_imports_of_the_same_rows_at_once_import_them_once():
     from django.db import connections
 
     ParticipantFactory(biobank_id="BB0000001")
+    for n in range(7):
+        box_named("F1", "R1", f"B{n}")
     rows = [f"S-{n},BB0000001,dna,2024-03-01,1,mL,F1,R1,B{n // 81},{n % 81 + 1}" for n in range(500)]
     results, errors = [], []
     barrier = threading.Barrier(2)

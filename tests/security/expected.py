@@ -259,6 +259,7 @@ _TABLE = {
 
     'admin/biobank/participant/<path:object_id>/':               "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
 
+    'admin:biobank_sample_move':                                 "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_sample_simple_history':                       "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_sample_changelist':                           "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_sample_add':                                  "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
@@ -299,6 +300,25 @@ _TABLE = {
     'admin:biobank_recontactrequest_change':                     "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
 
     'admin/biobank/recontactrequest/<path:object_id>/':          "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
+
+    'admin:biobank_storagecontainer_overview':                   "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_storagecontainer_map':                        "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_storagecontainer_simple_history':             "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_storagecontainer_changelist':                 "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_storagecontainer_add':                        "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_storagecontainer_history':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_storagecontainer_delete':                     "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_storagecontainer_change':                     "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+
+    'admin/biobank/storagecontainer/<path:object_id>/':          "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
+
+    'admin:biobank_placementconflict_changelist':                "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_placementconflict_add':                       "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         403",
+    'admin:biobank_placementconflict_history':                   "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_placementconflict_delete':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         403",
+    'admin:biobank_placementconflict_change':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+
+    'admin/biobank/placementconflict/<path:object_id>/':         "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
 
     'admin:biobank_importjob_changelist':                        "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_importjob_add':                               "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",

@@ -83,7 +83,7 @@ def build_world() -> World:
     from accounts import roles
     from accounts.models import ProtectedAccess
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-    from biobank.models import ImportJob, Withdrawal
+    from biobank.models import ImportJob, PlacementConflict, Withdrawal
     from collaborations.models import Affiliate, Inquiry
     from consultations.models import Attachment
     from notifications.models import OutboxEmail
@@ -128,6 +128,10 @@ def build_world() -> World:
 
     participant = ParticipantFactory()
     sample = SampleFactory(participant=participant)
+    conflict = PlacementConflict.objects.create(sample=SampleFactory(participant=participant, box=None, pos_row=None,
+                                                                     pos_col=None),
+                                                freezer="F1", rack="R1", box="B1", position="A0",
+                                                reason="The position \"A0\" is not a position of a box.")
     withdrawn = ParticipantFactory(consent_research=False)
     withdrawal = Withdrawal.objects.create(participant=withdrawn, withdrawn_on=date(2025, 1, 2),
                                            reason="Asked to leave (synthetic).", recorded_by=users["biobank"])
@@ -173,7 +177,8 @@ def build_world() -> World:
         "studies.bed": booking.bed, "studies.bedbooking": booking,
         "biobank.participant": participant, "biobank.sample": sample, "biobank.withdrawal": withdrawal,
         "biobank.samplerequest": sample_request, "biobank.recontactrequest": recontact_request,
-        "biobank.importjob": import_job,
+        "biobank.importjob": import_job, "biobank.storagecontainer": sample.box,
+        "biobank.placementconflict": conflict,
         "otp_totp.totpdevice": device,
         "collaborations.inquiry": inquiry, "collaborations.affiliate": affiliate,
     }
