@@ -79,8 +79,8 @@ class StorageContainer(models.Model):
         BOX = "box", "Box"
 
     class Labelling(models.TextChoices):
-        LETTER_NUMBER = "letter_number", "Rows lettered, columns numbered (A1, A2 … I9)"
-        NUMBERS = "numbers", "Positions numbered row by row (1, 2 … 81)"
+        LETTER_NUMBER = "letter_number", "rows lettered, columns numbered (A1, A2 … I9)"
+        NUMBERS = "numbers", "positions numbered row by row (1, 2 … 81)"
 
     # What each kind of container may stand in.
     PARENT_KINDS = {Kind.FREEZER: (), Kind.SHELF: (Kind.FREEZER,), Kind.RACK: (Kind.FREEZER,),
