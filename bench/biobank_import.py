@@ -132,9 +132,9 @@ def step_copy(path: str, into_table: str = "") -> None:
         cursor.copy_expert("COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER)", text)
         if into_table:
             cursor.execute("""INSERT INTO biobank_sample (barcode, participant_id, sample_type, collected_at, quantity,
-                unit, status, created_at, updated_at)
+                unit, status, derived_as, created_at, updated_at)
                 SELECT c.barcode, p.id, c.sample_type, c.collected_at, c.quantity, c.unit,
-                'available', now(), now() FROM bench_copy c
+                'available', '', now(), now() FROM bench_copy c
                 JOIN biobank_participant p ON p.biobank_id = c.biobank_id""")
             rows = cursor.rowcount
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # check the foreign keys before timing stops
@@ -147,7 +147,7 @@ def step_copy(path: str, into_table: str = "") -> None:
 
 
 SAMPLE_COLUMNS = ("barcode, participant_id, sample_type, collected_at, quantity, unit, box_id, pos_row, pos_col, "
-                  "status, created_at, updated_at")
+                  "status, derived_as, created_at, updated_at")
 
 
 def step_copy_table(path: str) -> None:
@@ -179,7 +179,7 @@ def step_copy_table(path: str) -> None:
         for n, (barcode, biobank_id, *values) in enumerate(reader):
             # Positions as the import gives them: the rows' own, the others filled in between.
             place = (boxes[tuple(values[4:7])], n % 100 // 10 + 1, n % 10 + 1)
-            buffer.write(copy_line((barcode, ids[biobank_id], *values[:4], *place, "available", now, now)))
+            buffer.write(copy_line((barcode, ids[biobank_id], *values[:4], *place, "available", "", now, now)))
     buffer.seek(0)
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:

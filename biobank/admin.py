@@ -38,6 +38,8 @@ from .models import (
     StorageContainer,
     Withdrawal,
 )
+from .lineage import pages as lineage_pages
+from .lineage import selectors as lineage_selectors
 from .storage import admin as storage_admin  # noqa: F401  (registers the storage tree's admin)
 from .storage import pages as storage_pages
 from .storage import selectors as storage_selectors
@@ -252,15 +254,23 @@ class SampleAdmin(HistoryAdmin):
         return [self.fieldsets[0], ("Storage", {"fields": ["storage"]}), self.fieldsets[2]]
 
     def get_urls(self):
-        return [path("<int:pk>/move/", self.admin_site.admin_view(self.move_view), name="biobank_sample_move"),
+        wrap = self.admin_site.admin_view
+        return [path("<int:pk>/move/", wrap(self.move_view), name="biobank_sample_move"),
+                path("<int:pk>/split/", wrap(self.split_view), name="biobank_sample_split"),
                 ] + super().get_urls()
+
+    def split_view(self, request, pk: int):
+        return lineage_pages.split(self, request, pk)
 
     def move_view(self, request, pk: int):
         return storage_pages.move_sample(self, request, pk)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra = {"in_storage": Sample.IN_STORAGE, "moves": storage_selectors.moves_of(object_id)
-                 if str(object_id).isdigit() else [], **(extra_context or {})}
+        known = str(object_id).isdigit()
+        tree = lineage_selectors.family(int(object_id)) if known else None
+        extra = {"in_storage": Sample.IN_STORAGE, "moves": storage_selectors.moves_of(object_id) if known else [],
+                 "lineage": tree, "lineage_unavailable": lineage_selectors.unavailable_reason(tree) if tree else "",
+                 **(extra_context or {})}
         return super().change_view(request, object_id, form_url, extra)
 
     def get_readonly_fields(self, request, obj=None):

@@ -18,7 +18,8 @@ from accounts.models import User
 from . import services
 from .storage.services import build_boxes
 from .criteria import CohortCriteria
-from .models import Participant, RecontactRequest, Sample, SampleRequest, SampleType
+from .lineage.services import split_sample
+from .models import Derivation, Participant, RecontactRequest, Sample, SampleRequest, SampleType
 
 PARTICIPANTS = 3_000
 FIRST_ID = 100_001  # biobank ids BB0100001-BB0103000
@@ -149,10 +150,30 @@ def _withdrawals() -> int:
     return done
 
 
+def _lineage() -> int:
+    """Two aliquots and a DNA derivative of a whole blood sample, as staff make them."""
+    staff = User.objects.filter(email=demo_email("biobank")).first()
+    demo = Sample.objects.filter(barcode__startswith="DM")
+    if staff is None or demo.filter(parent__isnull=False).exists():
+        return 0
+    blood = (demo.filter(sample_type=SampleType.WHOLE_BLOOD, status=Sample.Status.AVAILABLE, quantity__gte=3,
+                         participant__withdrawn_on__isnull=True).order_by("barcode").first())
+    if blood is None:
+        return 0
+    made = split_sample(blood, kind=Derivation.ALIQUOT, count=2, taken_each=Decimal("0.5"), by=staff,
+                        reason="Demo: aliquots for a pilot")
+    made += split_sample(blood, kind=Derivation.DERIVATIVE, count=1, taken_each=Decimal("1"), by=staff,
+                         sample_type=SampleType.DNA, product_each=Decimal("30"), unit="ug",
+                         reason="Demo: DNA extraction")
+    return len(made)
+
+
 def load() -> str:
     rng = random.Random(20260)  # nosec B311: seeded generator for synthetic demo data, not a secret
     participants = _participants(rng)
     withdrawals = _withdrawals()
+    derived = _lineage()
     requests = _requests()
-    return (f"{participants:,} participants with samples, {withdrawals} withdrawals, {requests} requests created "
+    return (f"{participants:,} participants with samples, {withdrawals} withdrawals, {derived} aliquots and "
+            f"derivatives, {requests} requests created "
             f"({Participant.objects.count():,} participants and {Sample.objects.count():,} samples in all)")

@@ -63,7 +63,7 @@ def _sample_lines(rng: random.Random, participant_ids: list[int], now, samples: 
         yield copy_line([
             f"SC{n + 1:08d}", participant_ids[n * len(participant_ids) // samples], sample_type, collected,
             f"{rng.randrange(5, 100) / 10:.1f}", units[sample_type], boxes[_place(n)], n % 100 // 10 + 1, n % 10 + 1,
-            rng.choice(statuses), now, now,
+            rng.choice(statuses), "", now, now,
         ])
 
 
@@ -92,8 +92,18 @@ def seed(stdout=None, factor: float = 1.0) -> str:
         boxes = build_boxes(sorted({_place(n) for n in range(0, samples, 100)}), rows=BOX_SIDE, columns=BOX_SIDE)
         copy_rows(cursor, "biobank_sample",
               "barcode, participant_id, sample_type, collected_at, quantity, unit, box_id, pos_row, pos_col, "
-              "status, created_at, updated_at", _sample_lines(rng, ids, now, samples, boxes))
+              "status, derived_as, created_at, updated_at", _sample_lines(rng, ids, now, samples, boxes))
         cursor.execute("ANALYZE biobank_storagecontainer")
+        # Some lineage: one sample in twenty-five is an aliquot of the sample before it (same participant and
+        # type) or, from whole blood, its derivative.
+        cursor.execute("""
+            UPDATE biobank_sample c SET parent_id = p.id,
+                derived_as = CASE WHEN p.sample_type = c.sample_type THEN 'aliquot' ELSE 'derivative' END
+            FROM biobank_sample p
+            WHERE c.barcode BETWEEN 'SC00000001' AND 'SC99999999' AND p.barcode BETWEEN 'SC00000001' AND 'SC99999999'
+              AND mod(substr(c.barcode, 3)::int, 25) = 2 AND substr(p.barcode, 3)::int = substr(c.barcode, 3)::int - 1
+              AND p.participant_id = c.participant_id
+              AND (p.sample_type = c.sample_type OR p.sample_type = 'whole_blood')""")
         cursor.execute("ANALYZE biobank_participant")
         cursor.execute("ANALYZE biobank_sample")
     return f"{participants:,} participants ({genotyped:,} genotyped) and {samples:,} samples"

@@ -208,9 +208,9 @@ SAMPLES = Spec(
               lambda r: f"Position {r[1]} is taken by sample {r[2]}.", "sample_one_per_position"),
     ),
     insert_sql=f"""INSERT INTO biobank_sample (barcode, participant_id, sample_type, collected_at, quantity, unit,
-            box_id, pos_row, pos_col, status, reserved_for_id, created_at, updated_at)
+            box_id, pos_row, pos_col, status, reserved_for_id, parent_id, derived_as, created_at, updated_at)
         SELECT s.barcode, p.id, s.sample_type, s.collected_at, s.quantity, s.unit, s.box_id, s.pos_row, s.pos_col,
-            s.status, NULL, now(), now()
+            s.status, NULL, NULL, '', now(), now()
         FROM {STAGING} s JOIN biobank_participant p ON p.biobank_id = s.biobank_id ORDER BY s.row_no""",  # nosec B608
 )
 

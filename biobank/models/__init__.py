@@ -14,10 +14,10 @@ from .participants import (
     Withdrawal,
 )
 from .requests import BiobankRequest, RecontactRequest, RecontactSelection, SampleRequest, request_moves
-from .samples import Sample, SampleMove, SampleType, Unit
+from .samples import DERIVATIONS, Derivation, Sample, SampleMove, SampleType, Unit
 from .storage import LETTERS, PlacementConflict, PositionText, StorageContainer
 
-__all__ = ["BARCODE_PATTERN", "BIOBANK_ID_PATTERN", "EARLIEST_BIRTH_YEAR", "IRB_PROTOCOL_PATTERN", "LETTERS",
+__all__ = ["DERIVATIONS", "BARCODE_PATTERN", "Derivation", "BIOBANK_ID_PATTERN", "EARLIEST_BIRTH_YEAR", "IRB_PROTOCOL_PATTERN", "LETTERS",
            "BiobankRequest", "ImportJob", "Participant", "PlacementConflict", "PositionText", "RecontactRequest",
            "RecontactSelection", "Sample", "SampleMove", "SampleRequest", "SampleType", "Sex", "StorageContainer",
            "Unit", "Withdrawal", "request_moves"]

@@ -28,6 +28,18 @@ class Unit(models.TextChoices):
     NG = "ng", "ng"
 
 
+class Derivation(models.TextChoices):
+    ALIQUOT = "aliquot", "Aliquot"
+    DERIVATIVE = "derivative", "Derivative"
+
+
+# What each type can be made into (a derivative); an aliquot keeps its parent's type.
+DERIVATIONS = {
+    SampleType.WHOLE_BLOOD: (SampleType.DNA, SampleType.PLASMA, SampleType.SERUM, SampleType.BUFFY_COAT),
+    SampleType.BUFFY_COAT: (SampleType.DNA,),
+}
+
+
 class Sample(models.Model):
     class Status(models.TextChoices):
         AVAILABLE = "available", "Available"
@@ -61,6 +73,10 @@ class Sample(models.Model):
     quantity = models.DecimalField(max_digits=10, decimal_places=3,
                                    validators=[MinValueValidator(0), MaxValueValidator(1_000_000)])
     unit = models.CharField(max_length=4, choices=Unit.choices)
+    # Lineage: an aliquot is part of its parent (same type), a derivative is made from it (a new type).
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+                               db_index=False)
+    derived_as = models.CharField("made as", max_length=10, choices=Derivation.choices, blank=True)
     # Where the sample is, or was last: only stored samples hold their position (see the constraints).
     box = models.ForeignKey("StorageContainer", on_delete=models.PROTECT, null=True, blank=True,
                             related_name="samples", db_index=False, limit_choices_to={"kind": "box"})
@@ -75,7 +91,7 @@ class Sample(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     # As for participants: no index nobody looks up by, and who made a change without a constraint.
-    history = HistoricalRecords(no_db_index=["barcode", "participant", "reserved_for", "box"],
+    history = HistoricalRecords(no_db_index=["barcode", "participant", "reserved_for", "box", "parent"],
                                user_db_constraint=False)
 
     class Meta:
@@ -91,7 +107,10 @@ class Sample(models.Model):
                                    | Q(box__isnull=False, pos_row__isnull=False, pos_col__isnull=False,
                                                           pos_row__gte=1, pos_col__gte=1),
                                    name="sample_position_whole"),
-            models.CheckConstraint(condition=Q(quantity__gte=0), name="sample_quantity_not_negative"),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="sample_quantity_not_negative",
+                                   violation_error_message="A sample's quantity cannot go below zero."),
+            models.CheckConstraint(condition=Q(parent__isnull=True, derived_as="")
+                                   | (Q(parent__isnull=False) & ~Q(derived_as="")), name="sample_lineage_whole"),
             models.CheckConstraint(
                 condition=Q(reserved_for__isnull=True) | Q(status__in=["reserved", "distributed"]),
                 name="sample_reserved_for_only_when_reserved",
@@ -107,6 +126,8 @@ class Sample(models.Model):
             # shipped through this one. Each further index slows every import.
             models.Index(fields=["box", "pos_row", "pos_col"], name="sample_box_distributed_idx",
                          condition=Q(status="distributed")),
+            # Few samples have a parent: only those are indexed (the lineage tree walks them).
+            models.Index(fields=["parent"], name="sample_parent_idx", condition=Q(parent__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -260,6 +260,7 @@ _TABLE = {
     'admin/biobank/participant/<path:object_id>/':               "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
 
     'admin:biobank_sample_move':                                 "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_sample_split':                                "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_sample_simple_history':                       "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_sample_changelist':                           "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_sample_add':                                  "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
