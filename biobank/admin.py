@@ -7,6 +7,7 @@ custom page below checks a permission as well, so other staff get 403.
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from django.contrib import admin, messages
 from django.core.cache import cache
@@ -38,6 +39,9 @@ from .models import (
     StorageContainer,
     Withdrawal,
 )
+from .consent import admin as consent_admin  # noqa: F401  (registers the consent statements' admin)
+from .consent import pages as consent_pages
+from .consent import services as consent_services
 from .lineage import pages as lineage_pages
 from .lineage import selectors as lineage_selectors
 from .storage import admin as storage_admin  # noqa: F401  (registers the storage tree's admin)
@@ -121,7 +125,7 @@ class SampleInline(admin.TabularInline):
     max_num = 0
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("reserved_for")
+        return super().get_queryset(request).select_related("reserved_for", "box__parent__parent")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -204,23 +208,19 @@ class ParticipantAdmin(HistoryAdmin):
 
         revoked = change and "consent_recontact" in form.changed_data and not obj.consent_recontact
         dropped = save_participant(obj, by=request.user, recontact_revoked=revoked)
+        consent_services.answers_follow_fields(obj, by=request.user)
         if dropped:
             messages.warning(request, f"{obj.biobank_id} no longer consents to re-contact and was taken off "
                                       f"the contact lists of {', '.join(dropped)}.")
 
     def get_urls(self):
+        wrap = self.admin_site.admin_view
         return [
-            path("<int:pk>/mrn/", self.admin_site.admin_view(self.reveal_mrn_view),
-                 name="biobank_participant_reveal_mrn"),
-            path("<int:pk>/withdraw/", self.admin_site.admin_view(self.withdraw_view),
+            path("<int:pk>/mrn/", wrap(partial(admin_pages.reveal_mrn, self)), name="biobank_participant_reveal_mrn"),
+            path("<int:pk>/withdraw/", wrap(partial(admin_pages.record_withdrawal, self)),
                  name="biobank_participant_withdraw"),
+            path("<int:pk>/consent/", wrap(partial(consent_pages.consent, self)), name="biobank_participant_consent"),
         ] + super().get_urls()
-
-    def reveal_mrn_view(self, request, pk: int):
-        return admin_pages.reveal_mrn(self, request, pk)
-
-    def withdraw_view(self, request, pk: int):
-        return admin_pages.record_withdrawal(self, request, pk)
 
 
 @admin.register(Sample)

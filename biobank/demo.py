@@ -18,6 +18,7 @@ from accounts.models import User
 from . import services
 from .storage.services import build_boxes
 from .criteria import CohortCriteria
+from .consent.seed import seed_answers
 from .lineage.services import split_sample
 from .models import Derivation, Participant, RecontactRequest, Sample, SampleRequest, SampleType
 
@@ -49,6 +50,7 @@ def _participants(rng: random.Random) -> int:
         person.mrn = f"SYN{700_000_000 + n}"
         people.append(person)
     bulk_create_with_history(people, Participant, batch_size=1000, default_change_reason="Demo data")
+    seed_answers(f"BB{FIRST_ID:07d}", f"BB{FIRST_ID + PARTICIPANTS - 1:07d}")
     ids = dict(Participant.objects.filter(biobank_id__gte=f"BB{FIRST_ID:07d}",
                                           biobank_id__lt=f"BB{FIRST_ID + PARTICIPANTS:07d}")
                .values_list("biobank_id", "pk"))

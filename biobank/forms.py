@@ -9,6 +9,8 @@ from django.utils import timezone
 from . import crypto, selectors
 from .criteria import NO, YES, CohortCriteria
 from .models import (
+    REQUESTABLE_USES,
+    ConsentUse,
     EARLIEST_BIRTH_YEAR,
     IRB_PROTOCOL_PATTERN,
     ImportJob,
@@ -22,7 +24,7 @@ from .storage import selectors as storage_selectors
 from .storage import services as storage_services
 
 EITHER = ""
-CRITERIA_FIELDS = ("sample_type", "sex", "birth_year_min", "birth_year_max", "genotyped", "recontact")
+CRITERIA_FIELDS = ("sample_type", "sex", "birth_year_min", "birth_year_max", "genotyped", "recontact", "uses")
 
 
 class CohortForm(forms.Form):
@@ -41,6 +43,11 @@ class CohortForm(forms.Form):
                                   choices=[(EITHER, "Either"), (YES, "Consented to re-contact"),
                                            (NO, "Did not consent to re-contact")])
 
+    uses = forms.MultipleChoiceField(
+        label="Intended uses", required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(use, ConsentUse(use).label) for use in REQUESTABLE_USES],
+        help_text="Beyond research: only samples whose donors said yes to each use you tick are counted and offered.")
+
     submit_label = "Count"
     method = "get"
 
@@ -57,7 +64,8 @@ class CohortForm(forms.Form):
         first = [Column(name, css_class="col-sm-6") for name in ("sample_type", "sex") if name in self.fields]
         years = [Column("birth_year_min", css_class="col-sm-6"), Column("birth_year_max", css_class="col-sm-6")]
         last = [Column(name, css_class="col-sm-6") for name in ("genotyped", "recontact") if name in self.fields]
-        return [Row(*first), Row(*years), Row(*last)]
+        rows = [Row(*first), Row(*years), Row(*last)]
+        return rows + ([Row(Column("uses", css_class="col-12"))] if "uses" in self.fields else [])
 
     def layout(self) -> Layout:
         return Layout(*self.criteria_layout())
@@ -122,6 +130,7 @@ class SampleRequestForm(CohortForm):
 class RecontactRequestForm(CohortForm):
     sample_type = None
     recontact = None
+    uses = None
     irb_protocol = forms.CharField(label="IRB protocol number", max_length=40, validators=[_IRB],
                                    help_text="The protocol that approves contacting biobank participants.")
     title = forms.CharField(label="Study title", max_length=200)

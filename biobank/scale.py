@@ -16,6 +16,7 @@ from common.scale import copy_line, copy_rows, scaled
 
 from . import crypto
 from .models import Participant, Sample, SampleType
+from .consent.seed import seed_answers
 from .storage.services import build_boxes
 
 PARTICIPANTS = 40_000
@@ -85,6 +86,7 @@ def seed(stdout=None, factor: float = 1.0) -> str:
               "biobank_id, mrn_encrypted, mrn_hash, sex, birth_year, consent_research, consent_recontact, "
               "consent_date, consent_version, withdrawn_on, genotyped, genotyping_platform, genotyping_batch, "
               "created_at, updated_at", _participant_lines(rng, now, participants, genotyped))
+        seed_answers(_biobank_id(0), _biobank_id(participants - 1))
         ids = list(Participant.objects.filter(biobank_id__gte=_biobank_id(0), biobank_id__lte=_biobank_id(participants))
                    .order_by("biobank_id").values_list("pk", flat=True))
         if stdout:

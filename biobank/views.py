@@ -52,7 +52,7 @@ def _new_request(request, form_class, submit, template: str, kind: str):
     if request.method == "POST":
         form = form_class(request.POST)
     else:
-        form = form_class(initial=CohortCriteria.from_dict(request.GET.dict()).as_query())
+        form = form_class(initial=CohortCriteria.from_dict(request.GET.dict()).as_initial())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

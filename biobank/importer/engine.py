@@ -157,12 +157,15 @@ def import_csv(text: IO[str], kind: str | None = None, *, user=None, progress: P
             try:
                 with transaction.atomic():  # a savepoint: after a refusal the staging table is still there
                     cursor.execute(_write_sql(spec), [getattr(user, "pk", None), reason])
+                    written = cursor.rowcount
+                    if spec.after_write_sql:
+                        cursor.execute(spec.after_write_sql, [getattr(user, "pk", None), reason])
             except IntegrityError:
                 _run_checks(cursor, guarded, errors, analyse=True)
                 if not errors.count:
                     raise  # a constraint no check explains: a defect, logged by the caller
             else:
-                result.imported = cursor.rowcount
+                result.imported = written
         if errors.count:
             transaction.set_rollback(True)  # nothing written; the staging table goes with the rollback
         else:

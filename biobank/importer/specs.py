@@ -28,6 +28,9 @@ from .cells import (
     _datetime,
     _text,
 )
+from .answers import ANSWER_COLUMNS, read_answers
+from .answers import STAGING_COLUMNS as ANSWER_STAGING_COLUMNS
+from .answers import answers_sql
 from .placing import PLACE_COLUMNS, Places, allocate
 from .report import MAX_REPORTED_ERRORS
 
@@ -62,6 +65,7 @@ class Spec:
     # runs once every row is staged (e.g. handing out free positions).
     start: Callable[[], Callable[[dict, _Clock], tuple]] | None = None
     finish: Callable | None = None
+    after_write_sql: str = ""  # written in the same transaction, after the rows (e.g. consent answers)
 
 
 def _parse_participant(row: dict, clock: _Clock) -> tuple:
@@ -89,7 +93,7 @@ def _parse_participant(row: dict, clock: _Clock) -> tuple:
         raise RowProblem("genotyping_platform", "genotyping_platform is needed when genotyped is yes.")
     return (biobank_id, crypto.encrypt_mrn(mrn), crypto.mrn_digest(mrn), sex, birth_year, consent_research,
             consent_recontact, consent_date, _text(row, "consent_version", required=False, max_length=20),
-            genotyped, platform, _text(row, "genotyping_batch", required=False))
+            genotyped, platform, _text(row, "genotyping_batch", required=False), *read_answers(row))
 
 
 def _parse_sample(row: dict, clock: _Clock, places: Places) -> tuple:
@@ -142,10 +146,12 @@ PARTICIPANTS = Spec(
     kind=ImportJob.Kind.PARTICIPANTS,
     model=Participant,
     required=("biobank_id", "mrn", "sex", "birth_year", "consent_research", "consent_recontact", "genotyped"),
-    optional=("consent_date", "consent_version", "genotyping_platform", "genotyping_batch"),
-    staging_columns="""row_no integer, biobank_id text, mrn_encrypted text, mrn_hash text, sex text,
+    optional=("consent_date", "consent_version", "genotyping_platform", "genotyping_batch", *ANSWER_COLUMNS),
+    staging_columns=f"""row_no integer, biobank_id text, mrn_encrypted text, mrn_hash text, sex text,
         birth_year integer, consent_research boolean, consent_recontact boolean, consent_date date,
-        consent_version text, genotyped boolean, genotyping_platform text, genotyping_batch text""",
+        consent_version text, genotyped boolean, genotyping_platform text, genotyping_batch text,
+        {ANSWER_STAGING_COLUMNS}""",
+    after_write_sql=answers_sql(STAGING),
     parse=_parse_participant,
     checks=(
         _duplicate_check("biobank_id", "biobank_id",

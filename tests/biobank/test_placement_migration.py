@@ -68,3 +68,23 @@ def test_written_places_become_positions_and_conflicts_are_reported():
         assert StorageContainer.objects.filter(kind="box").count() == 3 + 3
     finally:
         _migrate(latest)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_two_consent_fields_become_answers():
+    latest = _latest()
+    _migrate([("biobank", "0009_consent_tiers")])
+    try:
+        yes = ParticipantFactory(consent_research=True, consent_recontact=False, consent_version="v2")
+        no = ParticipantFactory(consent_research=False, consent_recontact=True, consent_version="")
+        _migrate(latest)
+
+        from biobank.models import ConsentResponse, ConsentStatement
+
+        answers = set(ConsentResponse.objects.values_list("participant_id", "code", "answer", "form_version"))
+        assert answers == {(yes.pk, "research", "yes", "v2"), (yes.pk, "recontact", "no", "v2"),
+                           (no.pk, "research", "no", ""), (no.pk, "recontact", "yes", "")}
+        assert set(ConsentStatement.objects.values_list("code", "version")) == {
+            ("research", "v2"), ("recontact", "v2"), ("research", "v1"), ("recontact", "v1")}
+    finally:
+        _migrate(latest)

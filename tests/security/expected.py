@@ -250,6 +250,7 @@ _TABLE = {
 
     'admin:biobank_participant_reveal_mrn':                      "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_participant_withdraw':                        "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_participant_consent':                         "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_participant_simple_history':                  "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_participant_changelist':                      "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_participant_add':                             "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
@@ -320,6 +321,14 @@ _TABLE = {
     'admin:biobank_placementconflict_change':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
 
     'admin/biobank/placementconflict/<path:object_id>/':         "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
+
+    'admin:biobank_consentstatement_changelist':                 "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_consentstatement_add':                        "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_consentstatement_history':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_consentstatement_delete':                     "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_consentstatement_change':                     "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+
+    'admin/biobank/consentstatement/<path:object_id>/':          "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
 
     'admin:biobank_importjob_changelist':                        "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_importjob_add':                               "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",

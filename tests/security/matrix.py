@@ -83,7 +83,7 @@ def build_world() -> World:
     from accounts import roles
     from accounts.models import ProtectedAccess
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-    from biobank.models import ImportJob, PlacementConflict, Withdrawal
+    from biobank.models import ConsentStatement, ImportJob, PlacementConflict, Withdrawal
     from collaborations.models import Affiliate, Inquiry
     from consultations.models import Attachment
     from notifications.models import OutboxEmail
@@ -179,6 +179,8 @@ def build_world() -> World:
         "biobank.samplerequest": sample_request, "biobank.recontactrequest": recontact_request,
         "biobank.importjob": import_job, "biobank.storagecontainer": sample.box,
         "biobank.placementconflict": conflict,
+        "biobank.consentstatement": ConsentStatement.objects.create(code="genetic", version="v9",
+                                                                     text="My DNA may be studied (synthetic)."),
         "otp_totp.totpdevice": device,
         "collaborations.inquiry": inquiry, "collaborations.affiliate": affiliate,
     }
