@@ -41,6 +41,7 @@ from .models import (
 )
 from .consent import admin as consent_admin  # noqa: F401  (registers the consent statements' admin)
 from .consent import pages as consent_pages
+from .distribution import admin as distribution_admin  # noqa: F401  (registers the orders' admin)
 from .consent import services as consent_services
 from .lineage import pages as lineage_pages
 from .lineage import selectors as lineage_selectors

@@ -19,6 +19,7 @@ from . import services
 from .storage.services import build_boxes
 from .criteria import CohortCriteria
 from .consent.seed import seed_answers
+from .distribution.services import create_order, move_order
 from .lineage.services import split_sample
 from .models import Derivation, Participant, RecontactRequest, Sample, SampleRequest, SampleType
 
@@ -79,7 +80,7 @@ SAMPLE_REQUESTS = [
      "Validate a polygenic risk score for atrial fibrillation.", ["under_review"]),
     ("researcher", "Serum vitamin D in women born 1950-1970 (synthetic)",
      {"sample_type": "serum", "sex": "F", "birth_year_min": 1950, "birth_year_max": 1970}, 20,
-     "Pilot of a new vitamin D assay.", ["under_review", "approved", "reserve"]),
+     "Pilot of a new vitamin D assay.", ["under_review", "approved", "reserve", "ship"]),
     ("researcher", "Buffy coat RNA stability pilot (synthetic)", {"sample_type": "buffy_coat"}, 12,
      "Compare RNA yield across storage times.", ["under_review", "approved", "reserve", "distribute"]),
     ("researcher2", "Whole blood metabolomics (synthetic)", {"sample_type": "whole_blood"}, 5000,
@@ -104,6 +105,10 @@ def _apply(obj, moves: list[str], staff) -> None:
             services.reserve_samples(obj, by=staff)
         elif move == "distribute":
             services.distribute_samples(obj, by=staff)
+        elif move == "ship":
+            order = create_order(obj, by=staff)
+            move_order(order, "shipped", by=staff, courier="DHL", tracking_number="JD014600000001 (synthetic)",
+                       recipient="Dr Rae Researcher (synthetic), Vitamin D Laboratory, 1 Example Road")
         elif move == "select":
             services.select_recontact_participants(obj, by=staff)
         else:

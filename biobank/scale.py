@@ -108,4 +108,34 @@ def seed(stdout=None, factor: float = 1.0) -> str:
               AND (p.sample_type = c.sample_type OR p.sample_type = 'whole_blood')""")
         cursor.execute("ANALYZE biobank_participant")
         cursor.execute("ANALYZE biobank_sample")
-    return f"{participants:,} participants ({genotyped:,} genotyped) and {samples:,} samples"
+    picked = _distribution(scaled(PICK_LIST, factor, 5))
+    return f"{participants:,} participants ({genotyped:,} genotyped) and {samples:,} samples" + picked
+
+
+PICK_LIST = 1_000
+PICK_TITLE = "Scale pick list (synthetic)"
+
+
+def _distribution(size: int) -> str:
+    """A request of the first scale researcher with ``size`` samples reserved and their distribution order
+    (for the pick list benchmark), made as staff make it. Needs the centres' and consultations' scale users."""
+    from accounts.models import User
+    from centers.scale import HEAD_EMAIL
+    from consultations.scale import researcher_email
+
+    from . import services
+    from .criteria import CohortCriteria
+    from .distribution.services import create_order
+
+    head, researcher = (User.objects.filter(email=HEAD_EMAIL).first(),
+                        User.objects.filter(email=researcher_email(1)).first())
+    if head is None or researcher is None:
+        return ""
+    req = services.submit_sample_request(researcher, irb_protocol="SCALE-IRB-0001", title=PICK_TITLE,
+                                         criteria=CohortCriteria(), samples_requested=size,
+                                         purpose="A large order to measure the pick list.")
+    for status in ("under_review", "approved"):
+        services.move_request(req, status, by=head)
+    services.reserve_samples(req, by=head, count=size)
+    create_order(req, by=head)
+    return f"; a distribution order of {size:,} samples"

@@ -105,6 +105,7 @@ def sample_request_detail(request, reference: str):
         "obj": obj, "kind": "sample request", "criteria": CohortCriteria.from_dict(obj.criteria).describe(),
         "timeline": selectors.status_timeline(obj), "distributed": distributed,
         "withdraw_url": "biobank:withdraw_sample_request",
+        "orders": list(obj.orders.exclude(status="cancelled").only("reference", "status")),
     })
 
 

@@ -4,6 +4,7 @@ One module per subject; everything is importable from ``biobank.models``.
 """
 
 from .consent import REQUESTABLE_USES, ConsentAnswer, ConsentResponse, ConsentStatement, ConsentUse
+from .distribution import DistributionItem, DistributionOrder
 from .imports import ImportJob
 from .participants import (
     BARCODE_PATTERN,
@@ -18,7 +19,7 @@ from .requests import BiobankRequest, RecontactRequest, RecontactSelection, Samp
 from .samples import DERIVATIONS, Derivation, Sample, SampleMove, SampleType, Unit
 from .storage import LETTERS, PlacementConflict, PositionText, StorageContainer
 
-__all__ = ["REQUESTABLE_USES", "ConsentAnswer", "ConsentResponse", "ConsentStatement", "ConsentUse", "DERIVATIONS", "BARCODE_PATTERN", "Derivation", "BIOBANK_ID_PATTERN", "EARLIEST_BIRTH_YEAR", "IRB_PROTOCOL_PATTERN", "LETTERS",
+__all__ = ["DistributionItem", "DistributionOrder", "REQUESTABLE_USES", "ConsentAnswer", "ConsentResponse", "ConsentStatement", "ConsentUse", "DERIVATIONS", "BARCODE_PATTERN", "Derivation", "BIOBANK_ID_PATTERN", "EARLIEST_BIRTH_YEAR", "IRB_PROTOCOL_PATTERN", "LETTERS",
            "BiobankRequest", "ImportJob", "Participant", "PlacementConflict", "PositionText", "RecontactRequest",
            "RecontactSelection", "Sample", "SampleMove", "SampleRequest", "SampleType", "Sex", "StorageContainer",
            "Unit", "Withdrawal", "request_moves"]

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from accounts import demo as accounts_demo
 from biobank import demo, scale
-from biobank.models import Participant, RecontactRequest, Sample, SampleRequest, StorageContainer, Withdrawal
+from biobank.models import DistributionOrder, Participant, RecontactRequest, Sample, SampleRequest, StorageContainer, Withdrawal
 
 
 @pytest.mark.django_db
@@ -30,6 +30,7 @@ def test_demo_loads_twice_without_duplicates():
     assert not Sample.objects.filter(status__in=Sample.IN_STORAGE, box__isnull=True).exists()
     assert set(Sample.objects.filter(parent__isnull=False).values_list("derived_as", flat=True)) == {
         "aliquot", "derivative"}
+    assert DistributionOrder.objects.get().status == "shipped"
 
 
 @pytest.mark.django_db

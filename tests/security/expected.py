@@ -72,6 +72,8 @@ _TABLE = {
     'biobank:withdraw_sample_request':                           "login       403         200         404         403         403         403         403         403         404",
     'biobank:recontact_request_detail':                          "login       403         200         404         403         403         403         403         403         404",
     'biobank:withdraw_recontact_request':                        "login       403         200         404         403         403         403         403         403         404",
+    'biobank:order_detail':                                      "login       403         200         404         403         403         403         403         403         404",
+    'biobank:confirm_receipt':                                   "login       403         405         405         403         403         403         403         403         405",
 
     'collaborations:index':                                      "200         200         200         200         200         200         200         200         200         200",
     'collaborations:thanks':                                     "200         200         200         200         200         200         200         200         200         200",
@@ -329,6 +331,21 @@ _TABLE = {
     'admin:biobank_consentstatement_change':                     "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
 
     'admin/biobank/consentstatement/<path:object_id>/':          "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
+
+    'admin:biobank_distributionorder_create':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         405         405",
+    'admin:biobank_distributionorder_picklist':                  "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_distributionorder_ship':                      "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_distributionorder_manifest':                  "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_distributionorder_manifest_csv':              "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_distributionorder_labels':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_distributionorder_simple_history':            "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_distributionorder_changelist':                "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_distributionorder_add':                       "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         403",
+    'admin:biobank_distributionorder_history':                   "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_distributionorder_delete':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         403",
+    'admin:biobank_distributionorder_change':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+
+    'admin/biobank/distributionorder/<path:object_id>/':         "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
 
     'admin:biobank_importjob_changelist':                        "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_importjob_add':                               "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",

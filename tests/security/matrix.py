@@ -83,7 +83,7 @@ def build_world() -> World:
     from accounts import roles
     from accounts.models import ProtectedAccess
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-    from biobank.models import ConsentStatement, ImportJob, PlacementConflict, Withdrawal
+    from biobank.models import ConsentStatement, DistributionOrder, ImportJob, PlacementConflict, Withdrawal
     from collaborations.models import Affiliate, Inquiry
     from consultations.models import Attachment
     from notifications.models import OutboxEmail
@@ -179,6 +179,8 @@ def build_world() -> World:
         "biobank.samplerequest": sample_request, "biobank.recontactrequest": recontact_request,
         "biobank.importjob": import_job, "biobank.storagecontainer": sample.box,
         "biobank.placementconflict": conflict,
+        "biobank.distributionorder": DistributionOrder.objects.create(
+            reference="BBD-2026-99001", request=sample_request, created_by=users["biobank"]),
         "biobank.consentstatement": ConsentStatement.objects.create(code="genetic", version="v9",
                                                                      text="My DNA may be studied (synthetic)."),
         "otp_totp.totpdevice": device,
@@ -223,6 +225,10 @@ def concrete_url(pattern: Pattern, world: World) -> str:
                                                  args=[world.sample_request.reference]),
         "biobank:withdraw_sample_request": reverse("biobank:withdraw_sample_request",
                                                    args=[world.sample_request.reference]),
+        "biobank:order_detail": reverse("biobank:order_detail",
+                                        args=[world.objects["biobank.distributionorder"].reference]),
+        "biobank:confirm_receipt": reverse("biobank:confirm_receipt",
+                                           args=[world.objects["biobank.distributionorder"].reference]),
         "biobank:recontact_request_detail": reverse("biobank:recontact_request_detail",
                                                     args=[world.recontact_request.reference]),
         "biobank:withdraw_recontact_request": reverse("biobank:withdraw_recontact_request",
