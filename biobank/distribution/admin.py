@@ -32,7 +32,7 @@ class DistributionOrderAdmin(SimpleHistoryAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
-            path("create/<int:request_pk>/", wrap(partial(pages.create, self)), name="biobank_distributionorder_create"),
+            path("create/<int:pk>/", wrap(partial(pages.create, self)), name="biobank_distributionorder_create"),
             path("<int:pk>/picklist/", wrap(partial(pages.pick_list, self)), name="biobank_distributionorder_picklist"),
             path("<int:pk>/ship/", wrap(partial(pages.ship, self)), name="biobank_distributionorder_ship"),
             path("<int:pk>/manifest/", wrap(partial(pages.manifest, self)), name="biobank_distributionorder_manifest"),

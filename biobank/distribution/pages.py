@@ -41,12 +41,12 @@ def _render(model_admin, request, template: str, title: str, order, **context) -
         **context})
 
 
-def create(model_admin, request, request_pk: int):
-    """POST: an order for a request's reserved samples."""
+def create(model_admin, request, pk: int):
+    """POST: an order for the reserved samples of sample request ``pk``."""
     _require(request, "biobank.add_distributionorder")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    sample_request = get_object_or_404(SampleRequest, pk=request_pk)
+    sample_request = get_object_or_404(SampleRequest, pk=pk)
     try:
         order = services.create_order(sample_request, by=request.user)
     except InvalidTransition as error:
@@ -56,11 +56,15 @@ def create(model_admin, request, request_pk: int):
     return redirect("admin:biobank_distributionorder_picklist", order.pk)
 
 
-def pick_list(model_admin, request, pk: int):
+def _items_page(model_admin, request, pk: int, page: str, title: str):
     _require(request, "biobank.view_distributionorder")
     order = _order(pk)
-    return _render(model_admin, request, "admin/biobank/distributionorder/picklist.html",
-                   f"Pick list of {order.reference}", order, items=selectors.pick_list(order))
+    return _render(model_admin, request, f"admin/biobank/distributionorder/{page}.html",
+                   f"{title} of {order.reference}", order, items=selectors.pick_list(order))
+
+
+def pick_list(model_admin, request, pk: int):
+    return _items_page(model_admin, request, pk, "picklist", "Pick list")
 
 
 def ship(model_admin, request, pk: int):
@@ -88,10 +92,7 @@ def ship(model_admin, request, pk: int):
 
 
 def manifest(model_admin, request, pk: int):
-    _require(request, "biobank.view_distributionorder")
-    order = _order(pk)
-    return _render(model_admin, request, "admin/biobank/distributionorder/manifest.html",
-                   f"Manifest of {order.reference}", order, items=selectors.pick_list(order))
+    return _items_page(model_admin, request, pk, "manifest", "Manifest")
 
 
 def manifest_csv(model_admin, request, pk: int):
