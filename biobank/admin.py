@@ -10,7 +10,6 @@ import re
 from functools import partial
 
 from django.contrib import admin, messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
@@ -100,19 +99,6 @@ class WithdrawnFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.filter(withdrawn_on__isnull=True)
         return queryset
-
-
-class FreezerFilter(admin.SimpleListFilter):
-    title = "freezer"
-    parameter_name = "freezer"
-
-    def lookups(self, request, model_admin):
-        freezers = cache.get_or_set("biobank:freezers", lambda: list(
-            StorageContainer.objects.filter(parent__isnull=True).order_by("name").values_list("pk", "name")[:200]), 300)
-        return [(str(pk), name) for pk, name in freezers]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(box__parent__parent_id=self.value()) if self.value() else queryset
 
 
 class SampleInline(admin.TabularInline):
@@ -229,7 +215,7 @@ class SampleAdmin(HistoryAdmin):
     form = SampleAdminForm
     list_display = ["barcode", "participant", "sample_type", "status", "storage", "collected_on", "quantity_shown",
                     "reserved_for"]
-    list_filter = ["status", "sample_type", FreezerFilter]
+    list_filter = ["status", "sample_type", storage_admin.FreezerFilter]
     list_select_related = ["participant", "reserved_for", "box__parent__parent"]
     search_fields = ["barcode"]
     search_help_text = "An exact barcode, or a participant's biobank id."

@@ -17,7 +17,7 @@ WORDING = {
 def forward(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
         for code, field in (("research", "consent_research"), ("recontact", "consent_recontact")):
-            cursor.execute(f"""
+            cursor.execute("""
                 INSERT INTO biobank_consentstatement (code, version, text, introduced_on)
                 SELECT DISTINCT %s, coalesce(nullif(consent_version, ''), 'v1'), %s, NULL::date
                 FROM biobank_participant ON CONFLICT DO NOTHING""", [code, WORDING[code]])

@@ -4,14 +4,28 @@ placement conflicts left by written places that could not become positions."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.cache import cache
 from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin_tools import ReadOnlyAdminMixin
+from common.admin_tools import ReadOnlyAdminMixin
 
 from ..models import PlacementConflict, StorageContainer
 from . import pages
+
+
+class FreezerFilter(admin.SimpleListFilter):
+    title = "freezer"
+    parameter_name = "freezer"
+
+    def lookups(self, request, model_admin):
+        freezers = cache.get_or_set("biobank:freezers", lambda: list(
+            StorageContainer.objects.filter(parent__isnull=True).order_by("name").values_list("pk", "name")[:200]), 300)
+        return [(str(pk), name) for pk, name in freezers]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(box__parent__parent_id=self.value()) if self.value() else queryset
 
 
 @admin.register(StorageContainer)
