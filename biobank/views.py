@@ -89,7 +89,9 @@ def sample_request_detail(request, reference: str):
         "obj": obj, "kind": "sample request", "criteria": CohortCriteria.from_dict(obj.criteria).describe(),
         "timeline": selectors.status_timeline(obj), "distributed": distributed,
         "withdraw_url": "biobank:withdraw_sample_request",
-        "orders": list(obj.orders.exclude(status="cancelled").only("reference", "status")),
+        # Orders exist only once samples are reserved.
+        "orders": list(obj.orders.exclude(status="cancelled").only("reference", "status"))
+        if obj.status in (obj.Status.FULFILLING, obj.Status.FULFILLED) else [],
     })
 
 

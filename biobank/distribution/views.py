@@ -6,14 +6,14 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import researcher_required
 from common.workflow import InvalidTransition
 
 from ..models import DistributionOrder
-from ..views import researcher_required
 from . import selectors, services
 
 
-@researcher_required
+@researcher_required("biobank/researchers_only.html")
 def order_detail(request, reference: str):
     order = get_object_or_404(selectors.my_orders(request.user), reference=reference)
     return render(request, "biobank/order_detail.html", {
@@ -21,7 +21,7 @@ def order_detail(request, reference: str):
         "can_confirm": order.status == DistributionOrder.Status.SHIPPED})
 
 
-@researcher_required
+@researcher_required("biobank/researchers_only.html")
 @require_POST
 def confirm_receipt(request, reference: str):
     order = get_object_or_404(selectors.my_orders(request.user), reference=reference)
