@@ -66,6 +66,12 @@ def hot_paths() -> list[tuple[str, str, str | None]]:
              .order_by("irb_protocol").values_list("pk", flat=True).first())
     center = Center.objects.filter(slug="scale-centre-01").values_list("pk", flat=True).first()
     changelist = "/admin/consultations/consultationrequest/"
+    from biobank.models import DistributionOrder, StorageContainer
+    from biobank.scale import PICK_TITLE
+
+    box = (StorageContainer.objects.filter(kind="box", rows=10, columns=10, parent__parent__name="SC01")
+           .order_by("parent__name", "name").values_list("pk", flat=True).first())
+    order = DistributionOrder.objects.filter(request__title=PICK_TITLE).values_list("pk", flat=True).first()
     return [
         ("floor", "/bench/floor", None),
         ("finder, keyword", f"/studies/?q={FINDER_KEYWORD}", None),
@@ -77,4 +83,6 @@ def hot_paths() -> list[tuple[str, str, str | None]]:
         ("cohort, three groups", f"/cohorts/?{urlencode(THREE_GROUP_QUERY)}", RESEARCHER_EMAIL),
         ("concept search", "/cohorts/concepts/?q=diab", RESEARCHER_EMAIL),
         ("staff dashboard", "/staff/dashboard/", HEAD_EMAIL),
+        ("box map, 10x10", f"/admin/biobank/storagecontainer/{box}/map/", HEAD_EMAIL),
+        ("pick list, 1,000 samples", f"/admin/biobank/distributionorder/{order}/picklist/", HEAD_EMAIL),
     ]

@@ -34,7 +34,7 @@ def _new_request(request, form_class, submit, template: str, kind: str):
     if request.method == "POST":
         form = form_class(request.POST)
     else:
-        form = form_class(initial=CohortCriteria.from_dict(request.GET.dict()).as_query())
+        form = form_class(initial=CohortCriteria.from_dict(request.GET.dict()).as_initial())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -89,6 +89,9 @@ def sample_request_detail(request, reference: str):
         "obj": obj, "kind": "sample request", "criteria": CohortCriteria.from_dict(obj.criteria).describe(),
         "timeline": selectors.status_timeline(obj), "distributed": distributed,
         "withdraw_url": "biobank:withdraw_sample_request",
+        # Orders exist only once samples are reserved.
+        "orders": list(obj.orders.exclude(status="cancelled").only("reference", "status"))
+        if obj.status in (obj.Status.FULFILLING, obj.Status.FULFILLED) else [],
     })
 
 

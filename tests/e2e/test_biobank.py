@@ -10,7 +10,7 @@ from accounts import roles
 from accounts.permissions import sync_role_permissions
 from biobank import importer
 from biobank.models import ImportJob, SampleRequest
-from tests.biobank.factories import ParticipantFactory, SampleFactory
+from tests.biobank.factories import ParticipantFactory, SampleFactory, box_named
 from tests.cohorts.conftest import grant_access
 from tests.factories import UserFactory
 
@@ -92,6 +92,7 @@ def test_cohort_page_on_a_phone(phone_page, login_as, screenshot, stocked):
 def test_staff_import_report_and_progress(page, login_as, screenshot, stocked, tmp_path):
     staff = UserFactory(roles=[roles.BIOBANK_STAFF], is_staff=True, full_name="Bea Biobank")
     ParticipantFactory(biobank_id="BB0900001")
+    box_named("E1", "R1", "B1")
     login_as(page, staff)
     page.goto("/admin/biobank/sample/")
     page.get_by_role("link", name="Import samples (CSV)").click()

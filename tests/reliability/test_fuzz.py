@@ -34,7 +34,7 @@ from biobank import importer
 from biobank.models import Participant, Sample
 from studies import ctgov
 from studies.models import Study
-from tests.biobank.factories import ParticipantFactory, SampleFactory
+from tests.biobank.factories import ParticipantFactory, SampleFactory, box_named
 from tests.factories import CenterFactory, ServiceFactory, UserFactory
 from tests.security.evidence import record
 from tests.studies.factories import PrescreenQuestionFactory, StudyFactory
@@ -378,6 +378,7 @@ def test_biobank_import(db, kind, data):
     INPUTS["biobank_import"] += 1
     with rolled_back():
         ParticipantFactory(biobank_id="BB0000001", mrn="SYN0000001")
+        box_named("F1", "R1", "B1")
         before = (Participant.objects.count(), Sample.objects.count(), row_counts())
         result = importer.import_csv(io.StringIO(text), data.draw(st.sampled_from([kind, None])))
         if result.ok:

@@ -77,6 +77,8 @@ _TABLE = {
     'biobank:withdraw_sample_request':                           "login       403         200         404         403         403         403         403         403         404",
     'biobank:recontact_request_detail':                          "login       403         200         404         403         403         403         403         403         404",
     'biobank:withdraw_recontact_request':                        "login       403         200         404         403         403         403         403         403         404",
+    'biobank:order_detail':                                      "login       403         200         404         403         403         403         403         403         404",
+    'biobank:confirm_receipt':                                   "login       403         405         405         403         403         403         403         403         405",
 
     'cohorts:builder':                                           "login       403         200         200         403         403         403         403         403         200",
     'cohorts:concept_search':                                    "login       403         200         200         403         403         403         403         403         200",
@@ -266,6 +268,7 @@ _TABLE = {
 
     'admin:biobank_participant_reveal_mrn':                      "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_participant_withdraw':                        "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_participant_consent':                         "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_participant_simple_history':                  "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_participant_changelist':                      "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_participant_add':                             "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
@@ -275,6 +278,8 @@ _TABLE = {
 
     'admin/biobank/participant/<path:object_id>/':               "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
 
+    'admin:biobank_sample_move':                                 "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_sample_split':                                "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_sample_simple_history':                       "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_sample_changelist':                           "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_sample_add':                                  "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
@@ -315,6 +320,48 @@ _TABLE = {
     'admin:biobank_recontactrequest_change':                     "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
 
     'admin/biobank/recontactrequest/<path:object_id>/':          "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
+
+    'admin:biobank_storagecontainer_overview':                   "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_storagecontainer_map':                        "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_storagecontainer_simple_history':             "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_storagecontainer_changelist':                 "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_storagecontainer_add':                        "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_storagecontainer_history':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_storagecontainer_delete':                     "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_storagecontainer_change':                     "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+
+    'admin/biobank/storagecontainer/<path:object_id>/':          "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
+
+    'admin:biobank_placementconflict_changelist':                "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_placementconflict_add':                       "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         403",
+    'admin:biobank_placementconflict_history':                   "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_placementconflict_delete':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         403",
+    'admin:biobank_placementconflict_change':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+
+    'admin/biobank/placementconflict/<path:object_id>/':         "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
+
+    'admin:biobank_consentstatement_changelist':                 "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_consentstatement_add':                        "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_consentstatement_history':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_consentstatement_delete':                     "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_consentstatement_change':                     "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+
+    'admin/biobank/consentstatement/<path:object_id>/':          "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
+
+    'admin:biobank_distributionorder_create':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         405         405",
+    'admin:biobank_distributionorder_picklist':                  "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_distributionorder_ship':                      "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_distributionorder_manifest':                  "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_distributionorder_manifest_csv':              "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_distributionorder_labels':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_distributionorder_simple_history':            "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_distributionorder_changelist':                "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_distributionorder_add':                       "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         403",
+    'admin:biobank_distributionorder_history':                   "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_distributionorder_delete':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         403",
+    'admin:biobank_distributionorder_change':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+
+    'admin/biobank/distributionorder/<path:object_id>/':         "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
 
     'admin:biobank_importjob_changelist':                        "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_importjob_add':                               "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",

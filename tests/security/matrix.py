@@ -84,7 +84,7 @@ def build_world() -> World:
     from accounts import roles
     from accounts.models import ProtectedAccess
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-    from biobank.models import ImportJob, Withdrawal
+    from biobank.models import ConsentStatement, DistributionOrder, ImportJob, PlacementConflict, Withdrawal
     from cohorts.models import BiobankAccess, CohortQueryLog, SavedCohort
     from ehr.models import Concept, EhrImport
     from collaborations.models import Affiliate, Inquiry
@@ -131,6 +131,10 @@ def build_world() -> World:
 
     participant = ParticipantFactory()
     sample = SampleFactory(participant=participant)
+    conflict = PlacementConflict.objects.create(sample=SampleFactory(participant=participant, box=None, pos_row=None,
+                                                                     pos_col=None),
+                                                freezer="F1", rack="R1", box="B1", position="A0",
+                                                reason="The position \"A0\" is not a position of a box.")
     withdrawn = ParticipantFactory(consent_research=False)
     withdrawal = Withdrawal.objects.create(participant=withdrawn, withdrawn_on=date(2025, 1, 2),
                                            reason="Asked to leave (synthetic).", recorded_by=users["biobank"])
@@ -193,7 +197,12 @@ def build_world() -> World:
         "studies.bed": booking.bed, "studies.bedbooking": booking,
         "biobank.participant": participant, "biobank.sample": sample, "biobank.withdrawal": withdrawal,
         "biobank.samplerequest": sample_request, "biobank.recontactrequest": recontact_request,
-        "biobank.importjob": import_job,
+        "biobank.importjob": import_job, "biobank.storagecontainer": sample.box,
+        "biobank.placementconflict": conflict,
+        "biobank.distributionorder": DistributionOrder.objects.create(
+            reference="BBD-2026-99001", request=sample_request, created_by=users["biobank"]),
+        "biobank.consentstatement": ConsentStatement.objects.create(code="genetic", version="v9",
+                                                                     text="My DNA may be studied (synthetic)."),
         "cohorts.biobankaccess": BiobankAccess.objects.get(user=users["researcher"]),
         "cohorts.cohortquerylog": query_log, "ehr.concept": concept, "ehr.ehrimport": ehr_import,
         "otp_totp.totpdevice": device, "otp_static.staticdevice": recovery,
@@ -239,6 +248,10 @@ def concrete_url(pattern: Pattern, world: World) -> str:
                                                  args=[world.sample_request.reference]),
         "biobank:withdraw_sample_request": reverse("biobank:withdraw_sample_request",
                                                    args=[world.sample_request.reference]),
+        "biobank:order_detail": reverse("biobank:order_detail",
+                                        args=[world.objects["biobank.distributionorder"].reference]),
+        "biobank:confirm_receipt": reverse("biobank:confirm_receipt",
+                                           args=[world.objects["biobank.distributionorder"].reference]),
         "biobank:recontact_request_detail": reverse("biobank:recontact_request_detail",
                                                     args=[world.recontact_request.reference]),
         "biobank:withdraw_recontact_request": reverse("biobank:withdraw_recontact_request",

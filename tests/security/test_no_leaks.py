@@ -42,6 +42,7 @@ def _texts(message) -> list[str]:
 @pytest.mark.django_db
 def test_no_email_of_any_code_path_carries_protected_values(django_capture_on_commit_callbacks, center_a):
     from biobank import services as biobank_services
+    from biobank.models import Participant
     from collaborations import services as collaboration_services
     from consultations import services as consultation_services
     from notifications.models import OutboxEmail
@@ -85,6 +86,17 @@ def test_no_email_of_any_code_path_carries_protected_values(django_capture_on_co
         sample_request = SampleRequestFactory(researcher=researcher)
         biobank_services._notify_submitted(sample_request)
         biobank_services.move_request(sample_request, sample_request.Status.UNDER_REVIEW, by=biobank_staff)
+        # A distribution order of the participant's sample, shipped and received.
+        from biobank.distribution import services as distribution_services
+        from tests.biobank.factories import SampleFactory
+
+        SampleFactory(participant=Participant.objects.get(), sample_type="dna")
+        shipped = SampleRequestFactory(researcher=researcher, status="approved", criteria={"sample_type": "dna"})
+        biobank_services.reserve_samples(shipped, by=biobank_staff, count=1)
+        order = distribution_services.create_order(shipped, by=biobank_staff)
+        distribution_services.move_order(order, "shipped", by=biobank_staff, recipient=f"Lab, call {PATIENT_PHONE}",
+                                         tracking_number="T-1")
+        distribution_services.move_order(order, "received", by=researcher)
         # A partnership inquiry with a phone number, and its status.
         inquiry = collaboration_services.submit_inquiry(
             organisation="Quartermaine Foundation", kind="foundation", contact_name=PATIENT_NAME,
