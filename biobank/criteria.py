@@ -45,6 +45,17 @@ class CohortCriteria:
         criteria = cls(**values)
         return criteria.cleaned()
 
+    @classmethod
+    def from_query(cls, query) -> CohortCriteria:
+        """Criteria from a query string, where ``uses`` may come as several values or comma-separated."""
+        data = query.dict()
+        data["uses"] = [use for value in query.getlist("uses") for use in value.split(",")]
+        return cls.from_dict(data)
+
+    def as_link_query(self) -> dict:
+        """The values that are set, for a link to a form: ``uses`` as one value per use."""
+        return {**self.as_query(), **({"uses": list(self.uses)} if self.uses else {})}
+
     def cleaned(self) -> CohortCriteria:
         return CohortCriteria(
             sample_type=self.sample_type if self.sample_type in SampleType.values else "",
@@ -66,7 +77,7 @@ class CohortCriteria:
 
     def as_initial(self) -> dict:
         """The values that are set, for a form's initial data."""
-        return {**self.as_query(), **({"uses": list(self.uses)} if self.uses else {})}
+        return self.as_link_query()
 
     def _person_parts(self) -> list[str]:
         parts = []

@@ -24,17 +24,17 @@ from .models import RecontactRequest, SampleRequest
 def cohort(request):
     """The cohort counts moved to the cohort builder (cohorts app), which protects every count;
     old links keep their sample criteria."""
-    query = CohortCriteria.from_dict(request.GET.dict()).as_query()
+    query = CohortCriteria.from_query(request.GET).as_link_query()
     if query:
         query["count"] = "1"
-    return redirect(f"{reverse('cohorts:builder')}{'?' + urlencode(query) if query else ''}")
+    return redirect(f"{reverse('cohorts:builder')}{'?' + urlencode(query, doseq=True) if query else ''}")
 
 
 def _new_request(request, form_class, submit, template: str, kind: str):
     if request.method == "POST":
         form = form_class(request.POST)
     else:
-        form = form_class(initial=CohortCriteria.from_dict(request.GET.dict()).as_initial())
+        form = form_class(initial=CohortCriteria.from_query(request.GET).as_initial())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

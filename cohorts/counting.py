@@ -16,7 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from biobank.criteria import YES
-from biobank.models import Sample
+from biobank.models import ConsentAnswer, ConsentResponse, Sample
 from ehr import selectors as concepts
 
 from .question import Criterion, Question
@@ -92,6 +92,10 @@ def matched_sql(question: Question) -> tuple[str, list]:
         where.append("p.genotyped" if sample.genotyped == YES else "NOT p.genotyped")
     if sample.recontact:
         where.append("p.consent_recontact" if sample.recontact == YES else "NOT p.consent_recontact")
+    for use in sample.uses:  # consent tiers: the donor said yes to every intended use
+        where.append(f"EXISTS (SELECT 1 FROM {ConsentResponse._meta.db_table} r "
+                     "WHERE r.participant_id = p.id AND r.code = %s AND r.answer = %s)")
+        params += [use, ConsentAnswer.YES]
     ids = concepts.concept_ids(question.keys())
     for group in question.groups:
         parts = [_criterion_sql(c, ids.get(c.key, []), params) for c in group.criteria]

@@ -169,3 +169,22 @@ def test_concept_search_as_one_types(client, approved, cohort):
     assert results[0]["participants"] == "fewer than 11"
     results = client.get(reverse("cohorts:concept_search"), {"q": "hemoglobin a1c"}).json()["results"]
     assert results[0]["key"] == "loinc:4548-4" and results[0]["participants"] != "30"
+
+
+def test_intended_uses_count_only_donors_who_said_yes_to_each(cohort):
+    from biobank.consent import services as consent
+    from tests.factories import UserFactory
+
+    staff = UserFactory(is_staff=True)
+    matching = [person for person in cohort[5:]]  # the 15 who answer the three-group question
+    for person in matching[:6]:
+        consent.record_answer(person, code="genetic", answer="yes", answered_on=date(2024, 1, 5),
+                              form_version="v4", by=staff)
+    for person in matching[:2]:
+        consent.record_answer(person, code="commercial", answer="yes", answered_on=date(2024, 1, 5),
+                              form_version="v4", by=staff)
+    consent.record_answer(matching[6], code="genetic", answer="no", answered_on=date(2024, 1, 5),
+                          form_version="v4", by=staff)
+    assert counting.count(diabetes_question()).participants == 15
+    assert counting.count(diabetes_question(uses=("genetic",))).participants == 6
+    assert counting.count(diabetes_question(uses=("genetic", "commercial"))).participants == 2
