@@ -20,7 +20,9 @@ LOCAL_SYSTEM_PATH = "/fhir/identifier/study"
 PHASES = {
     Study.Phase.EARLY_1: ("early-phase-1", "Early Phase 1"),
     Study.Phase.PHASE_1: ("phase-1", "Phase 1"),
+    Study.Phase.PHASE_1_2: ("phase-1-phase-2", "Phase 1/Phase 2"),
     Study.Phase.PHASE_2: ("phase-2", "Phase 2"),
+    Study.Phase.PHASE_2_3: ("phase-2-phase-3", "Phase 2/Phase 3"),
     Study.Phase.PHASE_3: ("phase-3", "Phase 3"),
     Study.Phase.PHASE_4: ("phase-4", "Phase 4"),
     Study.Phase.NOT_APPLICABLE: ("n-a", "N/A"),
@@ -29,10 +31,19 @@ PHASES = {
 STATUSES = {
     Study.Status.NOT_YET_RECRUITING: "approved",
     Study.Status.RECRUITING: "active",
+    Study.Status.ENROLLING_BY_INVITATION: "active",
     Study.Status.ACTIVE_NOT_RECRUITING: "closed-to-accrual",
+    Study.Status.SUSPENDED: "temporarily-closed-to-accrual",
     Study.Status.COMPLETED: "completed",
     Study.Status.TERMINATED: "administratively-completed",
     Study.Status.WITHDRAWN: "withdrawn",
+    # R4 has no "unknown": the study is past its end date and no longer takes people.
+    Study.Status.UNKNOWN: "closed-to-accrual",
+    Study.Status.AVAILABLE: "active",
+    Study.Status.TEMPORARILY_NOT_AVAILABLE: "temporarily-closed-to-accrual",
+    Study.Status.NO_LONGER_AVAILABLE: "closed-to-accrual",
+    Study.Status.APPROVED_FOR_MARKETING: "completed",
+    Study.Status.WITHHELD: "disapproved",
 }
 FHIR_TO_STATUSES: dict[str, list[str]] = {}
 for _ours, _fhir in STATUSES.items():

@@ -12,8 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Interest, Study
+from .registry_values import PHASE_MATCHES, SEARCH_PHASES
 
 FINDER_STATUSES = [(Study.Status.RECRUITING, _("Recruiting now")), (Study.Status.NOT_YET_RECRUITING, _("Opening soon"))]
+# A person picks one phase; a combined-phase study (Phase 1/Phase 2) is found under both.
+PHASE_CHOICES = [(phase.value, phase.label) for phase in SEARCH_PHASES]
 SEX_CHOICES = [(Study.Sex.FEMALE, _("Female")), (Study.Sex.MALE, _("Male"))]
 
 
@@ -35,7 +38,7 @@ class FlagFilter(django_filters.Filter):
 class StudyFinderFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"), max_length=200)
     condition = django_filters.CharFilter(method="filter_condition", label=_("Condition"), max_length=120)
-    phase = django_filters.ChoiceFilter(choices=Study.Phase.choices, label=_("Phase"))
+    phase = django_filters.ChoiceFilter(choices=PHASE_CHOICES, method="filter_phase", label=_("Phase"))
     age = AgeFilter(method="filter_age", label=_("Your age"), min_value=0, max_value=120,
                     error_messages={"min_value": _("Enter an age from 0 to 120."),
                                     "max_value": _("Enter an age from 0 to 120."),
@@ -56,6 +59,9 @@ class StudyFinderFilter(django_filters.FilterSet):
     def filter_text(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(search_vector=search_query(value)) if value else queryset
+
+    def filter_phase(self, queryset, name, value):
+        return queryset.filter(phase__in=PHASE_MATCHES[value])
 
     def filter_condition(self, queryset, name, value):
         return queryset.filter(conditions__slug=value)

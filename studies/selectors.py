@@ -16,8 +16,9 @@ from psycopg2.extras import DateTimeTZRange
 
 from accounts import roles
 
-from .filters import FINDER_STATUSES, SEX_CHOICES, StudyFinderFilter, search_query
+from .filters import FINDER_STATUSES, PHASE_CHOICES, SEX_CHOICES, StudyFinderFilter, search_query
 from .models import Bed, BedBooking, Interest, Study
+from .registry_values import PHASE_MATCHES
 
 FINDER_PAGE_SIZE = 10
 
@@ -68,8 +69,9 @@ def _facet_options(group: str, queryset: QuerySet[Study], selected: str) -> list
         prefix = "conditions" if group == "condition" else "center"
         return _grouped_options(queryset, f"{prefix}__slug", f"{prefix}__name", selected)
     if group == "phase":
-        counts = dict(queryset.values_list("phase").annotate(n=Count("pk")))
-        return _options(Study.Phase.choices, counts, selected)
+        counts = queryset.aggregate(**{value: Count("pk", filter=Q(phase__in=PHASE_MATCHES[value]))
+                                       for value, _ in PHASE_CHOICES})
+        return _options(PHASE_CHOICES, counts, selected)
     if group == "status":
         counts = dict(queryset.values_list("status").annotate(n=Count("pk")))
         return _options(FINDER_STATUSES, counts, selected)

@@ -213,3 +213,15 @@ def test_the_finder_stays_within_a_fixed_query_budget(client, django_assert_max_
     with django_assert_max_num_queries(10):
         response = client.get(URL)
     assert len(titles(response)) == 10
+
+
+def test_a_combined_phase_study_is_found_under_each_of_its_phases(client):
+    StudyFactory(phase=Study.Phase.PHASE_1_2, lay_title="Dose then benefit")
+    StudyFactory(phase=Study.Phase.PHASE_2_3, lay_title="Benefit then comparison")
+    StudyFactory(phase=Study.Phase.PHASE_1, lay_title="Dose only")
+    finder = client.get(URL).context["finder"]
+    assert facet(finder, "phase") == {"early_1": 0, "1": 2, "2": 2, "3": 1, "4": 0, "na": 0}
+    titles = {study.lay_title for study in client.get(URL, {"phase": "2"}).context["finder"].page}
+    assert titles == {"Dose then benefit", "Benefit then comparison"}
+    body = client.get(URL, {"phase": "1"}).content.decode()
+    assert "Phase 1/Phase 2" in body

@@ -7,11 +7,12 @@ DEFAULT_CENTER = "center-for-clinical-trials"
 
 
 class Command(BaseCommand):
-    help = ("Create or update studies from a ClinicalTrials.gov API v2 JSON file (saved from the API). "
-            "New studies are kept out of the trial finder until staff publish them.")
+    help = ("Create or update studies from a ClinicalTrials.gov API v2 JSON file (saved from the API): all of the "
+            "file's records or, when any is refused, none. Exits with status 1 when anything is refused. New "
+            "studies are kept out of the trial finder until staff publish them.")
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="A JSON file: one study record, a list, or a search response.")
+        parser.add_argument("file", help="A JSON file: one study record, a list, or a search response page.")
         parser.add_argument("--center", default=DEFAULT_CENTER,
                             help=f"Slug of the centre new studies belong to (default: {DEFAULT_CENTER}).")
 
@@ -31,8 +32,6 @@ class Command(BaseCommand):
             self.stdout.write(f"updated {nct}")
         for number, nct, message in report.errors:
             self.stderr.write(f"record {number} ({nct}): {message}")
-        summary = f"{len(report.created)} created, {len(report.updated)} updated, {len(report.errors)} refused"
         if report.errors:
-            self.stderr.write(self.style.WARNING(summary))
-        else:
-            self.stdout.write(self.style.SUCCESS(summary))
+            raise CommandError(report.summary)
+        self.stdout.write(self.style.SUCCESS(report.summary))
