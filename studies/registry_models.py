@@ -15,9 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext, ngettext
 
-from .registry_values import (
-    AGE_UNITS, DateType, StandardAge, Status, label_of,
-)
+from .registry_values import AGE_UNITS, ArmType, DateType, InterventionType, StandardAge, Status, label_of
 
 _AGE = re.compile(r"^\s*(\d+)\s+([A-Za-z]+?)s?\s*$")
 
@@ -91,6 +89,14 @@ class RegistryRecord(models.Model):
                             self.enrollment_count) % {"n": self.enrollment_count}
         return ngettext("%(n)s person expected", "%(n)s people expected",
                         self.enrollment_count) % {"n": self.enrollment_count}
+
+    @property
+    def labelled_interventions(self) -> list[dict]:
+        return [{**item, "type_label": label_of(InterventionType, item.get("type") or "")} for item in self.interventions]
+
+    @property
+    def labelled_arms(self) -> list[dict]:
+        return [{**arm, "type_label": label_of(ArmType, arm.get("type") or "")} for arm in self.arms]
 
     def outcomes_of(self, kind: str) -> list[dict]:
         return [outcome for outcome in self.outcomes if outcome.get("kind") == kind]

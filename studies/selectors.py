@@ -141,9 +141,13 @@ def _active_text(name: str, value: Any, facets: dict[str, list[FacetOption]]) ->
 
 
 def public_study(pk: int) -> Study | None:
-    """A public study (closed or not) with what its page shows; None when it is not public."""
-    return (Study.objects.filter(pk=pk, is_public=True).select_related("center")
-            .prefetch_related("conditions", "questions").first())
+    """A public study (closed or not) with what its page shows; None when it is not public.
+
+    Four queries whatever the study holds: the study with its centre, registry record and
+    Spanish text; its conditions; its pre-screen questions; its sites.
+    """
+    return (Study.objects.filter(pk=pk, is_public=True).select_related("center", "registry", "spanish")
+            .prefetch_related("conditions", "questions", "locations").first())
 
 
 # --- People and study teams ------------------------------------------------------------

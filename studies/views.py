@@ -21,6 +21,7 @@ from . import ratelimit, selectors, services
 from .filters import InterestListFilter
 from .forms import BookingForm, InterestForm, MoveForm
 from .models import BedBooking, Interest, Study
+from .study_page import study_page
 
 SESSION_LAST_INQUIRY = "studies_last_inquiry"
 CONTACT_FIELDS = ["name", "email", "phone"]
@@ -82,7 +83,8 @@ def study_detail(request, pk: int):
                     return redirect("studies:thanks", pk=study.pk)
         if not form_problem:
             form_problem = gettext("Your message was not sent yet: please correct the answers marked below.")
-    return render(request, "studies/detail.html", {"study": study, "form": form, "form_problem": form_problem},
+    return render(request, "studies/detail.html", {"study": study, "page": study_page(study), "form": form,
+                                                   "form_problem": form_problem},
                   status=200 if not form_problem else 400)
 
 
