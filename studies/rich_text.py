@@ -63,13 +63,18 @@ class Eligibility:
         return bool(self.inclusion or self.exclusion)
 
 
-def split_eligibility(text: str) -> Eligibility:
+def eligibility_sections(text: str) -> dict[str, str]:
+    """The criteria's raw text: before any list heading ("intro"), the inclusion list, the exclusion list."""
     text = text or ""
-    parts = {"intro": [], "inclusion": [], "exclusion": []}
+    parts: dict[str, list[str]] = {"intro": [], "inclusion": [], "exclusion": []}
     current, start = "intro", 0
     for match in _HEADING.finditer(text):
         parts[current].append(text[start:match.start()])
         kind = (match.group("en") or match.group("es")).lower()
         current, start = ("inclusion" if kind.startswith("incl") else "exclusion"), match.end()
     parts[current].append(text[start:])
-    return Eligibility(**{name: to_html("\n".join(chunks)) for name, chunks in parts.items()})
+    return {name: "\n".join(chunks).strip() for name, chunks in parts.items()}
+
+
+def split_eligibility(text: str) -> Eligibility:
+    return Eligibility(**{name: to_html(chunk) for name, chunk in eligibility_sections(text).items()})
