@@ -17,10 +17,12 @@ from psycopg2.extras import DateTimeTZRange
 from accounts import roles
 
 from .filters import FINDER_STATUSES, PHASE_CHOICES, SEX_CHOICES, StudyFinderFilter, search_query
+from . import nearby
+from .geocode import Place
 from .models import Bed, BedBooking, Interest, Study
 from .registry_values import PHASE_MATCHES
 
-FINDER_PAGE_SIZE = 10
+FINDER_PAGE_SIZE = 20
 
 
 @dataclass
@@ -38,6 +40,20 @@ class Finder:
     facets: dict[str, list[FacetOption]]
     query_string: str  # the search without the page number, for links that keep it
     active: list[tuple[str, str, str]] = field(default_factory=list)  # (label, value text, link without it)
+    sort: str = "relevance"
+    place: Place | None = None
+
+    @property
+    def page_links(self) -> list[tuple[int | str, str]]:
+        """(page number or "…", address) for the pages around this one."""
+        numbers = self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1)
+        prefix = f"?{self.query_string}&page=" if self.query_string else "?page="
+        return [(n, f"{prefix}{n}" if isinstance(n, int) else "") for n in numbers]
+
+    @property
+    def detail_query(self) -> str:
+        """The search with its page, carried to a study page so that "back to results" returns here."""
+        return f"{self.query_string}&page={self.page.number}" if self.query_string else f"page={self.page.number}"
 
     @property
     def count(self) -> int:
@@ -102,7 +118,15 @@ def finder(params: QueryDict, page_number: Any = None) -> Finder:
     cleaned = filterset.form.cleaned_data
     results = filterset.qs.select_related("center").prefetch_related("conditions")
     text = (cleaned.get("q") or "").strip()
-    if text:
+    place = cleaned.get("near")
+    sort = cleaned.get("sort") or ("nearest" if place else "relevance")
+    if place:
+        results = results.prefetch_related("locations")
+    if sort == "nearest" and place:
+        results = results.order_by("distance_miles", "lay_title", "pk")
+    elif sort == "newest":
+        results = results.order_by(F("registry__first_posted").desc(nulls_last=True), "-created_at", "-pk")
+    elif text:
         results = results.annotate(rank=SearchRank(F("search_vector"), search_query(text))).order_by("-rank", "lay_title", "pk")
     else:
         results = results.order_by("lay_title", "pk")
@@ -112,19 +136,32 @@ def finder(params: QueryDict, page_number: Any = None) -> Finder:
         selected = params.get(group, "") if group in cleaned and cleaned.get(group) not in (None, "", False) else ""
         facets[group] = _facet_options(group, others.qs, selected)
     page = Paginator(results, FINDER_PAGE_SIZE).get_page(page_number)
+    if place:
+        nearby.mark_nearest_sites(list(page), place)
     kept = _without(params, "page")
     for key in list(kept):
         if key not in filterset.filters or not kept.get(key):
             kept.pop(key)
     active = []
-    for name in ("q", *StudyFinderFilter.FACETS, "age"):
+    for name in ("q", *StudyFinderFilter.FACETS, "age", "near"):
         value = cleaned.get(name)
         if value in (None, "", False):
             continue
         label = filterset.filters[name].label
         shown = _active_text(name, value, facets)
         active.append((label, shown, _without(kept, name).urlencode()))
-    return Finder(filterset=filterset, page=page, facets=facets, query_string=kept.urlencode(), active=active)
+    return Finder(filterset=filterset, page=page, facets=facets, query_string=kept.urlencode(), active=active,
+                  sort=sort, place=place)
+
+
+def finder_query(params: QueryDict) -> str:
+    """The finder's own parameters among ``params`` (a study page's address), for "back to results"."""
+    known = {*StudyFinderFilter.base_filters, "page"}
+    kept = QueryDict(mutable=True)
+    for key, values in params.lists():
+        if key in known:
+            kept.setlist(key, [value[:200] for value in values if value][:5])
+    return kept.urlencode()
 
 
 def _active_text(name: str, value: Any, facets: dict[str, list[FacetOption]]) -> str:
@@ -132,6 +169,8 @@ def _active_text(name: str, value: Any, facets: dict[str, list[FacetOption]]) ->
         for option in facets[name]:
             if option.selected:
                 return option.label or gettext("Yes")
+    if name == "near":
+        return value.label
     if name == "age":
         return ngettext("%(age)s year", "%(age)s years", value) % {"age": value}
     return str(value)

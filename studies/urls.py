@@ -8,6 +8,7 @@ app_name = "studies"
 urlpatterns = [
     path("", public_page(views.finder), name="finder"),
     path("<int:pk>/", public_page(views.study_detail), name="detail"),
+    path("<int:pk>/print/", public_page(views.study_print), name="print"),
     path("<int:pk>/thanks/", views.thanks, name="thanks"),
     path("my-inquiries/", views.my_inquiries, name="my_inquiries"),
     path("my-inquiries/<int:pk>/withdraw/", views.withdraw_inquiry, name="withdraw_inquiry"),

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.audit import record_access
 
 from . import ratelimit, selectors, services
-from .filters import InterestListFilter
+from .filters import DISTANCE_CHOICES, SORT_CHOICES, InterestListFilter
 from .forms import BookingForm, InterestForm, MoveForm
 from .models import BedBooking, Interest, Study
 from .study_page import study_page
@@ -32,7 +32,8 @@ CONTACT_FIELDS = ["name", "email", "phone"]
 
 def finder(request):
     result = selectors.finder(request.GET, request.GET.get("page"))
-    return render(request, "studies/finder.html", {"finder": result, "form": result.filterset.form})
+    return render(request, "studies/finder.html", {"finder": result, "form": result.filterset.form,
+                                                   "sort_choices": SORT_CHOICES, "distance_choices": DISTANCE_CHOICES})
 
 
 def _initial_for(user) -> dict:
@@ -84,8 +85,18 @@ def study_detail(request, pk: int):
         if not form_problem:
             form_problem = gettext("Your message was not sent yet: please correct the answers marked below.")
     return render(request, "studies/detail.html", {"study": study, "page": study_page(study), "form": form,
-                                                   "form_problem": form_problem},
+                                                   "form_problem": form_problem,
+                                                   "back_query": selectors.finder_query(request.GET)},
                   status=200 if not form_problem else 400)
+
+
+def study_print(request, pk: int):
+    """The study page to print: its text, every site and the contacts, without forms or menus."""
+    study = selectors.public_study(pk)
+    if study is None:
+        raise Http404("No such study")
+    return render(request, "studies/print.html", {"study": study, "page": study_page(study),
+                                                  "study_url": request.build_absolute_uri(study.get_absolute_url())})
 
 
 def thanks(request, pk: int):

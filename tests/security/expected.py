@@ -53,6 +53,7 @@ _TABLE = {
 
     'studies:finder':                                            "200         200         200         200         200         200         200         200         200         200",
     'studies:detail':                                            "200         200         200         200         200         200         200         200         200         200",
+    'studies:print':                                             "200         200         200         200         200         200         200         200         200         200",
     'studies:thanks':                                            "302         302         302         302         302         302         302         302         302         302",
     'studies:my_inquiries':                                      "login       200         200         200         200         200         200         200         200         200",
     'studies:withdraw_inquiry':                                  "login       405         405         405         405         405         405         405         405         405",
