@@ -18,7 +18,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -234,6 +234,11 @@ class PrescreenQuestion(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def shown_text(self) -> str:
+        """The question in the page's language: staff's Spanish when there is one."""
+        return self.text_es if self.text_es and (get_language() or "").startswith("es") else self.text
 
 
 class Interest(models.Model):

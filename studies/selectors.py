@@ -11,7 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from psycopg2.extras import DateTimeTZRange
 
 from accounts import roles
@@ -20,6 +20,7 @@ from .filters import FINDER_STATUSES, PHASE_CHOICES, SEX_CHOICES, StudyFinderFil
 from . import nearby
 from .geocode import Place
 from .models import Bed, BedBooking, Interest, Study
+from .study_page import spanish_or_none
 from .registry_values import PHASE_MATCHES
 
 FINDER_PAGE_SIZE = 20
@@ -116,7 +117,7 @@ def finder(params: QueryDict, page_number: Any = None) -> Finder:
     filterset = StudyFinderFilter(params, queryset=base)
     filterset.is_valid()
     cleaned = filterset.form.cleaned_data
-    results = filterset.qs.select_related("center").prefetch_related("conditions")
+    results = filterset.qs.select_related("center", "spanish").prefetch_related("conditions")
     text = (cleaned.get("q") or "").strip()
     place = cleaned.get("near")
     sort = cleaned.get("sort") or ("nearest" if place else "relevance")
@@ -138,6 +139,11 @@ def finder(params: QueryDict, page_number: Any = None) -> Finder:
     page = Paginator(results, FINDER_PAGE_SIZE).get_page(page_number)
     if place:
         nearby.mark_nearest_sites(list(page), place)
+    if (get_language() or "").startswith("es"):
+        for study in page:  # the staff's Spanish title and summary, where written (joined, no query)
+            spanish = spanish_or_none(study)
+            study.lay_title, study.summary = (spanish.lay_title, spanish.summary) if spanish else (
+                study.lay_title, study.summary)
     kept = _without(params, "page")
     for key in list(kept):
         if key not in filterset.filters or not kept.get(key):

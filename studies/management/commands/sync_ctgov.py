@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from centers.models import Center
 from studies.ctgov.sync import SyncError, sync
+from studies.management.commands.import_ctgov import write_report
 
 
 class Command(BaseCommand):
@@ -32,12 +33,7 @@ class Command(BaseCommand):
                           page_size=options["page_size"], timeout=settings.CTGOV_SYNC_TIMEOUT_SECONDS)
         except SyncError as error:
             raise CommandError(str(error)) from error
-        for nct in report.created:
-            self.stdout.write(f"created {nct}")
-        for nct in report.updated:
-            self.stdout.write(f"updated {nct}")
-        for message in report.errors:
-            self.stderr.write(message)
+        write_report(self, report.created, report.updated, report.errors)
         if report.errors:
             raise CommandError(report.summary)
         self.stdout.write(self.style.SUCCESS(report.summary))
