@@ -213,7 +213,7 @@ class PrescreenQuestion(models.Model):
 
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="questions")
     text = models.CharField(max_length=300, help_text="Plain words, e.g. Do you use an inhaler most days?")
-    text_es = models.CharField("Spanish text", max_length=300, blank=True,
+    text_es = models.CharField("Spanish text", max_length=300, blank=True, default="",
                                help_text="The same question in Spanish, e.g. ¿Usa un inhalador casi todos los días?")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.YES_NO)
     min_value = models.IntegerField(null=True, blank=True, help_text="Number questions: lowest accepted answer.")

@@ -141,3 +141,11 @@ def test_the_print_view_shows_the_study_every_site_and_no_form(client, located):
     hidden = StudyFactory(is_public=False)
     assert client.get(reverse("studies:print", args=[hidden.pk])).status_code == 404
     assert Study.objects.count() == 5
+
+
+def test_the_shipped_zip_table_is_what_the_builder_makes(tmp_path):
+    from devtools import us_places
+
+    rebuilt = tmp_path / "us_places.csv.gz"
+    us_places.build(rebuilt)
+    assert rebuilt.read_bytes() == geocode.TABLE.read_bytes()
