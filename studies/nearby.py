@@ -20,16 +20,26 @@ def _miles_from(place: Place):
 
 
 def within(queryset: QuerySet[Study], place: Place, miles: float) -> QuerySet[Study]:
-    """Studies with a site within ``miles`` of ``place``, annotated with ``distance_miles`` to the nearest.
+    """Studies with a site within ``miles`` of ``place``.
 
-    The bounding box keeps the work to the sites near the place (location_point_idx).
+    One uncorrelated subquery (PostgreSQL runs it once, as a hashed plan): the sites inside the
+    bounding box (location_point_idx) whose distance is within ``miles``.
     """
     south, north, west, east = bounding_box(place, miles)
-    nearest = (Location.objects.filter(study=OuterRef("pk"), latitude__range=(south, north),
-                                       longitude__range=(west, east))
+    near_sites = (Location.objects.filter(latitude__range=(south, north), longitude__range=(west, east))
+                  .annotate(miles=_miles_from(place)).filter(miles__lte=miles).values("study_id"))
+    return queryset.filter(pk__in=near_sites)
+
+
+def by_distance(queryset: QuerySet[Study], place: Place) -> QuerySet[Study]:
+    """``queryset`` annotated with ``distance_miles`` to each study's nearest site, nearest first.
+
+    Computed for the studies that matched only (this is the ordering of the page query).
+    """
+    nearest = (Location.objects.filter(study=OuterRef("pk"), latitude__isnull=False)
                .annotate(miles=_miles_from(place)).order_by("miles").values("miles")[:1])
     return (queryset.annotate(distance_miles=Subquery(nearest, output_field=FloatField()))
-            .filter(distance_miles__lte=miles))
+            .order_by(F("distance_miles").asc(nulls_last=True), "lay_title", "pk"))
 
 
 def mark_nearest_sites(studies: list[Study], place: Place) -> None:

@@ -124,7 +124,7 @@ def finder(params: QueryDict, page_number: Any = None) -> Finder:
     if place:
         results = results.prefetch_related("locations")
     if sort == "nearest" and place:
-        results = results.order_by("distance_miles", "lay_title", "pk")
+        results = nearby.by_distance(results, place)
     elif sort == "newest":
         results = results.order_by(F("registry__first_posted").desc(nulls_last=True), "-created_at", "-pk")
     elif text:

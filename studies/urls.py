@@ -1,12 +1,14 @@
 from django.urls import path
 
 from . import views
+from .feeds import SearchFeed
 from .page_cache import public_page
 
 app_name = "studies"
 
 urlpatterns = [
     path("", public_page(views.finder), name="finder"),
+    path("feed/", SearchFeed(), name="feed"),
     path("<int:pk>/", public_page(views.study_detail), name="detail"),
     path("<int:pk>/print/", public_page(views.study_print), name="print"),
     path("<int:pk>/thanks/", views.thanks, name="thanks"),
