@@ -95,7 +95,12 @@ class StudyFinderFilter(django_filters.FilterSet):
         value = value.strip()
         return queryset.filter(search_vector=search_query(value)) if value else queryset
 
+    # The studies near the place, when the caller found them once for several filter sets.
+    near_ids: list[int] | None = None
+
     def filter_near(self, queryset, name, value):
+        if self.near_ids is not None:
+            return queryset.filter(pk__in=self.near_ids)
         return nearby.within(queryset, value, self.form.cleaned_data.get("distance") or DEFAULT_DISTANCE)
 
     def filter_nothing(self, queryset, name, value):

@@ -19,15 +19,19 @@ def _miles_from(place: Place):
     return 2 * EARTH_RADIUS_MILES * ASin(Least(Sqrt(a), Value(1.0, output_field=FloatField())))
 
 
+def sites_near(place: Place, miles: float) -> QuerySet[Location]:
+    """The sites inside the bounding box of ``place`` (what a page needs to name each study's nearest)."""
+    south, north, west, east = bounding_box(place, miles)
+    return Location.objects.filter(latitude__range=(south, north), longitude__range=(west, east))
+
+
 def within(queryset: QuerySet[Study], place: Place, miles: float) -> QuerySet[Study]:
     """Studies with a site within ``miles`` of ``place``.
 
     One uncorrelated subquery (PostgreSQL runs it once, as a hashed plan): the sites inside the
     bounding box (location_point_idx) whose distance is within ``miles``.
     """
-    south, north, west, east = bounding_box(place, miles)
-    near_sites = (Location.objects.filter(latitude__range=(south, north), longitude__range=(west, east))
-                  .annotate(miles=_miles_from(place)).filter(miles__lte=miles).values("study_id"))
+    near_sites = (sites_near(place, miles).annotate(miles=_miles_from(place)).filter(miles__lte=miles).values("study_id"))
     return queryset.filter(pk__in=near_sites)
 
 

@@ -16,7 +16,7 @@ from psycopg2.extras import DateTimeTZRange
 
 from accounts import roles
 
-from .filters import FINDER_STATUSES, PHASE_CHOICES, SEX_CHOICES, StudyFinderFilter, search_query
+from .filters import DEFAULT_DISTANCE, FINDER_STATUSES, PHASE_CHOICES, SEX_CHOICES, StudyFinderFilter, search_query
 from . import nearby
 from .geocode import Place
 from .models import Bed, BedBooking, Interest, Study
@@ -117,12 +117,17 @@ def finder(params: QueryDict, page_number: Any = None) -> Finder:
     filterset = StudyFinderFilter(params, queryset=base)
     filterset.is_valid()
     cleaned = filterset.form.cleaned_data
-    results = filterset.qs.select_related("center", "spanish").prefetch_related("conditions")
     text = (cleaned.get("q") or "").strip()
     place = cleaned.get("near")
+    near_ids = None
+    if place:  # one query finds the studies near the place, for the results and every facet count
+        miles = cleaned.get("distance") or DEFAULT_DISTANCE
+        near_ids = list(nearby.within(base, place, miles).values_list("pk", flat=True))
+        filterset.near_ids = near_ids
+    results = filterset.qs.select_related("center", "spanish").prefetch_related("conditions")
     sort = cleaned.get("sort") or ("nearest" if place else "relevance")
     if place:
-        results = results.prefetch_related("locations")
+        results = results.prefetch_related(Prefetch("locations", queryset=nearby.sites_near(place, miles)))
     if sort == "nearest" and place:
         results = nearby.by_distance(results, place)
     elif sort == "newest":
@@ -134,6 +139,7 @@ def finder(params: QueryDict, page_number: Any = None) -> Finder:
     facets = {}
     for group in StudyFinderFilter.FACETS:
         others = StudyFinderFilter(_without(params, group, "page"), queryset=base)
+        others.near_ids = near_ids
         selected = params.get(group, "") if group in cleaned and cleaned.get(group) not in (None, "", False) else ""
         facets[group] = _facet_options(group, others.qs, selected)
     page = Paginator(results, FINDER_PAGE_SIZE).get_page(page_number)
