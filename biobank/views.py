@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from accounts import roles
+from accounts.decorators import researcher_required
 
 from . import selectors, services
 from .criteria import CohortCriteria
@@ -20,21 +18,7 @@ from .forms import CohortForm, RecontactRequestForm, SampleRequestForm
 from .models import RecontactRequest, SampleRequest
 
 
-def researcher_required(view):
-    """Anonymous people are sent to sign in; signed-in people without the researcher role get 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not roles.has_role(request.user, roles.RESEARCHER):
-            return render(request, "biobank/researchers_only.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-@researcher_required
+@researcher_required("biobank/researchers_only.html")
 def cohort(request):
     submitted = bool(request.GET)
     form = CohortForm(request.GET if submitted else None)
@@ -66,7 +50,7 @@ def _new_request(request, form_class, submit, template: str, kind: str):
     return render(request, template, {"form": form, "kind": kind})
 
 
-@researcher_required
+@researcher_required("biobank/researchers_only.html")
 @require_http_methods(["GET", "POST"])
 def new_sample_request(request):
     def submit(user, form, data):
@@ -77,7 +61,7 @@ def new_sample_request(request):
     return _new_request(request, SampleRequestForm, submit, "biobank/request_form.html", "sample request")
 
 
-@researcher_required
+@researcher_required("biobank/researchers_only.html")
 @require_http_methods(["GET", "POST"])
 def new_recontact_request(request):
     def submit(user, form, data):
@@ -89,7 +73,7 @@ def new_recontact_request(request):
                         "re-contact request")
 
 
-@researcher_required
+@researcher_required("biobank/researchers_only.html")
 def my_requests(request):
     sample_page = Paginator(selectors.my_sample_requests(request.user), 20).get_page(request.GET.get("page"))
     recontact_page = Paginator(selectors.my_recontact_requests(request.user), 20).get_page(
@@ -97,7 +81,7 @@ def my_requests(request):
     return render(request, "biobank/my_requests.html", {"sample_page": sample_page, "recontact_page": recontact_page})
 
 
-@researcher_required
+@researcher_required("biobank/researchers_only.html")
 def sample_request_detail(request, reference: str):
     obj = get_object_or_404(SampleRequest, reference=reference, researcher=request.user)
     distributed = obj.samples.filter(status="distributed").count() if obj.status == obj.Status.FULFILLED else None
@@ -108,7 +92,7 @@ def sample_request_detail(request, reference: str):
     })
 
 
-@researcher_required
+@researcher_required("biobank/researchers_only.html")
 def recontact_request_detail(request, reference: str):
     obj = get_object_or_404(RecontactRequest, reference=reference, researcher=request.user)
     return render(request, "biobank/request_detail.html", {
@@ -131,13 +115,13 @@ def _withdraw(request, model, reference: str):
     return redirect(obj.get_absolute_url())
 
 
-@researcher_required
+@researcher_required("biobank/researchers_only.html")
 @require_http_methods(["GET", "POST"])
 def withdraw_sample_request(request, reference: str):
     return _withdraw(request, SampleRequest, reference)
 
 
-@researcher_required
+@researcher_required("biobank/researchers_only.html")
 @require_http_methods(["GET", "POST"])
 def withdraw_recontact_request(request, reference: str):
     return _withdraw(request, RecontactRequest, reference)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import roles
+from accounts.decorators import researcher_required
 from centers.models import Service
 
 from . import selectors, services
@@ -23,26 +22,13 @@ from .models import ConsultationRequest
 PAGE_SIZE = 20
 
 
-def researcher_required(view):
-    """Signed-in researchers only: anonymous people sign in first, other roles get a friendly 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not roles.has_role(request.user, roles.RESEARCHER):
-            return render(request, "consultations/researchers_only.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _own_request(request, reference: str) -> ConsultationRequest:
     """The signed-in researcher's request; anyone else's is a 404."""
     return get_object_or_404(ConsultationRequest.objects.select_related("service", "center", "assignee"),
                              reference=reference, requester=request.user)
 
 
-@researcher_required
+@researcher_required("consultations/researchers_only.html")
 @require_GET
 def index(request):
     return redirect("consultations:mine")
@@ -60,7 +46,7 @@ def _declared_length(request) -> int:
         return 0
 
 
-@researcher_required
+@researcher_required("consultations/researchers_only.html")
 @require_http_methods(["GET", "POST"])
 def new_request(request):
     if request.method == "POST" and _declared_length(request) > MAX_REQUEST_BYTES:
@@ -93,14 +79,14 @@ def new_request(request):
     return render(request, "consultations/request_form.html", {"form": form})
 
 
-@researcher_required
+@researcher_required("consultations/researchers_only.html")
 @require_GET
 def my_requests(request):
     page = Paginator(selectors.requests_of(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "consultations/my_requests.html", {"page": page})
 
 
-@researcher_required
+@researcher_required("consultations/researchers_only.html")
 @require_http_methods(["GET", "POST"])
 def detail(request, reference: str):
     consultation = _own_request(request, reference)
@@ -122,7 +108,7 @@ def detail(request, reference: str):
     })
 
 
-@researcher_required
+@researcher_required("consultations/researchers_only.html")
 @require_http_methods(["GET", "POST"])
 def withdraw(request, reference: str):
     consultation = _own_request(request, reference)

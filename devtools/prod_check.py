@@ -10,7 +10,6 @@ Prints one line per step and exits non-zero if any step failed.
 from __future__ import annotations
 
 import base64
-import json
 import os
 import secrets
 import socket

@@ -7,10 +7,8 @@ Production refuses to start with an unsafe value.
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -75,6 +73,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "common",
     "accounts",
     "centers",
     "notifications",

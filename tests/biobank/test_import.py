@@ -156,7 +156,7 @@ def test_rows_with_too_many_values_and_empty_files(owner):
 
 @pytest.mark.django_db
 def test_error_report_is_capped_but_counts_everything(owner, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_REPORTED_ERRORS", 5)
+    monkeypatch.setattr(importer.report, "MAX_REPORTED_ERRORS", 5)
     rows = [f"S-{n},BB0000001,saliva,2024-03-01,1,mL,F1,R1,B1,A{n}" for n in range(12)]
     result = run(SAMPLE_HEADER, *rows)
     assert result.error_count == 12 and len(result.errors) == 5
@@ -165,7 +165,7 @@ def test_error_report_is_capped_but_counts_everything(owner, monkeypatch):
 
 @pytest.mark.django_db
 def test_large_files_are_written_in_batches(owner, monkeypatch):
-    monkeypatch.setattr(importer, "BATCH_ROWS", 7)
+    monkeypatch.setattr(importer.engine, "BATCH_ROWS", 7)
     seen = []
     rows = [f"S-{n:03d},BB0000001,plasma,2024-03-01,1,mL,F1,R{n // 81},B1,P{n % 81}" for n in range(50)]
     result = importer.import_csv(csv_file(SAMPLE_HEADER, *rows), "samples", total_rows=50,

@@ -6,7 +6,7 @@ from django.contrib.admin import ModelAdmin, site
 from django.core.cache import cache
 from django.urls import reverse
 
-from consultations.admin import RecentCountPaginator
+from consultations.admin.paginator import RecentCountPaginator
 from consultations.models import ConsultationRequest
 from tests.consultations.factories import ConsultationRequestFactory
 from tests.factories import ServiceFactory
