@@ -438,3 +438,4 @@ class BedBooking(models.Model):
 # Models of the registry's record (sites, arms, outcomes...) and the staff's Spanish text, kept in
 # modules of their own; imported here so that Django registers them with this app.
 from .registry_models import Location, RegistryRecord, SpanishText  # noqa: E402, F401
+from .saved_models import SavedStudy  # noqa: E402, F401

@@ -86,7 +86,8 @@ def study_detail(request, pk: int):
             form_problem = gettext("Your message was not sent yet: please correct the answers marked below.")
     return render(request, "studies/detail.html", {"study": study, "page": study_page(study), "form": form,
                                                    "form_problem": form_problem,
-                                                   "back_query": selectors.finder_query(request.GET)},
+                                                   "back_query": selectors.finder_query(request.GET),
+                                                   "saved": selectors.is_saved(request.user, study)},
                   status=200 if not form_problem else 400)
 
 
@@ -107,7 +108,26 @@ def thanks(request, pk: int):
     return render(request, "studies/thanks.html", {"study": study, "reference": last[1]})
 
 
-# --- A person's own inquiries ------------------------------------------------------------
+# --- A person's saved studies and own inquiries ------------------------------------------
+
+
+@login_required
+def saved_studies(request):
+    page = Paginator(selectors.saved_studies_of(request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "studies/saved.html", {"page": page})
+
+
+@login_required
+@require_POST
+def save_study(request, pk: int):
+    study = selectors.public_study(pk)
+    if study is None:
+        raise Http404("No such study")
+    saved = request.POST.get("action") != "remove"
+    services.set_saved(user=request.user, study=study, saved=saved)
+    messages.success(request, gettext("Saved to your list of studies.") if saved else
+                     gettext("Taken off your list of studies."))
+    return redirect(study)
 
 
 @login_required
