@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.audit import record_access
 
 from . import ratelimit, selectors, services
-from .filters import DISTANCE_CHOICES, SORT_CHOICES, InterestListFilter
+from .filters import DEFAULT_DISTANCE, DISTANCE_CHOICES, SORT_CHOICES, InterestListFilter
 from .forms import BookingForm, InterestForm, MoveForm
 from .models import BedBooking, Interest, Study
 from .study_page import study_page
@@ -32,8 +32,12 @@ CONTACT_FIELDS = ["name", "email", "phone"]
 
 def finder(request):
     result = selectors.finder(request.GET, request.GET.get("page"))
+    # The default sort and distance are sent as "" so that a plain search keeps a short address.
+    default_sort = "nearest" if result.place else "relevance"
+    sort_choices = [("" if value == default_sort else value, label, value == result.sort) for value, label in SORT_CHOICES]
     return render(request, "studies/finder.html", {"finder": result, "form": result.filterset.form,
-                                                   "sort_choices": SORT_CHOICES, "distance_choices": DISTANCE_CHOICES})
+                                                   "sort_choices": sort_choices, "distance_choices": DISTANCE_CHOICES,
+                                                   "default_distance": DEFAULT_DISTANCE})
 
 
 def _initial_for(user) -> dict:
