@@ -12,6 +12,7 @@ from .files import *  # noqa: F401,F403
 from .services import *  # noqa: F401,F403
 from .registry import *  # noqa: F401,F403
 from .auth import *  # noqa: F401,F403
+from .sso import *  # noqa: F401,F403
 from .mail import *  # noqa: F401,F403
 from .security import *  # noqa: F401,F403
 from .logs import *  # noqa: F401,F403

@@ -28,8 +28,12 @@ _TABLE = {
     'for_researchers':                                           "200         200         200         200         200         200         200         200         200         200",
 
     'accounts:signup':                                           "200         302         302         302         302         302         302         302         302         302",
+    'accounts:signup_sent':                                      "200         200         200         200         200         200         200         200         200         200",
+    'accounts:confirm_signup':                                   "400         400         400         400         400         400         400         400         400         400",
     'accounts:login':                                            "200         302         302         302         302         302         302         302         302         302",
     'accounts:logout':                                           "405         405         405         405         405         405         405         405         405         405",
+    'accounts:sso_start':                                        "404         404         404         404         404         404         404         404         404         404",
+    'accounts:sso_callback':                                     "404         404         404         404         404         404         404         404         404         404",
     'accounts:my_account':                                       "login       200         200         200         200         200         200         200         200         200",
     'accounts:password_change':                                  "login       200         200         200         200         200         200         200         200         200",
     'accounts:password_reset':                                   "200         200         200         200         200         200         200         200         200         200",
@@ -37,6 +41,7 @@ _TABLE = {
     'accounts:password_reset_confirm':                           "200         200         200         200         200         200         200         200         200         200",
     'accounts:password_reset_complete':                          "200         200         200         200         200         200         200         200         200         200",
     'accounts:two_step':                                         "login       404         404         404         404         200         200         200         200         200",
+    'accounts:recovery_codes':                                   "login       302         302         302         302         302         302         302         302         302",
     'accounts:two_step_verify':                                  "login       302         302         302         302         302         302         302         302         302",
 
     'centers:directory':                                         "200         200         200         200         200         200         200         200         200         200",
@@ -333,11 +338,17 @@ _TABLE = {
     'admin:otp_totp_totpdevice_config':                          "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
     'admin:otp_totp_totpdevice_qrcode':                          "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
     'admin:otp_totp_totpdevice_changelist':                      "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
+    'admin:otp_static_staticdevice_changelist':                  "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
     'admin:otp_totp_totpdevice_add':                             "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
+    'admin:otp_static_staticdevice_add':                         "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
     'admin:otp_totp_totpdevice_history':                         "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
+    'admin:otp_static_staticdevice_history':                     "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
     'admin:otp_totp_totpdevice_delete':                          "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
+    'admin:otp_static_staticdevice_delete':                      "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
     'admin:otp_totp_totpdevice_change':                          "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
+    'admin:otp_static_staticdevice_change':                      "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
     'admin/otp_totp/totpdevice/<path:object_id>/':               "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
+    'admin/otp_static/staticdevice/<path:object_id>/':           "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
 
     'admin:app_list':                                            "admin-login admin-login admin-login admin-login admin-login 200         200         200         404         200",
 
