@@ -18,3 +18,10 @@ accesslog = None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 wsgi_app = "dcr_portal.wsgi:application"
+
+
+def post_worker_init(worker):
+    """Read the offline ZIP code table before the worker takes requests, not on the first "near me" search."""
+    from studies.geocode import locate
+
+    locate("03756")

@@ -47,6 +47,7 @@ STAFF_EMAIL = "scale-staff-01@scale.example.org"  # DCR staff of one centre: tri
 HEAD_EMAIL = "scale-head@scale.example.org"  # the whole division's dashboard
 RESEARCHER_EMAIL = "scale-researcher-0001@scale.example.org"
 FINDER_KEYWORD = "asthma"
+FINDER_NEAR = {"near": "02114", "distance": "100", "sort": "nearest"}  # Boston: sites of many scale studies
 COHORT_QUERY = {"sample_type": "dna", "sex": "F", "birth_year_min": "1950", "birth_year_max": "1980", "genotyped": "yes"}
 # The three-group question of the cohort builder (bench/ehr_bench.py THREE_GROUPS, as the builder's form sends it).
 THREE_GROUP_QUERY = {"g0-c0-concept": "icd10cm:E11", "g1-c0-concept": "loinc:4548-4", "g1-c0-value_op": ">",
@@ -75,6 +76,7 @@ def hot_paths() -> list[tuple[str, str, str | None]]:
     return [
         ("floor", "/bench/floor", None),
         ("finder, keyword", f"/studies/?q={FINDER_KEYWORD}", None),
+        ("finder, near by distance", f"/studies/?{urlencode(FINDER_NEAR)}", None),
         ("study page", f"/studies/{study}/", None),
         ("triage, unfiltered", changelist, STAFF_EMAIL),
         ("triage, filtered", f"{changelist}?status__exact=submitted&center__id__exact={center}", STAFF_EMAIL),

@@ -20,6 +20,7 @@ from accounts.audit import record_access
 from accounts.models import User
 
 from . import selectors
+from .admin_registry import LocationInline, RegistryRecordInline, SpanishTextInline
 from .filters import AGE_BANDS, received_between
 from .forms import BookingForm, IneligibleReasonForm
 from .models import Bed, BedBooking, Condition, Interest, InterestStatusChange, PrescreenQuestion, Study
@@ -61,7 +62,7 @@ def sees_every_study(user) -> bool:
 class PrescreenQuestionInline(admin.TabularInline):
     model = PrescreenQuestion
     extra = 0
-    fields = ["order", "text", "kind", "min_value", "max_value"]
+    fields = ["order", "text", "text_es", "kind", "min_value", "max_value"]
 
 
 @admin.register(Condition)
@@ -89,7 +90,7 @@ def _inquiry_count(**where):
 class StudyAdmin(ScopedHistoryAdmin):
     list_display = ["lay_title", "short_label", "phase", "status", "is_public", "center", "new_inquiries",
                     "inquiry_count"]
-    list_filter = ["status", "phase", "is_public", "trc_inpatient", "healthy_volunteers",
+    list_filter = ["status", "phase", "study_type", "is_public", "trc_inpatient", "healthy_volunteers",
                    ("center", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["center"]
     search_fields = ["title", "lay_title", "short_title", "nct_id", "irb_protocol"]
@@ -97,9 +98,10 @@ class StudyAdmin(ScopedHistoryAdmin):
     # No "show counts": a count per filter choice scans every row.
     show_facets = admin.ShowFacets.NEVER
     filter_horizontal = ["conditions", "team"]
-    inlines = [PrescreenQuestionInline]
+    inlines = [PrescreenQuestionInline, SpanishTextInline, LocationInline, RegistryRecordInline]
     fieldsets = (
-        ("Identification", {"fields": ("title", "short_title", "nct_id", "irb_protocol", "phase", "status",
+        ("Identification", {"fields": ("title", "short_title", "nct_id", "irb_protocol", "study_type", "phase",
+                                       "status",
                                        "is_public", "center", "pi_name")}),
         ("For patients, in plain language", {"fields": ("lay_title", "summary", "conditions", "keywords",
                                                         "eligibility", "visits", "compensation")}),

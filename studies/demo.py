@@ -132,7 +132,8 @@ def _design(topic: Topic, design: str) -> dict:
             healthy_volunteers=topic.code == "HV")
     if design == "phase_2":
         return dict(
-            phase=Study.Phase.PHASE_2,
+            # A few run the dose-finding step first, in one study (as many registry records do).
+            phase=Study.Phase.PHASE_1_2 if topic.code in {"SCD", "LUPUS", "MS", "PARK", "KIDNEY"} else Study.Phase.PHASE_2,
             lay_title=f"Can {topic.treatment} help {topic.people}?",
             title=f"A randomised, double-blind, placebo-controlled phase 2 trial of {topic.treatment} in {topic.people}",
             summary=(f"We are testing whether {topic.treatment} can {topic.goal}. Half of the volunteers get {topic.treatment} "
@@ -143,7 +144,7 @@ def _design(topic: Topic, design: str) -> dict:
             compensation="$75 for each completed visit.", healthy_volunteers=False)
     if design == "phase_3":
         return dict(
-            phase=Study.Phase.PHASE_3,
+            phase=Study.Phase.PHASE_2_3 if topic.code in {"HF", "MEMORY", "LUNG", "RA", "MIGR"} else Study.Phase.PHASE_3,
             lay_title=f"Comparing {topic.treatment} with usual care for {topic.people}",
             title=f"A multicentre, randomised phase 3 trial comparing {topic.treatment} with standard of care in {topic.people}",
             summary=(f"{topic.treatment.capitalize()} looked promising in smaller studies. This larger study compares it "

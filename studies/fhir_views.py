@@ -1,20 +1,17 @@
-"""/fhir/ResearchStudy: read one public study, or search public studies by status."""
+"""/fhir: read one public study, search public studies, and the server's CapabilityStatement."""
 
 from __future__ import annotations
 
 import json
 from functools import wraps
-from urllib.parse import urlencode
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
-from . import fhir
+from . import fhir, fhir_search
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"
-MAX_COUNT = 100
 
 
 def english(view):
@@ -33,6 +30,11 @@ def _respond(payload: dict, status: int = 200) -> HttpResponse:
 
 
 @require_GET
+def metadata(request):
+    return _respond(fhir_search.capability_statement())
+
+
+@require_GET
 @english
 def research_study(request, pk: str):
     # ASCII digits only: str.isdigit() also accepts "²", which is not a number to the database.
@@ -45,25 +47,8 @@ def research_study(request, pk: str):
 @require_GET
 @english
 def research_study_search(request):
-    studies = fhir.published_studies().order_by("pk")
-    statuses = [code.strip() for value in request.GET.getlist("status") for code in value.split(",") if code.strip()]
-    unknown = [code for code in statuses if code not in fhir.R4_STATUS_CODES]
-    if unknown:
-        return _respond(fhir.operation_outcome(
-            "invalid", f"status must be a research-study-status code; unknown: {', '.join(unknown)}"), status=400)
-    if statuses:
-        studies = studies.filter(status__in=[ours for code in statuses for ours in fhir.FHIR_TO_STATUSES.get(code, [])])
     try:
-        count = min(max(int(request.GET.get("_count", "20")), 1), MAX_COUNT)
-        page = max(int(request.GET.get("page", "1")), 1)
-    except ValueError:
-        return _respond(fhir.operation_outcome("invalid", "_count and page must be whole numbers"), status=400)
-    total = studies.count()
-    offset = (page - 1) * count
-    # A page past the end is empty (and an offset beyond bigint never reaches the database).
-    chosen = list(studies[offset: offset + count]) if offset < total else []
-    query = {"_count": count, **({"status": ",".join(statuses)} if statuses else {})}
-    base = f"{settings.SITE_URL}/fhir/ResearchStudy"
-    self_url = f"{base}?{urlencode({**query, 'page': page})}"
-    next_url = f"{base}?{urlencode({**query, 'page': page + 1})}" if page * count < total else None
-    return _respond(fhir.search_bundle(chosen, total=total, self_url=self_url, next_url=next_url))
+        search = fhir_search.parse(request.GET)
+    except fhir_search.SearchError as error:
+        return _respond(fhir.operation_outcome("invalid", str(error)), status=400)
+    return _respond(fhir_search.bundle(search))

@@ -11,9 +11,17 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import geocode, nearby
 from .models import Interest, Study
+from .registry_values import PHASE_MATCHES, SEARCH_PHASES
 
 FINDER_STATUSES = [(Study.Status.RECRUITING, _("Recruiting now")), (Study.Status.NOT_YET_RECRUITING, _("Opening soon"))]
+# A person picks one phase; a combined-phase study (Phase 1/Phase 2) is found under both.
+PHASE_CHOICES = [(phase.value, phase.label) for phase in SEARCH_PHASES]
+DISTANCE_CHOICES = [(10, _("10 miles")), (25, _("25 miles")), (50, _("50 miles")), (100, _("100 miles")),
+                    (250, _("250 miles"))]
+DEFAULT_DISTANCE = 50
+SORT_CHOICES = [("relevance", _("Best match")), ("newest", _("Newest first")), ("nearest", _("Nearest first"))]
 SEX_CHOICES = [(Study.Sex.FEMALE, _("Female")), (Study.Sex.MALE, _("Male"))]
 
 
@@ -32,10 +40,35 @@ class FlagFilter(django_filters.Filter):
     field_class = forms.BooleanField
 
 
+class PlaceField(forms.CharField):
+    """A US ZIP code or city, found in the offline table (``geocode``): cleans to a Place."""
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        try:
+            return geocode.locate(text)
+        except geocode.PlaceNotFound as error:
+            raise forms.ValidationError(str(error), code="unknown_place") from error
+
+
+class PlaceFilter(django_filters.Filter):
+    field_class = PlaceField
+
+
+class FinderForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        if data.get("sort") == "nearest" and not data.get("near") and "near" not in self.errors:
+            self.add_error("near", _("Enter a US ZIP code or a city to sort the studies by distance."))
+        return data
+
+
 class StudyFinderFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"), max_length=200)
     condition = django_filters.CharFilter(method="filter_condition", label=_("Condition"), max_length=120)
-    phase = django_filters.ChoiceFilter(choices=Study.Phase.choices, label=_("Phase"))
+    phase = django_filters.ChoiceFilter(choices=PHASE_CHOICES, method="filter_phase", label=_("Phase"))
     age = AgeFilter(method="filter_age", label=_("Your age"), min_value=0, max_value=120,
                     error_messages={"min_value": _("Enter an age from 0 to 120."),
                                     "max_value": _("Enter an age from 0 to 120."),
@@ -45,10 +78,15 @@ class StudyFinderFilter(django_filters.FilterSet):
     trc = FlagFilter(method="filter_trc", label=_("Includes a stay at the Translational Research Center"))
     center = django_filters.CharFilter(method="filter_center", label=_("Centre or unit"), max_length=200)
     status = django_filters.ChoiceFilter(choices=FINDER_STATUSES, label=_("Recruitment"))
+    near = PlaceFilter(method="filter_near", label=_("Near (US ZIP code or city)"), max_length=80)
+    distance = django_filters.TypedChoiceFilter(choices=DISTANCE_CHOICES, coerce=int, method="filter_nothing",
+                                                label=_("Within"))
+    sort = django_filters.ChoiceFilter(choices=SORT_CHOICES, method="filter_nothing", label=_("Sort"))
 
     class Meta:
         model = Study
         fields: list[str] = []
+        form = FinderForm
 
     # Filters whose options show a count of matching studies.
     FACETS = ("condition", "phase", "sex", "healthy", "trc", "center", "status")
@@ -56,6 +94,21 @@ class StudyFinderFilter(django_filters.FilterSet):
     def filter_text(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(search_vector=search_query(value)) if value else queryset
+
+    # The studies near the place, when the caller found them once for several filter sets.
+    near_ids: list[int] | None = None
+
+    def filter_near(self, queryset, name, value):
+        if self.near_ids is not None:
+            return queryset.filter(pk__in=self.near_ids)
+        return nearby.within(queryset, value, self.form.cleaned_data.get("distance") or DEFAULT_DISTANCE)
+
+    def filter_nothing(self, queryset, name, value):
+        """Read by the finder (distance by ``filter_near``, sort for the order), not a filter of its own."""
+        return queryset
+
+    def filter_phase(self, queryset, name, value):
+        return queryset.filter(phase__in=PHASE_MATCHES[value])
 
     def filter_condition(self, queryset, name, value):
         return queryset.filter(conditions__slug=value)

@@ -86,12 +86,12 @@ class InterestForm(forms.Form):
                 hint = gettext("Enter a number no higher than %(high)s.") % {"high": high}
             else:
                 hint = gettext("Enter a whole number, e.g. 3.")
-            field = forms.IntegerField(label=question.text, min_value=low, max_value=high, error_messages={
+            field = forms.IntegerField(label=question.shown_text, min_value=low, max_value=high, error_messages={
                 "required": _("Answer this question with a number."), "invalid": hint,
                 "min_value": hint, "max_value": hint})
             field.widget.attrs["inputmode"] = "numeric"
             return field
-        return forms.ChoiceField(label=question.text, choices=YES_NO_CHOICES, widget=forms.RadioSelect,
+        return forms.ChoiceField(label=question.shown_text, choices=YES_NO_CHOICES, widget=forms.RadioSelect,
                                  error_messages={"required": _("Choose yes, no or I'm not sure."),
                                                  "invalid_choice": _("Choose yes, no or I'm not sure.")})
 

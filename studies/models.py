@@ -18,11 +18,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.workflow import MoveTable
+
+from . import registry_values
 
 REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # no look-alikes (0/O, 1/I/L, 5/S, 8/B, 2/Z)
 
@@ -66,41 +68,13 @@ class StudyQuerySet(models.QuerySet):
 
 
 class Study(models.Model):
-    class Phase(models.TextChoices):
-        EARLY_1 = "early_1", _("Early phase 1")
-        PHASE_1 = "1", _("Phase 1")
-        PHASE_2 = "2", _("Phase 2")
-        PHASE_3 = "3", _("Phase 3")
-        PHASE_4 = "4", _("Phase 4")
-        NOT_APPLICABLE = "na", _("Not applicable")
-
-    # Plain strings (marked for translation); ``phase_explained`` translates them.
-    PHASE_EXPLAINED = {
-        Phase.EARLY_1: gettext_noop("A very first test in a handful of people, with tiny doses, to learn how the "
-                                    "body handles a new treatment."),
-        Phase.PHASE_1: gettext_noop("A small group tests whether a new treatment is safe and finds the right dose."),
-        Phase.PHASE_2: gettext_noop("A larger group checks whether the treatment works, while safety is watched "
-                                    "closely."),
-        Phase.PHASE_3: gettext_noop("Many people compare the new treatment with the usual care to see which is "
-                                    "better."),
-        Phase.PHASE_4: gettext_noop("The treatment is already approved; researchers keep learning about its "
-                                    "long-term benefits and risks."),
-        Phase.NOT_APPLICABLE: gettext_noop("This study does not test a drug, so it has no phase: it may test a "
-                                           "device, a behaviour or simply observe."),
-    }
-
-    class Status(models.TextChoices):
-        NOT_YET_RECRUITING = "not_yet_recruiting", _("Not yet recruiting")
-        RECRUITING = "recruiting", _("Recruiting")
-        ACTIVE_NOT_RECRUITING = "active_not_recruiting", _("Active, not recruiting")
-        COMPLETED = "completed", _("Completed")
-        TERMINATED = "terminated", _("Closed early (terminated)")
-        WITHDRAWN = "withdrawn", _("Withdrawn before it started")
-
-    # Closed studies leave the finder; their page says they are closed.
-    CLOSED_STATUSES = (Status.COMPLETED, Status.TERMINATED, Status.WITHDRAWN)
-    # Studies that take "I'm interested" inquiries (and that the finder lists).
-    OPEN_TO_INQUIRIES = (Status.RECRUITING, Status.NOT_YET_RECRUITING)
+    # The registry's vocabulary (studies.registry_values): every value ClinicalTrials.gov sends.
+    Phase = registry_values.Phase
+    PHASE_EXPLAINED = registry_values.PHASE_EXPLAINED
+    Status = registry_values.Status
+    StudyType = registry_values.StudyType
+    CLOSED_STATUSES = registry_values.CLOSED_STATUSES
+    OPEN_TO_INQUIRIES = registry_values.OPEN_TO_INQUIRIES
 
     class Sex(models.TextChoices):
         ALL = "all", _("All")
@@ -119,6 +93,7 @@ class Study(models.Model):
     phase = models.CharField(max_length=10, choices=Phase.choices)
     status = models.CharField("recruitment status", max_length=30, choices=Status.choices,
                               default=Status.NOT_YET_RECRUITING)
+    study_type = models.CharField(max_length=20, choices=StudyType.choices, default=StudyType.INTERVENTIONAL)
     is_public = models.BooleanField("shown in the trial finder", default=False)
     conditions = models.ManyToManyField(Condition, related_name="studies", blank=True)
     keywords = models.CharField(max_length=300, blank=True, help_text="Other words people may search for, comma separated.")
@@ -204,6 +179,11 @@ class Study(models.Model):
         return gettext(self.PHASE_EXPLAINED[self.phase]) if self.phase in self.PHASE_EXPLAINED else ""
 
     @property
+    def status_explained(self) -> str:
+        text = registry_values.STATUS_EXPLAINED.get(self.status)
+        return gettext(text) if text else ""
+
+    @property
     def clinicaltrials_url(self) -> str:
         return f"https://clinicaltrials.gov/study/{self.nct_id}" if self.nct_id else ""
 
@@ -232,6 +212,8 @@ class PrescreenQuestion(models.Model):
 
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="questions")
     text = models.CharField(max_length=300, help_text="Plain words, e.g. Do you use an inhaler most days?")
+    text_es = models.CharField("Spanish text", max_length=300, blank=True, default="",
+                               help_text="The same question in Spanish, e.g. ¿Usa un inhalador casi todos los días?")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.YES_NO)
     min_value = models.IntegerField(null=True, blank=True, help_text="Number questions: lowest accepted answer.")
     max_value = models.IntegerField(null=True, blank=True, help_text="Number questions: highest accepted answer.")
@@ -251,6 +233,11 @@ class PrescreenQuestion(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def shown_text(self) -> str:
+        """The question in the page's language: staff's Spanish when there is one."""
+        return self.text_es if self.text_es and (get_language() or "").startswith("es") else self.text
 
 
 class Interest(models.Model):
@@ -446,3 +433,9 @@ class BedBooking(models.Model):
     @property
     def discharge(self):
         return self.period.upper if self.period else None
+
+
+# Models of the registry's record (sites, arms, outcomes...) and the staff's Spanish text, kept in
+# modules of their own; imported here so that Django registers them with this app.
+from .registry_models import Location, RegistryRecord, SpanishText  # noqa: E402, F401
+from .saved_models import SavedStudy  # noqa: E402, F401

@@ -9,6 +9,10 @@ _STUDY_TEAM = [
     "studies.view_condition",
     "studies.view_prescreenquestion", "studies.add_prescreenquestion", "studies.change_prescreenquestion",
     "studies.delete_prescreenquestion",
+    # The study's own words in Spanish, its sites (which is ours), and the registry's record (read only).
+    "studies.view_spanishtext", "studies.add_spanishtext", "studies.change_spanishtext", "studies.delete_spanishtext",
+    "studies.view_location", "studies.add_location", "studies.change_location", "studies.delete_location",
+    "studies.view_registryrecord",
     # The interest list of their studies; moves go through the admin actions.
     "studies.view_interest", "studies.change_interest", "studies.view_intereststatuschange",
     # TRC beds for their studies.
@@ -21,6 +25,10 @@ _DCR_STAFF = [
     "studies.view_condition", "studies.add_condition", "studies.change_condition",
     "studies.view_prescreenquestion", "studies.add_prescreenquestion", "studies.change_prescreenquestion",
     "studies.delete_prescreenquestion",
+    # The study's own words in Spanish, its sites (which is ours), and the registry's record (read only).
+    "studies.view_spanishtext", "studies.add_spanishtext", "studies.change_spanishtext", "studies.delete_spanishtext",
+    "studies.view_location", "studies.add_location", "studies.change_location", "studies.delete_location",
+    "studies.view_registryrecord",
     # Run the TRC bed board.
     "studies.view_bed", "studies.change_bed", "studies.view_bedbooking", "studies.add_bedbooking",
     "studies.change_bedbooking",

@@ -1,6 +1,7 @@
 """Synthetic studies at production scale: 1,000 studies over the scale centres (three in four
 public, most of them recruiting), with conditions, two pre-screen questions each and 100,000
-"I'm interested" inquiries. Written with COPY; idempotent (a second run adds nothing).
+"I'm interested" inquiries, and 20 registry sites each over US cities (for the finder's "near me").
+Written with COPY; idempotent (a second run adds nothing).
 
 IRB protocols SCALE-NNNNN and inquiry references INQ-SCALE-NNNNNNN are reserved for it.
 Run after the centres seeder.
@@ -18,7 +19,7 @@ from django.utils.text import slugify
 from centers.models import Center
 from common.scale import copy_line, copy_rows, scaled, with_defaults
 
-from .models import Condition, Interest, Study
+from .models import Condition, Interest, Location, PrescreenQuestion, Study
 from .search import refresh_search_vectors
 
 STUDIES = 1_000
@@ -44,12 +45,43 @@ def _conditions() -> list[int]:
                 .values_list("pk", flat=True))
 
 
+# (city, state, latitude, longitude): the sites of the scale studies, with a little jitter each.
+SITE_CITIES = [("Lebanon", "New Hampshire", 43.6423, -72.2518), ("Boston", "Massachusetts", 42.3601, -71.0589),
+               ("New York", "New York", 40.7128, -74.0060), ("Philadelphia", "Pennsylvania", 39.9526, -75.1652),
+               ("Baltimore", "Maryland", 39.2904, -76.6122), ("Chicago", "Illinois", 41.8781, -87.6298),
+               ("Houston", "Texas", 29.7604, -95.3698), ("Denver", "Colorado", 39.7392, -104.9903),
+               ("Seattle", "Washington", 47.6062, -122.3321), ("Los Angeles", "California", 34.0522, -118.2437),
+               ("Atlanta", "Georgia", 33.7490, -84.3880), ("Minneapolis", "Minnesota", 44.9778, -93.2650),
+               ("Nashville", "Tennessee", 36.1627, -86.7816), ("Portland", "Maine", 43.6591, -70.2568),
+               ("Burlington", "Vermont", 44.4759, -73.2121), ("Miami", "Florida", 25.7617, -80.1918)]
+SITES_PER_STUDY = 20
+
+
+def seed_sites(rng: random.Random) -> int:
+    """20 sites for each scale study that has none (the first one ours, at the hospital)."""
+    study_ids = list(Study.objects.filter(irb_protocol__startswith="SCALE-", locations__isnull=True)
+                     .order_by("irb_protocol").values_list("pk", flat=True))
+    columns, defaults = with_defaults(Location, "study_id, facility, city, state, zip_code, country, status, "
+                                      "latitude, longitude, is_ours, \"order\"")
+    with connection.cursor() as cursor:
+        copy_rows(cursor, Location._meta.db_table, columns, (
+            copy_line([pk, f"Scale site {k} of study {n} (synthetic)", city, state, "", "United States", "recruiting",
+                       round(lat + rng.uniform(-0.2, 0.2), 4), round(lon + rng.uniform(-0.2, 0.2), 4), k == 0, k,
+                       *defaults])
+            for n, pk in enumerate(study_ids) for k in range(SITES_PER_STUDY)
+            for city, state, lat, lon in [SITE_CITIES[0] if k == 0 else SITE_CITIES[(n + k * 3) % len(SITE_CITIES)]]))
+        cursor.execute(f"ANALYZE {Location._meta.db_table}")
+    return len(study_ids) * SITES_PER_STUDY
+
+
 def seed(stdout=None, factor: float = 1.0) -> str:
     studies = scaled(STUDIES, factor, minimum=10)
     interests = scaled(INTERESTS, factor, minimum=100)
     existing = Study.objects.filter(irb_protocol__startswith="SCALE-").count()
     if existing >= studies:
-        return f"already at scale ({existing:,} scale studies)"
+        with transaction.atomic():
+            sites = seed_sites(random.Random(2027))  # nosec B311: seeded generator for synthetic scale data
+        return f"already at scale ({existing:,} scale studies{f', {sites:,} sites added' if sites else ''})"
     if existing:
         return "a partial scale data set exists; remove the studies with IRB protocol SCALE-... first"
     centers = list(Center.objects.filter(slug__startswith="scale-centre-").order_by("slug").values_list("pk", flat=True))
@@ -86,11 +118,14 @@ def seed(stdout=None, factor: float = 1.0) -> str:
         copy_rows(cursor, "studies_study_conditions", "study_id, condition_id",
                   (copy_line([pk, condition_ids[(n + k * 7) % len(condition_ids)]])
                    for n, pk in enumerate(study_ids) for k in range(1 + n % 3)))
-        copy_rows(cursor, "studies_prescreenquestion", "study_id, text, kind, min_value, max_value, \"order\"",
+        columns, defaults = with_defaults(PrescreenQuestion, "study_id, text, kind, min_value, max_value, \"order\"")
+        copy_rows(cursor, "studies_prescreenquestion", columns,
                   (line for pk in study_ids for line in (
-                      copy_line([pk, "Do you take medicine for this condition every day?", "yes_no", None, None, 0]),
-                      copy_line([pk, "How old are you?", "number", 18, 99, 1]))))
+                      copy_line([pk, "Do you take medicine for this condition every day?", "yes_no", None, None, 0,
+                                 *defaults]),
+                      copy_line([pk, "How old are you?", "number", 18, 99, 1, *defaults]))))
         refresh_search_vectors(study_ids)
+        seed_sites(rng)
         if stdout:
             stdout.write(f"  studies: {interests:,} inquiries ...")
         weights = [(status, stage) for status, weight, stage in INTEREST_STATUSES for _ in range(weight)]
@@ -105,4 +140,4 @@ def seed(stdout=None, factor: float = 1.0) -> str:
                    for created in [now - timedelta(days=730 * (interests - n) / interests)]))
         for table in ("studies_study", "studies_study_conditions", "studies_interest", "studies_prescreenquestion"):
             cursor.execute(f"ANALYZE {table}")
-    return f"{studies:,} studies, {interests:,} inquiries"
+    return f"{studies:,} studies with {SITES_PER_STUDY} sites each, {interests:,} inquiries"

@@ -11,15 +11,19 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from psycopg2.extras import DateTimeTZRange
 
 from accounts import roles
 
-from .filters import FINDER_STATUSES, SEX_CHOICES, StudyFinderFilter, search_query
+from .filters import DEFAULT_DISTANCE, FINDER_STATUSES, PHASE_CHOICES, SEX_CHOICES, StudyFinderFilter, search_query
+from . import nearby
+from .geocode import Place
 from .models import Bed, BedBooking, Interest, Study
+from .study_page import spanish_or_none
+from .registry_values import PHASE_MATCHES
 
-FINDER_PAGE_SIZE = 10
+FINDER_PAGE_SIZE = 20
 
 
 @dataclass
@@ -37,6 +41,20 @@ class Finder:
     facets: dict[str, list[FacetOption]]
     query_string: str  # the search without the page number, for links that keep it
     active: list[tuple[str, str, str]] = field(default_factory=list)  # (label, value text, link without it)
+    sort: str = "relevance"
+    place: Place | None = None
+
+    @property
+    def page_links(self) -> list[tuple[int | str, str]]:
+        """(page number or "…", address) for the pages around this one."""
+        numbers = self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1)
+        prefix = f"?{self.query_string}&page=" if self.query_string else "?page="
+        return [(n, f"{prefix}{n}" if isinstance(n, int) else "") for n in numbers]
+
+    @property
+    def detail_query(self) -> str:
+        """The search with its page, carried to a study page so that "back to results" returns here."""
+        return f"{self.query_string}&page={self.page.number}" if self.query_string else f"page={self.page.number}"
 
     @property
     def count(self) -> int:
@@ -68,8 +86,9 @@ def _facet_options(group: str, queryset: QuerySet[Study], selected: str) -> list
         prefix = "conditions" if group == "condition" else "center"
         return _grouped_options(queryset, f"{prefix}__slug", f"{prefix}__name", selected)
     if group == "phase":
-        counts = dict(queryset.values_list("phase").annotate(n=Count("pk")))
-        return _options(Study.Phase.choices, counts, selected)
+        counts = queryset.aggregate(**{value: Count("pk", filter=Q(phase__in=PHASE_MATCHES[value]))
+                                       for value, _ in PHASE_CHOICES})
+        return _options(PHASE_CHOICES, counts, selected)
     if group == "status":
         counts = dict(queryset.values_list("status").annotate(n=Count("pk")))
         return _options(FINDER_STATUSES, counts, selected)
@@ -98,31 +117,63 @@ def finder(params: QueryDict, page_number: Any = None) -> Finder:
     filterset = StudyFinderFilter(params, queryset=base)
     filterset.is_valid()
     cleaned = filterset.form.cleaned_data
-    results = filterset.qs.select_related("center").prefetch_related("conditions")
     text = (cleaned.get("q") or "").strip()
-    if text:
+    place = cleaned.get("near")
+    near_ids = None
+    if place:  # one query finds the studies near the place, for the results and every facet count
+        miles = cleaned.get("distance") or DEFAULT_DISTANCE
+        near_ids = list(nearby.within(base, place, miles).values_list("pk", flat=True))
+        filterset.near_ids = near_ids
+    results = filterset.qs.select_related("center", "spanish").prefetch_related("conditions")
+    sort = cleaned.get("sort") or ("nearest" if place else "relevance")
+    if place:
+        results = results.prefetch_related(Prefetch("locations", queryset=nearby.sites_near(place, miles)))
+    if sort == "nearest" and place:
+        results = nearby.by_distance(results, place)
+    elif sort == "newest":
+        results = results.order_by(F("registry__first_posted").desc(nulls_last=True), "-created_at", "-pk")
+    elif text:
         results = results.annotate(rank=SearchRank(F("search_vector"), search_query(text))).order_by("-rank", "lay_title", "pk")
     else:
         results = results.order_by("lay_title", "pk")
     facets = {}
     for group in StudyFinderFilter.FACETS:
         others = StudyFinderFilter(_without(params, group, "page"), queryset=base)
+        others.near_ids = near_ids
         selected = params.get(group, "") if group in cleaned and cleaned.get(group) not in (None, "", False) else ""
         facets[group] = _facet_options(group, others.qs, selected)
     page = Paginator(results, FINDER_PAGE_SIZE).get_page(page_number)
+    if place:
+        nearby.mark_nearest_sites(list(page), place)
+    if (get_language() or "").startswith("es"):
+        for study in page:  # the staff's Spanish title and summary, where written (joined, no query)
+            spanish = spanish_or_none(study)
+            study.lay_title, study.summary = (spanish.lay_title, spanish.summary) if spanish else (
+                study.lay_title, study.summary)
     kept = _without(params, "page")
     for key in list(kept):
         if key not in filterset.filters or not kept.get(key):
             kept.pop(key)
     active = []
-    for name in ("q", *StudyFinderFilter.FACETS, "age"):
+    for name in ("q", *StudyFinderFilter.FACETS, "age", "near"):
         value = cleaned.get(name)
         if value in (None, "", False):
             continue
         label = filterset.filters[name].label
         shown = _active_text(name, value, facets)
         active.append((label, shown, _without(kept, name).urlencode()))
-    return Finder(filterset=filterset, page=page, facets=facets, query_string=kept.urlencode(), active=active)
+    return Finder(filterset=filterset, page=page, facets=facets, query_string=kept.urlencode(), active=active,
+                  sort=sort, place=place)
+
+
+def finder_query(params: QueryDict) -> str:
+    """The finder's own parameters among ``params`` (a study page's address), for "back to results"."""
+    known = {*StudyFinderFilter.base_filters, "page"}
+    kept = QueryDict(mutable=True)
+    for key, values in params.lists():
+        if key in known:
+            kept.setlist(key, [value[:200] for value in values if value][:5])
+    return kept.urlencode()
 
 
 def _active_text(name: str, value: Any, facets: dict[str, list[FacetOption]]) -> str:
@@ -130,6 +181,8 @@ def _active_text(name: str, value: Any, facets: dict[str, list[FacetOption]]) ->
         for option in facets[name]:
             if option.selected:
                 return option.label or gettext("Yes")
+    if name == "near":
+        return value.label
     if name == "age":
         return ngettext("%(age)s year", "%(age)s years", value) % {"age": value}
     return str(value)
@@ -139,12 +192,26 @@ def _active_text(name: str, value: Any, facets: dict[str, list[FacetOption]]) ->
 
 
 def public_study(pk: int) -> Study | None:
-    """A public study (closed or not) with what its page shows; None when it is not public."""
-    return (Study.objects.filter(pk=pk, is_public=True).select_related("center")
-            .prefetch_related("conditions", "questions").first())
+    """A public study (closed or not) with what its page shows; None when it is not public.
+
+    Four queries whatever the study holds: the study with its centre, registry record and
+    Spanish text; its conditions; its pre-screen questions; its sites.
+    """
+    return (Study.objects.filter(pk=pk, is_public=True).select_related("center", "registry", "spanish")
+            .prefetch_related("conditions", "questions", "locations").first())
 
 
 # --- People and study teams ------------------------------------------------------------
+
+
+def saved_studies_of(user) -> QuerySet[Study]:
+    """The public studies a person saved, last saved first (closed ones too: the list says so)."""
+    return (Study.objects.filter(saved_by__user=user, is_public=True).select_related("center")
+            .order_by("-saved_by__saved_at", "-pk"))
+
+
+def is_saved(user, study: Study) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and study.saved_by.filter(user=user).exists()
 
 
 def inquiries_of(user) -> QuerySet[Interest]:

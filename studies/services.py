@@ -15,7 +15,7 @@ from psycopg2.extras import DateTimeTZRange
 from notifications.services import queue_email
 
 from . import selectors
-from .models import TRC_BED_COUNT, Bed, BedBooking, Interest, InterestStatusChange, Study
+from .models import TRC_BED_COUNT, Bed, BedBooking, Interest, InterestStatusChange, SavedStudy, Study
 
 Status = Interest.Status
 MOVES = Interest.MOVES
@@ -241,3 +241,15 @@ def cancel_booking(booking: BedBooking, by) -> BedBooking:
     booking._history_user = by
     booking.save(update_fields=["status"])
     return booking
+
+
+# --- Saved studies -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_saved(*, user, study: Study, saved: bool) -> None:
+    """Add a public study to a person's saved list, or take it off (both idempotent)."""
+    if saved:
+        SavedStudy.objects.get_or_create(user=user, study=study)
+    else:
+        SavedStudy.objects.filter(user=user, study=study).delete()

@@ -37,12 +37,12 @@ def condition_saved(sender, instance, created, **kwargs) -> None:
 def connect() -> None:
     from centers.models import Center
 
-    from .models import Condition, PrescreenQuestion, Study
+    from .models import Condition, Location, PrescreenQuestion, RegistryRecord, SpanishText, Study
 
     post_save.connect(study_saved, sender=Study, dispatch_uid="studies.study_saved")
     m2m_changed.connect(conditions_changed, sender=Study.conditions.through, dispatch_uid="studies.conditions_changed")
     post_save.connect(condition_saved, sender=Condition, dispatch_uid="studies.condition_saved")
-    for model in (Study, Condition, PrescreenQuestion, Center):
+    for model in (Study, Condition, PrescreenQuestion, Center, Location, RegistryRecord, SpanishText):
         for signal, event in ((post_save, "saved"), (post_delete, "deleted")):
             signal.connect(page_cache.invalidate, sender=model, dispatch_uid=f"studies.pages.{model.__name__}.{event}")
     m2m_changed.connect(page_cache.invalidate, sender=Study.conditions.through, dispatch_uid="studies.pages.conditions")

@@ -1,14 +1,19 @@
 from django.urls import path
 
 from . import views
+from .feeds import SearchFeed
 from .page_cache import public_page
 
 app_name = "studies"
 
 urlpatterns = [
     path("", public_page(views.finder), name="finder"),
+    path("feed/", SearchFeed(), name="feed"),
     path("<int:pk>/", public_page(views.study_detail), name="detail"),
+    path("<int:pk>/print/", public_page(views.study_print), name="print"),
     path("<int:pk>/thanks/", views.thanks, name="thanks"),
+    path("<int:pk>/save/", views.save_study, name="save"),
+    path("saved/", views.saved_studies, name="saved"),
     path("my-inquiries/", views.my_inquiries, name="my_inquiries"),
     path("my-inquiries/<int:pk>/withdraw/", views.withdraw_inquiry, name="withdraw_inquiry"),
     path("team/", views.team_index, name="team_index"),

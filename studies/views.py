@@ -20,9 +20,10 @@ from accounts.audit import record_access
 from common.ratelimit import per_person
 
 from . import ratelimit, selectors, services
-from .filters import InterestListFilter
+from .filters import DEFAULT_DISTANCE, DISTANCE_CHOICES, SORT_CHOICES, InterestListFilter
 from .forms import BookingForm, InterestForm, MoveForm
 from .models import BedBooking, Interest, Study
+from .study_page import study_page
 
 SESSION_LAST_INQUIRY = "studies_last_inquiry"
 CONTACT_FIELDS = ["name", "email", "phone"]
@@ -33,7 +34,12 @@ CONTACT_FIELDS = ["name", "email", "phone"]
 
 def finder(request):
     result = selectors.finder(request.GET, request.GET.get("page"))
-    return render(request, "studies/finder.html", {"finder": result, "form": result.filterset.form})
+    # The default sort and distance are sent as "" so that a plain search keeps a short address.
+    default_sort = "nearest" if result.place else "relevance"
+    sort_choices = [("" if value == default_sort else value, label, value == result.sort) for value, label in SORT_CHOICES]
+    return render(request, "studies/finder.html", {"finder": result, "form": result.filterset.form,
+                                                   "sort_choices": sort_choices, "distance_choices": DISTANCE_CHOICES,
+                                                   "default_distance": DEFAULT_DISTANCE})
 
 
 def _initial_for(user) -> dict:
@@ -85,8 +91,20 @@ def study_detail(request, pk: int):
                     return redirect("studies:thanks", pk=study.pk)
         if not form_problem:
             form_problem = gettext("Your message was not sent yet: please correct the answers marked below.")
-    return render(request, "studies/detail.html", {"study": study, "form": form, "form_problem": form_problem},
+    return render(request, "studies/detail.html", {"study": study, "page": study_page(study), "form": form,
+                                                   "form_problem": form_problem,
+                                                   "back_query": selectors.finder_query(request.GET),
+                                                   "saved": selectors.is_saved(request.user, study)},
                   status=200 if not form_problem else 400)
+
+
+def study_print(request, pk: int):
+    """The study page to print: its text, every site and the contacts, without forms or menus."""
+    study = selectors.public_study(pk)
+    if study is None:
+        raise Http404("No such study")
+    return render(request, "studies/print.html", {"study": study, "page": study_page(study),
+                                                  "study_url": request.build_absolute_uri(study.get_absolute_url())})
 
 
 def thanks(request, pk: int):
@@ -97,7 +115,26 @@ def thanks(request, pk: int):
     return render(request, "studies/thanks.html", {"study": study, "reference": last[1]})
 
 
-# --- A person's own inquiries ------------------------------------------------------------
+# --- A person's saved studies and own inquiries ------------------------------------------
+
+
+@login_required
+def saved_studies(request):
+    page = Paginator(selectors.saved_studies_of(request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "studies/saved.html", {"page": page})
+
+
+@login_required
+@require_POST
+def save_study(request, pk: int):
+    study = selectors.public_study(pk)
+    if study is None:
+        raise Http404("No such study")
+    saved = request.POST.get("action") != "remove"
+    services.set_saved(user=request.user, study=study, saved=saved)
+    messages.success(request, gettext("Saved to your list of studies.") if saved else
+                     gettext("Taken off your list of studies."))
+    return redirect(study)
 
 
 @login_required

@@ -10,6 +10,7 @@ and hand their URLs over through the environment.
 from .base import *  # noqa: F401,F403
 from .files import *  # noqa: F401,F403
 from .services import *  # noqa: F401,F403
+from .registry import *  # noqa: F401,F403
 from .auth import *  # noqa: F401,F403
 from .sso import *  # noqa: F401,F403
 from .mail import *  # noqa: F401,F403

@@ -44,7 +44,7 @@ def studies(team_member):
                  healthy_volunteers=True)
     StudyFactory(lay_title="A phone app that reminds children to use their inhaler", phase=Study.Phase.NOT_APPLICABLE,
                  conditions=[asthma], center=clinic, min_age=6, max_age=17)
-    for number in range(12):
+    for number in range(22):  # more than one page of 20
         StudyFactory(lay_title=f"Learning how asthma changes over time, group {number + 1}", conditions=[asthma],
                      center=clinic, phase=Study.Phase.values[number % 6])
     return walk

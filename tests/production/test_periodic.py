@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 
 from consultations import tasks as consultation_tasks
+from studies import tasks as studies_tasks
 from common import periodic
 from common.workers import redis_client
 from notifications import tasks as notification_tasks
@@ -28,7 +29,8 @@ def clean_locks():
 
 def test_every_scheduled_task_is_guarded_and_its_period_is_read_from_the_schedule(settings):
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert scheduled == {notification_tasks.requeue_stuck_emails.name, consultation_tasks.remind_overdue_requests.name}
+    assert scheduled == {notification_tasks.requeue_stuck_emails.name, consultation_tasks.remind_overdue_requests.name,
+                         studies_tasks.sync_ctgov.name}
     assert periodic.period_seconds(consultation_tasks.remind_overdue_requests.name) == 3600
     assert periodic.period_seconds("not.scheduled") == periodic.DEFAULT_PERIOD_SECONDS
 

@@ -57,10 +57,14 @@ _TABLE = {
     'consultations:withdraw':                                    "login       403         200         404         403         403         403         403         403         404",
 
     'studies:finder':                                            "200         200         200         200         200         200         200         200         200         200",
+    'studies:feed':                                              "200         200         200         200         200         200         200         200         200         200",
     'studies:detail':                                            "200         200         200         200         200         200         200         200         200         200",
+    'studies:print':                                             "200         200         200         200         200         200         200         200         200         200",
     'studies:thanks':                                            "302         302         302         302         302         302         302         302         302         302",
     'studies:my_inquiries':                                      "login       200         200         200         200         200         200         200         200         200",
+    'studies:saved':                                             "login       200         200         200         200         200         200         200         200         200",
     'studies:withdraw_inquiry':                                  "login       405         405         405         405         405         405         405         405         405",
+    'studies:save':                                              "login       405         405         405         405         405         405         405         405         405",
     'studies:team_index':                                        "login       403         403         403         403         403         403         200         403         200",
     'studies:team_study':                                        "login       403         403         403         403         403         403         200         403         200",
     'studies:team_move':                                         "login       405         405         405         405         405         405         405         405         405",
@@ -100,6 +104,7 @@ _TABLE = {
 
     'fhir:researchstudy_search':                                 "200         200         200         200         200         200         200         200         200         200",
     'fhir:researchstudy':                                        "200         200         200         200         200         200         200         200         200         200",
+    'fhir:metadata':                                             "200         200         200         200         200         200         200         200         200         200",
 
     'set_language':                                              "302         302         302         302         302         302         302         302         302         302",
 

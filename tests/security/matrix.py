@@ -239,6 +239,8 @@ def concrete_url(pattern: Pattern, world: World) -> str:
         "consultations:detail": reverse("consultations:detail", args=[world.consultation.reference]),
         "consultations:withdraw": reverse("consultations:withdraw", args=[world.consultation.reference]),
         "studies:detail": reverse("studies:detail", args=[world.study.pk]),
+        "studies:print": reverse("studies:print", args=[world.study.pk]),
+        "studies:save": reverse("studies:save", args=[world.study.pk]),
         "studies:thanks": reverse("studies:thanks", args=[world.study.pk]),
         "studies:withdraw_inquiry": reverse("studies:withdraw_inquiry", args=[world.interest.pk]),
         "studies:team_study": reverse("studies:team_study", args=[world.study.pk]),

@@ -254,7 +254,9 @@ def test_dcr_staff_add_a_study_and_bad_input_is_explained(client, dcr_staff, cen
             "max_age": "40", "sex": "all", "contact_email": "new@dcr.example.org", "inpatient_nights": "0",
             "questions-TOTAL_FORMS": "1", "questions-INITIAL_FORMS": "0", "questions-MIN_NUM_FORMS": "0",
             "questions-MAX_NUM_FORMS": "1000", "questions-0-order": "1", "questions-0-text": "Do you smoke?",
-            "questions-0-kind": "yes_no"}
+            "questions-0-kind": "yes_no", "study_type": "interventional",
+            **{f"{prefix}-{key}": value for prefix in ("spanish", "locations", "registry")
+               for key, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))}}
     body = client.post(f"{STUDIES}add/", data).content.decode()
     assert "Another study already has this NCT number." in body
     assert "The minimum age must not be above the maximum age." in body

@@ -25,11 +25,36 @@ def run(*args):
     return out.getvalue(), err.getvalue()
 
 
-def test_sample_file_creates_good_records_and_reports_bad_ones(trials_center):
-    out, err = run(str(SAMPLE))
-    assert "3 created, 0 updated, 2 refused" in err
-    assert "record 3 (NCT09000003): statusModule.overallStatus “PAUSED_FOR_LUNCH” is not a status we know" in err
-    assert "record 4 (NCT09000004): missing field descriptionModule.briefSummary" in err
+def test_a_file_with_refused_records_imports_nothing_names_each_and_exits_non_zero(trials_center):
+    with pytest.raises(CommandError, match="nothing imported: 2 of 5 records refused"):
+        run(str(SAMPLE))
+    assert Study.objects.count() == 0
+
+
+def test_refused_records_are_each_reported_with_number_nct_and_field(trials_center):
+    report = import_file(SAMPLE, center=trials_center)
+    assert report.created == [] and report.updated == []
+    assert report.errors == [
+        (3, "NCT09000003", "statusModule.overallStatus “PAUSED_FOR_LUNCH” is not one of the registry's values "
+                           "(ACTIVE_NOT_RECRUITING, APPROVED_FOR_MARKETING, AVAILABLE, COMPLETED, ENROLLING_BY_INVITATION, "
+                           "NOT_YET_RECRUITING, NO_LONGER_AVAILABLE, RECRUITING, SUSPENDED, TEMPORARILY_NOT_AVAILABLE, "
+                           "TERMINATED, UNKNOWN, WITHDRAWN, WITHHELD)"),
+        (4, "NCT09000004", "missing field descriptionModule.briefSummary"),
+    ]
+
+
+def good_sample(tmp_path):
+    records = json.loads(SAMPLE.read_text())
+    records["studies"] = [records["studies"][i] for i in (0, 1, 4)]
+    path = tmp_path / "good.json"
+    path.write_text(json.dumps(records))
+    return path, records
+
+
+def test_sample_records_create_studies(trials_center, tmp_path):
+    path, _ = good_sample(tmp_path)
+    out, err = run(str(path))
+    assert "3 created, 0 updated, 0 refused" in out and err == ""
     assert set(Study.objects.values_list("nct_id", flat=True)) == {"NCT09000001", "NCT09000002", "NCT09000005"}
 
     bp = Study.objects.get(nct_id="NCT09000001")
@@ -45,7 +70,7 @@ def test_sample_file_creates_good_records_and_reports_bad_ones(trials_center):
     assert bp.is_public is False  # staff publish it after writing the plain-language page
 
     fih = Study.objects.get(nct_id="NCT09000002")
-    assert fih.phase == Study.Phase.PHASE_2  # PHASE1/PHASE2 -> the later phase
+    assert fih.phase == Study.Phase.PHASE_1_2 and fih.get_phase_display() == "Phase 1/Phase 2"
     assert fih.sex == Study.Sex.MALE and fih.healthy_volunteers is True
     assert fih.contact_email == trials_center.contact_email
 
@@ -55,16 +80,16 @@ def test_sample_file_creates_good_records_and_reports_bad_ones(trials_center):
 
 
 def test_importing_again_updates_instead_of_duplicating(trials_center, tmp_path):
-    run(str(SAMPLE))
+    path, records = good_sample(tmp_path)
+    run(str(path))
     study = Study.objects.get(nct_id="NCT09000001")
     study.lay_title = "Phone coaching for blood pressure"  # staff's plain-language edit
     study.save()
-    records = json.loads(SAMPLE.read_text())
     records["studies"][0]["protocolSection"]["statusModule"]["overallStatus"] = "COMPLETED"
     changed = tmp_path / "changed.json"
     changed.write_text(json.dumps(records))
     out, err = run(str(changed))
-    assert "0 created, 3 updated, 2 refused" in err
+    assert "0 created, 3 updated, 0 refused" in out
     study.refresh_from_db()
     assert study.status == Study.Status.COMPLETED
     assert study.lay_title == "Phone coaching for blood pressure"
@@ -82,6 +107,9 @@ def test_a_single_record_file_is_accepted(trials_center, tmp_path):
 @pytest.mark.parametrize("mutate,message", [
     (lambda p: p["identificationModule"].update(nctId="12345"), "is not an NCT number"),
     (lambda p: p["designModule"].update(phases=["PHASE9"]), "designModule.phases has unknown value(s): PHASE9"),
+    (lambda p: p["designModule"].update(phases=["PHASE1", "PHASE3"]), "PHASE1+PHASE3 is not a phase or combination"),
+    (lambda p: p["designModule"].update(studyType="PILOT"), "designModule.studyType “PILOT” is not one of"),
+    (lambda p: p["eligibilityModule"].update(stdAges=["TEEN"]), "eligibilityModule.stdAges “TEEN”"),
     (lambda p: p["eligibilityModule"].update(sex="OTHER"), "eligibilityModule.sex"),
     (lambda p: p["eligibilityModule"].update(minimumAge="eighteen"), "is not an age"),
     (lambda p: p["eligibilityModule"].update(minimumAge="90 Years"), "minimumAge is above maximumAge"),
@@ -110,7 +138,9 @@ def test_broken_json_and_missing_centre_are_clear_command_errors(trials_center, 
         run(str(tmp_path / "absent.json"))
 
 
-@pytest.mark.parametrize("text,years", [("18 Years", 18), ("6 Months", 0), ("30 Months", 2), ("2 Weeks", 0),
+@pytest.mark.parametrize("text,years", [("18 Years", 18), ("1 Year", 1), ("6 Months", 0), ("30 Months", 2),
+                                        ("2 Weeks", 0), ("104 Weeks", 2), ("28 Days", 0), ("12 Hours", 0),
+                                        ("30 Minutes", 0),
                                         ("N/A", None), (None, None)])
 def test_ages_are_read_in_years(text, years):
     assert age_in_years(text, "minimumAge") == years

@@ -170,12 +170,12 @@ def test_facet_counts_follow_the_search_text(client):
 
 
 def test_results_are_paginated_and_links_keep_the_search(client):
-    for number in range(23):
+    for number in range(43):
         StudyFactory(lay_title=f"Diabetes study {number:02d}", phase=Study.Phase.PHASE_2)
     response = client.get(URL, {"q": "diabetes", "phase": "2", "page": 3})
     assert len(titles(response)) == 3
     body = response.content.decode()
-    assert "Page 3 of 3" in body
+    assert "Showing 41–43 of 43" in body and 'aria-current="page"><span class="page-link">3</span>' in body
     assert "q=diabetes&amp;phase=2&amp;page=2" in body
     assert response.context["finder"].query_string == "q=diabetes&phase=2"
 
@@ -212,4 +212,16 @@ def test_the_finder_stays_within_a_fixed_query_budget(client, django_assert_max_
     assert response.status_code == 200
     with django_assert_max_num_queries(10):
         response = client.get(URL)
-    assert len(titles(response)) == 10
+    assert len(titles(response)) == 20
+
+
+def test_a_combined_phase_study_is_found_under_each_of_its_phases(client):
+    StudyFactory(phase=Study.Phase.PHASE_1_2, lay_title="Dose then benefit")
+    StudyFactory(phase=Study.Phase.PHASE_2_3, lay_title="Benefit then comparison")
+    StudyFactory(phase=Study.Phase.PHASE_1, lay_title="Dose only")
+    finder = client.get(URL).context["finder"]
+    assert facet(finder, "phase") == {"early_1": 0, "1": 2, "2": 2, "3": 1, "4": 0, "na": 0}
+    titles = {study.lay_title for study in client.get(URL, {"phase": "2"}).context["finder"].page}
+    assert titles == {"Dose then benefit", "Benefit then comparison"}
+    body = client.get(URL, {"phase": "1"}).content.decode()
+    assert "Phase 1/Phase 2" in body

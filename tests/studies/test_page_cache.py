@@ -69,3 +69,18 @@ def test_made_up_parameters_are_never_stored(client):
     assert again.context is not None  # rendered again: nothing was stored for that address
     client.get(FINDER, {"q": "x" * 400})
     assert client.get(FINDER, {"q": "x" * 400}).context is not None
+
+
+@pytest.mark.django_db
+def test_the_study_page_is_served_from_the_cache_and_forgets_a_changed_site(client, django_assert_num_queries):
+    from studies.models import Location
+
+    study = StudyFactory()
+    site = Location.objects.create(study=study, facility="Harbour Clinic", city="Portsmouth", country="United States")
+    url = reverse("studies:detail", args=[study.pk])
+    assert "Harbour Clinic" in client.get(url).content.decode()
+    with django_assert_num_queries(0):
+        assert "Harbour Clinic" in client.get(url).content.decode()
+    site.facility = "Riverside Clinic"
+    site.save()
+    assert "Riverside Clinic" in client.get(url).content.decode()

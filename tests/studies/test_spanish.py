@@ -259,3 +259,46 @@ def test_the_team_sees_who_wrote_in_spanish(client, study, study_team_member):
     assert body.count("Wrote in Spanish") == 1
     rosa = body.index("Rosa (synthetic)")
     assert rosa < body.index("Wrote in Spanish") < body.index("</tr>", rosa)
+
+
+# --- The study's own words in Spanish, written by staff ------------------------------------
+
+
+def test_without_spanish_text_the_study_page_says_so_plainly_in_spanish(spanish, study):
+    body = page(spanish, study.get_absolute_url())
+    assert "La descripción de este estudio aún no está traducida al español" in body
+    assert 'lang="en"' in body  # the English study text is marked as English for screen readers
+
+
+def test_staff_spanish_text_is_shown_on_the_spanish_pages(spanish, study):
+    from django.test import Client
+
+    from studies.models import SpanishText
+
+    SpanishText.objects.create(
+        study=study, lay_title="¿Ayuda un paseo diario a las personas con diabetes?",
+        summary="Queremos saber si un paseo de **20 minutos** después de comer mantiene el azúcar en un rango sano.",
+        eligibility="Criterios de inclusión:\n\n* Adultos con diabetes tipo 2\n\nCriterios de exclusión:\n\n"
+                    "* Embarazo")
+    PrescreenQuestionFactory(study=study, text="Do you walk every day?", text_es="¿Camina todos los días?")
+    body = page(spanish, study.get_absolute_url())
+    assert "¿Ayuda un paseo diario a las personas con diabetes?" in body
+    assert "<strong>20 minutos</strong>" in body and "¿Camina todos los días?" in body
+    assert "<li>Adultos con diabetes tipo 2</li>" in body.split('class="criteria-inclusion"')[1].split("</div>")[0]
+    assert "<li>Embarazo</li>" in body.split('class="criteria-exclusion"')[1].split("</div>")[0]
+    assert "aún no está traducida" not in body
+    finder = page(spanish, "/studies/")
+    assert "¿Ayuda un paseo diario a las personas con diabetes?" in finder
+    english = page(Client(), study.get_absolute_url())
+    assert "Does a daily walk help people with diabetes?" in english and "Do you walk every day?" in english
+
+
+def test_staff_write_the_spanish_text_in_the_admin(client, study):
+    from accounts import roles
+    from tests.factories import UserFactory
+
+    staff = UserFactory(roles=[roles.DCR_STAFF], is_staff=True)
+    client.force_login(staff)
+    body = client.get(f"/admin/studies/study/{study.pk}/change/").content.decode()
+    assert "Spanish text" in body and 'name="spanish-__prefix__-lay_title"' in body
+    assert 'name="questions-__prefix__-text_es"' in body

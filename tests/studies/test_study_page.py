@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from studies.models import Study
+from studies.ctgov import import_file
+from studies.models import Location, Study
+from tests.factories import CenterFactory
 
 from .factories import ConditionFactory, PrescreenQuestionFactory, StudyFactory
 
@@ -92,6 +96,73 @@ def test_study_page_query_count(client, django_assert_max_num_queries):
     study = StudyFactory(conditions=[ConditionFactory(name=f"C{n}") for n in range(4)])
     for _ in range(4):
         PrescreenQuestionFactory(study=study)
-    # study + centre, conditions, questions
-    with django_assert_max_num_queries(3):
+    # study + centre + registry record + Spanish text, conditions, questions, sites
+    with django_assert_max_num_queries(4):
+        assert client.get(study.get_absolute_url()).status_code == 200
+
+
+# --- What the registry gives, the page shows ------------------------------------------------
+
+REGISTRY_PAGE = Path(__file__).parent / "data" / "ctgov_v2_page1.json"
+
+
+@pytest.fixture
+def gene_study(db):
+    center = CenterFactory(name="Dartmouth-Hitchcock Medical Center")
+    report = import_file(REGISTRY_PAGE, center=center)
+    assert report.ok
+    Study.objects.update(is_public=True)
+    return Study.objects.get(nct_id="NCT09100001")
+
+
+def test_registry_markdown_is_shown_as_safe_html(client, gene_study):
+    body = client.get(gene_study.get_absolute_url()).content.decode()
+    assert "<strong>gene therapy</strong>" in body and "**" not in body
+    assert "<li><strong>Part A</strong> (Phase 1): dose finding in adults</li>" in body
+    assert "pain lasting &gt; 2 hours" in body and "\\&gt;" not in body and "\\>" not in body
+    assert "<script>alert" not in body and "&lt;script&gt;alert('x')&lt;/script&gt;" in body
+
+
+def test_eligibility_is_split_into_inclusion_and_exclusion_lists(client, gene_study):
+    body = client.get(gene_study.get_absolute_url()).content.decode()
+    inclusion = body.split('class="criteria-inclusion"')[1].split("</div>")[0]
+    exclusion = body.split('class="criteria-exclusion"')[1].split("</div>")[0]
+    assert "<li>Hemoglobin &lt; 10 g/dL</li>" in inclusion and "sibling donor" not in inclusion
+    assert "<li>An available matched sibling donor</li>" in exclusion and "Hemoglobin" not in exclusion
+    assert "You may be able to join if" in body and "You cannot join if" in body
+    assert "Key Inclusion Criteria" not in body
+
+
+def test_the_page_shows_sites_interventions_arms_dates_sponsor_enrollment_and_outcomes(client, gene_study):
+    body = client.get(gene_study.get_absolute_url()).content.decode()
+    where = body.split('id="where"')[1]
+    ours, others = where.split('id="other-sites"')
+    assert "Here:" in ours and "Dartmouth-Hitchcock Medical Center" in ours and "Lebanon, New Hampshire, 03756" in ours
+    assert "Also at 9 other sites in 5 countries" in others
+    assert "Charité Universitätsmedizin" in others and "Toronto, Ontario, M5G 2C4, Canada" in others
+    assert 'href="geo:43.67700,-72.27040"' in ours and "555-0100 ext. 12" in ours and "site@example.org" in ours
+    assert "Not yet recruiting" in others
+    for text in ("SYN-101", "Genetic", "Busulfan", "Part B: expansion", "Experimental",
+                 "Number of participants with adverse events", "Up to 24 months after infusion",
+                 "Annualized rate of vaso-occlusive crises", "Synthetic Therapeutics Inc. (synthetic)",
+                 "National Heart, Lung, and Blood Institute (NHLBI)", "45 people expected", "March 14, 2025 (actual)",
+                 "June 2028 (expected)", "Phase 1/Phase 2", "12 years to 50 years old", "Children (birth to 17)"):
+        assert text in body, text
+
+
+def test_an_unknown_status_is_explained(client, gene_study):
+    sleep = Study.objects.get(nct_id="NCT09100002")
+    body = client.get(sleep.get_absolute_url()).content.decode()
+    assert "Status unknown" in body and "has not been confirmed for more than two years" in body
+    assert "Observational (no treatment is given)" in body
+
+
+@pytest.mark.parametrize("sites", [0, 30])
+def test_study_page_query_count_does_not_grow_with_sites(client, django_assert_num_queries, sites):
+    study = StudyFactory(conditions=[ConditionFactory(name=f"C{n}") for n in range(4)])
+    PrescreenQuestionFactory(study=study)
+    Location.objects.bulk_create([Location(study=study, facility=f"Site {n}", city="Town", country=f"Country {n % 3}",
+                                           latitude=40.0, longitude=-70.0) for n in range(sites)])
+    # study + centre + registry record + Spanish text, conditions, questions, sites
+    with django_assert_num_queries(4):
         assert client.get(study.get_absolute_url()).status_code == 200

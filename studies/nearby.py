@@ -1,0 +1,55 @@
+"""Studies near a place: the distance to each study's nearest site, in SQL, and that site for a page."""
+
+from __future__ import annotations
+
+from django.db.models import F, FloatField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
+
+from .geocode import EARTH_RADIUS_MILES, Place, bounding_box, miles_between
+from .models import Location, Study
+
+
+def _miles_from(place: Place):
+    """Haversine from ``place`` to a Location row's point, as a database expression."""
+    phi0 = Value(place.latitude, output_field=FloatField())
+    lambda0 = Value(place.longitude, output_field=FloatField())
+    half_dphi = (Radians(F("latitude")) - Radians(phi0)) / 2
+    half_dlambda = (Radians(F("longitude")) - Radians(lambda0)) / 2
+    a = Power(Sin(half_dphi), 2) + Cos(Radians(phi0)) * Cos(Radians(F("latitude"))) * Power(Sin(half_dlambda), 2)
+    return 2 * EARTH_RADIUS_MILES * ASin(Least(Sqrt(a), Value(1.0, output_field=FloatField())))
+
+
+def sites_near(place: Place, miles: float) -> QuerySet[Location]:
+    """The sites inside the bounding box of ``place`` (what a page needs to name each study's nearest)."""
+    south, north, west, east = bounding_box(place, miles)
+    return Location.objects.filter(latitude__range=(south, north), longitude__range=(west, east))
+
+
+def within(queryset: QuerySet[Study], place: Place, miles: float) -> QuerySet[Study]:
+    """Studies with a site within ``miles`` of ``place``.
+
+    One uncorrelated subquery (PostgreSQL runs it once, as a hashed plan): the sites inside the
+    bounding box (location_point_idx) whose distance is within ``miles``.
+    """
+    near_sites = (sites_near(place, miles).annotate(miles=_miles_from(place)).filter(miles__lte=miles).values("study_id"))
+    return queryset.filter(pk__in=near_sites)
+
+
+def by_distance(queryset: QuerySet[Study], place: Place) -> QuerySet[Study]:
+    """``queryset`` annotated with ``distance_miles`` to each study's nearest site, nearest first.
+
+    Computed for the studies that matched only (this is the ordering of the page query).
+    """
+    nearest = (Location.objects.filter(study=OuterRef("pk"), latitude__isnull=False)
+               .annotate(miles=_miles_from(place)).order_by("miles").values("miles")[:1])
+    return (queryset.annotate(distance_miles=Subquery(nearest, output_field=FloatField()))
+            .order_by(F("distance_miles").asc(nulls_last=True), "lay_title", "pk"))
+
+
+def mark_nearest_sites(studies: list[Study], place: Place) -> None:
+    """Give each study (with its ``locations`` prefetched) ``nearest_site`` and ``nearest_miles``."""
+    for study in studies:
+        located = [(miles_between(place.latitude, place.longitude, site.latitude, site.longitude), site)
+                   for site in study.locations.all() if site.latitude is not None]
+        if located:
+            study.nearest_miles, study.nearest_site = min(located, key=lambda pair: pair[0])
