@@ -33,9 +33,7 @@ def new_interest_reference() -> str:
     return f"INQ-{chars[:4]}-{chars[4:]}"
 
 
-NCT_VALIDATOR = RegexValidator(
-    r"^NCT\d{8}$", "An NCT number is the letters NCT followed by 8 digits, e.g. NCT01234567."
-)
+NCT_VALIDATOR = RegexValidator(r"^NCT\d{8}$", "An NCT number is the letters NCT followed by 8 digits, e.g. NCT01234567.")
 
 
 class Condition(models.Model):
@@ -446,3 +444,6 @@ class BedBooking(models.Model):
     @property
     def discharge(self):
         return self.period.upper if self.period else None
+
+
+from .note_models import InterestNote  # noqa: E402,F401  (one module per job; the app loads it here)
