@@ -42,10 +42,7 @@ def team_index(request):
         request.GET.get("page"))
     for study in page:
         study.funnel = selectors.funnel(study)
-    kept = request.GET.copy()
-    kept.pop("page", None)
-    return render(request, "studies/team_index.html", {
-        "page": page, "search_form": search_form, "search": search, "query_string": kept.urlencode()})
+    return render(request, "studies/team_index.html", {"page": page, "search_form": search_form, "search": search})
 
 
 @login_required

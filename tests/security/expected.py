@@ -58,8 +58,10 @@ _TABLE = {
     'studies:withdraw_inquiry':                                  "login       405         405         405         405         405         405         405         405         405",
     'studies:team_index':                                        "login       403         403         403         403         403         403         200         403         200",
     'studies:team_study':                                        "login       403         403         403         403         403         403         200         403         200",
+    'studies:team_inquiry':                                      "login       403         403         403         403         403         403         200         403         200",
     'studies:team_move':                                         "login       405         405         405         405         405         405         405         405         405",
     'studies:bed_day':                                           "login       403         403         403         403         200         200         200         403         200",
+    'studies:bed_week':                                          "login       403         403         403         403         200         200         200         403         200",
     'studies:bed_book':                                          "login       403         403         403         403         200         200         200         403         200",
     'studies:bed_cancel':                                        "login       405         405         405         405         405         405         405         405         405",
 
