@@ -42,6 +42,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="May sign in to the staff admin.")
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    email_verified_at = models.DateTimeField("email address confirmed", null=True, blank=True, editable=False,
+                                             help_text="When the person followed the confirmation link.")
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 

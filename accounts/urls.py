@@ -2,15 +2,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from . import two_step, views
-from .forms import EmailAuthenticationForm, OutboxPasswordResetForm
+from .forms import OutboxPasswordResetForm
 
 app_name = "accounts"
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
-    path("login/", auth_views.LoginView.as_view(
-        template_name="accounts/login.html", authentication_form=EmailAuthenticationForm,
-        redirect_authenticated_user=True), name="login"),
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("start/", views.start, name="start"),
+    path("confirm-email/<str:token>/", views.verify_email, name="verify_email"),
+    path("me/confirm-email/", views.send_confirmation, name="send_confirmation"),
     path("logout/", views.SignOutView.as_view(), name="logout"),
     path("me/", views.my_account, name="my_account"),
     path("me/password/", views.PasswordChangeView.as_view(), name="password_change"),

@@ -28,8 +28,11 @@ _TABLE = {
     'for_researchers':                                           "200         200         200         200         200         200         200         200         200         200",
 
     'accounts:signup':                                           "200         302         302         302         302         302         302         302         302         302",
-    'accounts:login':                                            "200         302         302         302         302         302         302         302         302         302",
+    'accounts:login':                                            "200         302         302         302         302         admin-index admin-index 302         admin-index admin-index",
     'accounts:logout':                                           "405         405         405         405         405         405         405         405         405         405",
+    'accounts:start':                                            "login       302         302         302         302         admin-index admin-index 302         admin-index admin-index",
+    'accounts:verify_email':                                     "200         200         200         200         200         200         200         200         200         200",
+    'accounts:send_confirmation':                                "login       405         405         405         405         405         405         405         405         405",
     'accounts:my_account':                                       "login       200         200         200         200         200         200         200         200         200",
     'accounts:password_change':                                  "login       200         200         200         200         200         200         200         200         200",
     'accounts:password_reset':                                   "200         200         200         200         200         200         200         200         200         200",

@@ -201,6 +201,7 @@ def concrete_url(pattern: Pattern, world: World) -> str:
         "favicon.ico": "/favicon.ico",
         "accounts:password_reset_confirm": reverse("accounts:password_reset_confirm",
                                                    args=["MQ", "not-a-valid-token"]),
+        "accounts:verify_email": reverse("accounts:verify_email", args=["not-a-valid-token"]),
         "centers:service_detail": reverse("centers:service_detail", args=[world.service.slug]),
         "centers:center_detail": reverse("centers:center_detail", args=[world.center.slug]),
         "consultations:attachment": reverse("consultations:attachment", args=[world.attachment.pk]),
