@@ -55,8 +55,7 @@ def signup(request):
         else:
             login(request, user, backend="accounts.backends.CachedPermissionsBackend")
             messages.success(request, gettext("Welcome! Your account is ready."))
-            messages.info(request, gettext("We sent a link to %(email)s: open it to confirm your address.")
-                          % {"email": user.email})
+            messages.info(request, gettext("We emailed you a link: open it to confirm your email address."))
             return redirect(next_url or "accounts:my_account")
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
 
@@ -85,8 +84,8 @@ def send_confirmation(request):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, gettext("We sent a new link to %(email)s: open it to confirm your address.")
-                         % {"email": request.user.email})
+        messages.success(request, gettext("We sent a new link to your email address: open it to confirm the "
+                                          "address."))
     return redirect(_safe_next(request) or "accounts:my_account")
 
 

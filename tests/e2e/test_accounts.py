@@ -67,8 +67,9 @@ def test_sign_in_with_a_wrong_then_the_right_password(page, screenshot):
 
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/accounts/me/")
-    assert page.get_by_role("heading", name="My account", level=1).is_visible()
+    # A researcher lands on their own work, not on the profile form.
+    page.wait_for_url("**/consultations/mine/")
+    assert page.get_by_role("heading", name="My consultation requests", level=1).is_visible()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -67,6 +67,8 @@ def test_no_email_of_any_code_path_carries_protected_values(django_capture_on_co
                                                phone=PATIENT_PHONE, consent_to_contact=True)
         study_services.change_interest_status(other, "ineligible", by=team, reason=f"Called {PATIENT_PHONE}")
         study_services.change_interest_status(interest, "withdrawn", by=patient)
+        # A team note naming the person's phone: kept with the inquiry, never emailed.
+        study_services.add_note(interest=other, author=team, text=f"{PATIENT_NAME} asked to be called on {PATIENT_PHONE}")
         # A consultation: filed, assigned, messages both ways, status changes, overdue reminder.
         service = ServiceFactory(center=center_a)
         consultation = consultation_services.submit_request(
@@ -99,6 +101,9 @@ def test_no_email_of_any_code_path_carries_protected_values(django_capture_on_co
         form = OutboxPasswordResetForm({"email": PATIENT_EMAIL})
         assert form.is_valid()
         form.save(domain_override="dcr.example.org")
+        # A new link to confirm the address of the account.
+        from accounts.services import send_email_confirmation
+        send_email_confirmation(patient)
 
     sent = {email.template for email in OutboxEmail.objects.all()}
     leaks = [(message.subject, value) for message in mail.outbox for text in _texts(message)
