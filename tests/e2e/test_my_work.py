@@ -44,7 +44,7 @@ def test_a_team_member_works_an_inquiry_on_a_phone(phone_page, login_as, screens
     login_as(page, team_member)
     assert page.url.endswith("/studies/team/")  # signing in lands on the team's work
     page.get_by_label("Search my studies").fill("walk")
-    page.get_by_role("button", name="Show").click()
+    page.get_by_role("button", name="Show", exact=True).click()
     expect(page.get_by_text("1 study match “walk”.")).to_be_visible()
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     screenshot(page, "ux/phone-1-my-studies-search")
@@ -80,7 +80,7 @@ def test_the_team_pages_at_a_desk(page, login_as, screenshot, team_member, inqui
     login_as(page, team_member)
     expect(page.get_by_role("link", name="My studies", exact=True)).to_be_visible()  # in the main menu
     page.get_by_label("Sort by").select_option("title")
-    page.get_by_role("button", name="Show").click()
+    page.get_by_role("button", name="Show", exact=True).click()
     screenshot(page, "ux/desk-1-my-studies-sorted")
     page.goto(f"/studies/team/{study.pk}/")
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
@@ -93,11 +93,12 @@ def test_the_team_pages_at_a_desk(page, login_as, screenshot, team_member, inqui
     expect(table.get_by_role("rowheader")).to_have_count(18)
     expect(table.get_by_role("columnheader")).to_have_count(8)
     expect(table.get_by_role("row", name="Bed 4")).to_contain_text("WALK-1")
+    screenshot(page, "ux/desk-4-bed-week")
     # Keyboard: the next week is a link reached with Tab, and it opens the next seven days.
     page.get_by_role("link", name=f"Week of {(timezone.localdate() + timedelta(days=7)):%-d %b}").focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**start=*")
-    screenshot(page, "ux/desk-4-bed-week")
+    expect(page.get_by_role("table").get_by_role("row", name="Bed 4")).not_to_contain_text("WALK-1")
 
 
 def test_the_bed_week_on_a_phone_scrolls_inside_its_box(phone_page, login_as, screenshot, team_member, inquiries):
