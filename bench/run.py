@@ -98,6 +98,10 @@ def sign_in_cookies(emails: set[str]) -> dict[str, str]:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.cached_db import SessionStore
 
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts import second_step
     from accounts.models import User
 
     cookies = {}
@@ -106,6 +110,10 @@ def sign_in_cookies(emails: set[str]) -> dict[str, str]:
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = "accounts.backends.CachedPermissionsBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        if second_step.must_use(user):  # signed in past the second step, as after typing the code
+            device = second_step.app_device(user) or TOTPDevice.objects.create(
+                user=user, name=second_step.APP_DEVICE_NAME, confirmed=True)
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.create()
         cookies[user.email] = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
     missing = emails - set(cookies)

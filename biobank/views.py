@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import researcher_required
+from common import ratelimit
 
 from . import selectors, services
 from .criteria import CohortCriteria
@@ -52,6 +53,7 @@ def _new_request(request, form_class, submit, template: str, kind: str):
 
 @researcher_required("biobank/researchers_only.html")
 @require_http_methods(["GET", "POST"])
+@ratelimit.per_person("biobank-sample-request", limit=10)
 def new_sample_request(request):
     def submit(user, form, data):
         return services.submit_sample_request(
@@ -63,6 +65,7 @@ def new_sample_request(request):
 
 @researcher_required("biobank/researchers_only.html")
 @require_http_methods(["GET", "POST"])
+@ratelimit.per_person("biobank-recontact-request", limit=10)
 def new_recontact_request(request):
     def submit(user, form, data):
         return services.submit_recontact_request(
@@ -117,11 +120,13 @@ def _withdraw(request, model, reference: str):
 
 @researcher_required("biobank/researchers_only.html")
 @require_http_methods(["GET", "POST"])
+@ratelimit.per_person("biobank-withdraw", limit=20)
 def withdraw_sample_request(request, reference: str):
     return _withdraw(request, SampleRequest, reference)
 
 
 @researcher_required("biobank/researchers_only.html")
 @require_http_methods(["GET", "POST"])
+@ratelimit.per_person("biobank-withdraw", limit=20)
 def withdraw_recontact_request(request, reference: str):
     return _withdraw(request, RecontactRequest, reference)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import researcher_required
 from centers.models import Service
+from common import ratelimit
 
 from . import selectors, services
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MEGABYTE
@@ -48,6 +49,7 @@ def _declared_length(request) -> int:
 
 @researcher_required("consultations/researchers_only.html")
 @require_http_methods(["GET", "POST"])
+@ratelimit.per_person("consultation-new", limit=10)
 def new_request(request):
     if request.method == "POST" and _declared_length(request) > MAX_REQUEST_BYTES:
         too_large = (f"The files were too large to receive: attach at most {MAX_ATTACHMENTS} files of "
@@ -88,6 +90,7 @@ def my_requests(request):
 
 @researcher_required("consultations/researchers_only.html")
 @require_http_methods(["GET", "POST"])
+@ratelimit.per_person("consultation-message", limit=30)
 def detail(request, reference: str):
     consultation = _own_request(request, reference)
     form = MessageForm(request.POST or None)
@@ -110,6 +113,7 @@ def detail(request, reference: str):
 
 @researcher_required("consultations/researchers_only.html")
 @require_http_methods(["GET", "POST"])
+@ratelimit.per_person("consultation-withdraw", limit=20)
 def withdraw(request, reference: str):
     consultation = _own_request(request, reference)
     if consultation.is_closed:

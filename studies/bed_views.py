@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.ratelimit import per_person
+
 from . import selectors, services
 from .forms import BookingForm
 from .models import BedBooking
@@ -65,6 +67,7 @@ def bed_week(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@per_person("bed-book", limit=60)
 def bed_book(request):
     _require_beds(request.user)
     initial = {key: request.GET[key] for key in ("study", "admission", "discharge") if request.GET.get(key)}
@@ -100,6 +103,7 @@ def bed_book(request):
 
 @login_required
 @require_POST
+@per_person("bed-cancel", limit=60)
 def bed_cancel(request, pk: int):
     _require_beds(request.user)
     booking = get_object_or_404(BedBooking.objects.filter(study__in=selectors.bookable_studies(request.user))

@@ -7,7 +7,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles, work
-from accounts.verification import email_verified
+from accounts.signals import email_confirmed
 
 
 def _link_on_verification(sender, user, **kwargs) -> None:
@@ -18,12 +18,12 @@ def _link_on_verification(sender, user, **kwargs) -> None:
 
 def _link_on_sign_in(sender, request, user, **kwargs) -> None:
     # Inquiries sent signed out by a person whose address is already confirmed.
-    if getattr(user, "email_verified_at", None):
+    if getattr(user, "email_confirmed", False):
         _link_on_verification(sender, user)
 
 
 def connect() -> None:
     work.register(_("My studies"), "studies:team_index", roles=(roles.STUDY_TEAM,), order=20)
     work.register(_("My inquiries"), "studies:my_inquiries", roles=(roles.PATIENT,), order=50)
-    email_verified.connect(_link_on_verification, dispatch_uid="studies.link_inquiries_on_verification")
+    email_confirmed.connect(_link_on_verification, dispatch_uid="studies.link_inquiries_on_verification")
     user_logged_in.connect(_link_on_sign_in, dispatch_uid="studies.link_inquiries_on_sign_in")

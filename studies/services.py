@@ -173,10 +173,11 @@ def add_note(*, interest: Interest, author, text: str) -> InterestNote:
 def link_inquiries_to_verified_email(user) -> int:
     """Give a person the inquiries sent from their address before they had an account.
 
-    Only for an address the person proved they own (``email_verified_at``): an inquiry is never
-    shown to an account whose address nobody has confirmed. Returns how many were linked.
+    Only for an address the person proved they own (``email_confirmed``, set by the emailed
+    sign-up link): an inquiry is never shown to an account whose address nobody has confirmed.
+    Returns how many were linked.
     """
-    if not getattr(user, "email_verified_at", None) or not user.email:
+    if not getattr(user, "email_confirmed", False) or not user.is_active or not user.email:
         return 0
     found = list(Interest.objects.select_for_update().filter(user__isnull=True, email__iexact=user.email))
     for interest in found:  # one by one, so that the history says who took the inquiry over

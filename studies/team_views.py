@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.audit import record_access
+from common.ratelimit import per_person
 
 from . import selectors, services
 from .filters import InterestListFilter
@@ -62,6 +63,7 @@ def team_study(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@per_person("team-note", limit=300)
 def team_inquiry(request, pk: int):
     """One inquiry: contact details, answers, status and move, the status history and the team's notes."""
     _require_team_pages(request.user)
@@ -90,6 +92,7 @@ def team_inquiry(request, pk: int):
 
 @login_required
 @require_POST
+@per_person("team-move", limit=300)
 def team_move(request, pk: int):
     _require_team_pages(request.user)
     interest = get_object_or_404(Interest.objects.filter(study__in=Study.objects.for_team(request.user))

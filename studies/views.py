@@ -10,6 +10,8 @@ from django.utils.translation import gettext
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.ratelimit import per_person
+
 from . import ratelimit, selectors, services
 from .forms import InterestForm
 from .models import Interest
@@ -32,6 +34,7 @@ def _initial_for(user) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
+@per_person("interest-person", limit=10)
 def study_detail(request, pk: int):
     study = selectors.public_study(pk)
     if study is None:
@@ -97,6 +100,7 @@ def my_inquiries(request):
 
 @login_required
 @require_POST
+@per_person("interest-withdraw", limit=20)
 def withdraw_inquiry(request, pk: int):
     interest = get_object_or_404(Interest, pk=pk, user=request.user)
     try:

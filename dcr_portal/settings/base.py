@@ -87,8 +87,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "common.request_log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "common.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Reads request.user on the way out, so it sees every answer the middleware below gives.
+    "common.headers.PrivatePagesMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -155,6 +155,9 @@ def build_world() -> World:
 
     # Not confirmed: a confirmed device would send staff A to the code step on every page.
     device = TOTPDevice.objects.create(user=users["staff_a"], name="Authenticator app", confirmed=False)
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    recovery = StaticDevice.objects.create(user=users["staff_a"], name="Recovery codes", confirmed=False)
 
     from dashboards import selectors as dashboard_selectors
     from dashboards.views import _tables
@@ -174,7 +177,7 @@ def build_world() -> World:
         "biobank.participant": participant, "biobank.sample": sample, "biobank.withdrawal": withdrawal,
         "biobank.samplerequest": sample_request, "biobank.recontactrequest": recontact_request,
         "biobank.importjob": import_job,
-        "otp_totp.totpdevice": device,
+        "otp_totp.totpdevice": device, "otp_static.staticdevice": recovery,
         "collaborations.inquiry": inquiry, "collaborations.affiliate": affiliate,
     }
     return World(users=users, objects=objects, consultation=consultation, attachment=attachment,
@@ -201,7 +204,7 @@ def concrete_url(pattern: Pattern, world: World) -> str:
         "favicon.ico": "/favicon.ico",
         "accounts:password_reset_confirm": reverse("accounts:password_reset_confirm",
                                                    args=["MQ", "not-a-valid-token"]),
-        "accounts:verify_email": reverse("accounts:verify_email", args=["not-a-valid-token"]),
+        "accounts:confirm_signup": reverse("accounts:confirm_signup", args=["MQ", "not-a-valid-token"]),
         "centers:service_detail": reverse("centers:service_detail", args=[world.service.slug]),
         "centers:center_detail": reverse("centers:center_detail", args=[world.center.slug]),
         "consultations:attachment": reverse("consultations:attachment", args=[world.attachment.pk]),
@@ -276,10 +279,18 @@ def clients(world: World) -> dict[str, Client]:
 
 
 @override_settings(SESSION_ENGINE="django.contrib.sessions.backends.signed_cookies")
-def observe(world: World, patterns: list[Pattern]) -> dict[str, dict[str, str]]:
+def may_be_kept(response) -> bool:
+    """True when the browser may keep this answer (no ``no-store`` in its Cache-Control)."""
+    directives = {part.strip().lower() for part in response.get("Cache-Control", "").split(",")}
+    return "no-store" not in directives
+
+
+def observe(world: World, patterns: list[Pattern], kept: list | None = None) -> dict[str, dict[str, str]]:
     """{pattern key: {role: code}} for a GET of each pattern's address by each role.
 
-    Sessions live in signed cookies here: 2,000+ requests skip a session query each.
+    ``kept`` (a list) receives (pattern key, role) for every answer to a signed-in person that
+    the browser may keep. Sessions live in signed cookies here: 2,000+ requests skip a session
+    query each.
     """
     by_role = clients(world)
     observed: dict[str, dict[str, str]] = {}
@@ -289,7 +300,12 @@ def observe(world: World, patterns: list[Pattern]) -> dict[str, dict[str, str]]:
     try:
         for pattern in patterns:
             url = concrete_url(pattern, world)
-            answers = {role: classify(by_role[role].get(url)) for role in ROLES}
+            answers = {}
+            for role in ROLES:
+                response = by_role[role].get(url)
+                answers[role] = classify(response)
+                if kept is not None and role != "anonymous" and may_be_kept(response):
+                    kept.append((pattern.key, role))
             if pattern.key in HEALTH_DEPENDENT:
                 answers = {role: "open" if code in {"200", "503"} else code for role, code in answers.items()}
             observed[pattern.key] = answers
