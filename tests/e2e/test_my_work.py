@@ -157,7 +157,7 @@ def test_the_thank_you_page_offers_an_account(phone_page, screenshot):
     phone_page.get_by_role("button", name="Send: I'm interested").click()
     phone_page.get_by_role("link", name="Create an account to follow it").click()
     phone_page.wait_for_url("**/accounts/signup/**")
-    assert phone_page.url.endswith("/accounts/signup/?role=Patient&next=/studies/my-inquiries/")
+    assert phone_page.url.endswith("/accounts/signup/?role=Patient")
     phone_page.go_back()
     expect(phone_page.get_by_role("heading", name="Follow your inquiry online")).to_be_visible()
     assert phone_page.evaluate(NO_SIDEWAYS_SCROLL)
