@@ -44,9 +44,11 @@ TARGETS = {
     "study page": {"ratio": 1.5},
     "triage, unfiltered": {"ratio": 3.0, "queries": 12},
     "triage, filtered": {"ratio": 3.0, "queries": 12},
+    "concept search": {"ratio": 2.0},
 }
 COHORT_TARGET = 2.0  # ORM cohort count within 2x the same query in raw SQL
 IMPORT_TARGET = 1 / 3  # import rows/s at least a third of a raw COPY's
+
 
 
 def production_env(database_url: str, redis_url: str) -> dict[str, str]:
@@ -269,6 +271,8 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=3000, help="most requests of one measurement")
     parser.add_argument("--import-samples", type=int, default=100_000)
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--ehr-participants", type=int, default=4000,
+                        help="patients of the import_ehr benchmark's extract (150 facts each)")
     parser.add_argument("--paths", nargs="+", metavar="WORD",
                         help="measure only the paths whose name holds one of these words (and the floor)")
     args = parser.parse_args()
@@ -305,6 +309,10 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 server.kill()
         cohort = cohort_vs_raw(repeat=15)
+        print("health-record benchmarks (three-group question, import_ehr against COPY) ...")
+        from bench import ehr_targets
+
+        ehr = ehr_targets.ehr_benches(env, args.ehr_participants, args.skip_import)
         imports = None
         if not args.skip_import:
             print(f"biobank import of {args.import_samples:,} samples against a raw COPY ...")
@@ -324,14 +332,15 @@ def main() -> None:
                   f"{imports[size]['ratio_to_scratch_copy']}); COPY there + INSERT into the sample table "
                   f"{steps['raw COPY + INSERT, no checks']['rows_per_s']:,} rows/s (ratio "
                   f"{imports[size]['ratio_to_copy_insert']})")
-    checks = verdicts(rows, cohort, imports)
+    ehr_targets.print_summary(ehr)
+    checks = verdicts(rows, cohort, imports) + ehr_targets.ehr_verdicts(rows, ehr)
     print("\nTargets:")
     for check in checks:
         print(f"  [{'met' if check['met'] else 'MISSED'}] {check['target']}: {check['value']}")
     result = {
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "factor": args.factor,
         "cpus": os.cpu_count(), "seed_seconds": round(seed_seconds, 1), "paths": rows, "cohort": cohort,
-        "import": imports, "targets": checks, "total_seconds": round(time.monotonic() - started, 1),
+        "import": imports, "ehr": ehr, "targets": checks, "total_seconds": round(time.monotonic() - started, 1),
     }
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"bench-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.json"

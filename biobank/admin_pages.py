@@ -145,7 +145,7 @@ def fulfil_sample_request(model_admin, request, pk: int):
     counts = obj.samples.aggregate(reserved=Count("pk", filter=Q(status=Sample.Status.RESERVED)),
                                    distributed=Count("pk", filter=Q(status=Sample.Status.DISTRIBUTED)))
     reserved = (obj.samples.filter(status__in=[Sample.Status.RESERVED, Sample.Status.DISTRIBUTED])
-                .select_related("participant").order_by("freezer", "rack", "box", "position"))
+                .select_related("participant", "box__parent__parent").order_by(*Sample.PICK_ORDER))
     return _render(model_admin, request, "admin/biobank/samplerequest/fulfil.html", f"Fulfil {obj.reference}",
                    original=obj, form=form, criteria=criteria.describe(),
                    matching=selectors.offerable_samples(criteria).count(), counts=counts,

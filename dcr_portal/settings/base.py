@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "consultations",
     "studies",
     "biobank",
+    "ehr",
+    "cohorts",
     "collaborations",
     "dashboards",
 ]

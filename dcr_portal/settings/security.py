@@ -38,3 +38,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+
+# Cohort counts (cohorts app, common/disclosure.py): the key of the fixed offsets (the secret key's
+# digest when unset; set it to change every offset at once) and the new questions a researcher may
+# ask a day.
+COUNT_NOISE_KEY = os.environ.get("DCR_COUNT_NOISE_KEY", "")
+COHORT_DAILY_BUDGET = int(os.environ.get("DCR_COHORT_DAILY_BUDGET", "150"))

@@ -18,6 +18,8 @@ LAYERS: list[set[str]] = [
     {"accounts"},
     {"centers"},
     {"consultations", "studies", "biobank", "collaborations"},
+    {"ehr"},  # health records of biobank participants
+    {"cohorts"},  # questions over biobank and ehr
     {"dashboards"},
     {"dcr_portal"},
     {"bench", "devtools"},

@@ -71,7 +71,7 @@ _TABLE = {
     'studies:bed_cancel':                                        "login       405         405         405         405         405         405         405         405         405",
 
     'biobank:index':                                             "302         302         302         302         302         302         302         302         302         302",
-    'biobank:cohort':                                            "login       403         200         200         403         403         403         403         403         200",
+    'biobank:cohort':                                            "login       403         302         302         403         403         403         403         403         302",
     'biobank:my_requests':                                       "login       403         200         200         403         403         403         403         403         200",
     'biobank:new_sample_request':                                "login       403         200         200         403         403         403         403         403         200",
     'biobank:new_recontact_request':                             "login       403         200         200         403         403         403         403         403         200",
@@ -79,6 +79,19 @@ _TABLE = {
     'biobank:withdraw_sample_request':                           "login       403         200         404         403         403         403         403         403         404",
     'biobank:recontact_request_detail':                          "login       403         200         404         403         403         403         403         403         404",
     'biobank:withdraw_recontact_request':                        "login       403         200         404         403         403         403         403         403         404",
+    'biobank:order_detail':                                      "login       403         200         404         403         403         403         403         403         404",
+    'biobank:confirm_receipt':                                   "login       403         405         405         403         403         403         403         403         405",
+
+    'cohorts:builder':                                           "login       403         200         200         403         403         403         403         403         200",
+    'cohorts:concept_search':                                    "login       403         200         200         403         403         403         403         403         200",
+    'cohorts:save':                                              "login       403         405         405         403         403         403         403         403         405",
+    'cohorts:saved':                                             "login       403         200         200         403         403         403         403         403         200",
+    'cohorts:open':                                              "login       403         302         404         403         403         403         403         403         404",
+    'cohorts:delete':                                            "login       403         405         405         403         403         403         403         403         405",
+    'cohorts:request_samples':                                   "login       403         200         404         403         403         403         403         403         404",
+    'cohorts:request_recontact':                                 "login       403         200         404         403         403         403         403         403         404",
+    'cohorts:access':                                            "login       403         200         200         403         403         403         403         403         200",
+    'cohorts:verify_email':                                      "400         400         400         400         400         400         400         400         400         400",
 
     'collaborations:index':                                      "200         200         200         200         200         200         200         200         200         200",
     'collaborations:thanks':                                     "200         200         200         200         200         200         200         200         200         200",
@@ -257,6 +270,7 @@ _TABLE = {
 
     'admin:biobank_participant_reveal_mrn':                      "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_participant_withdraw':                        "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_participant_consent':                         "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_participant_simple_history':                  "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_participant_changelist':                      "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_participant_add':                             "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
@@ -266,6 +280,8 @@ _TABLE = {
 
     'admin/biobank/participant/<path:object_id>/':               "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
 
+    'admin:biobank_sample_move':                                 "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_sample_split':                                "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_sample_simple_history':                       "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_sample_changelist':                           "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_sample_add':                                  "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
@@ -307,6 +323,48 @@ _TABLE = {
 
     'admin/biobank/recontactrequest/<path:object_id>/':          "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
 
+    'admin:biobank_storagecontainer_overview':                   "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_storagecontainer_map':                        "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_storagecontainer_simple_history':             "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_storagecontainer_changelist':                 "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_storagecontainer_add':                        "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_storagecontainer_history':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_storagecontainer_delete':                     "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_storagecontainer_change':                     "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+
+    'admin/biobank/storagecontainer/<path:object_id>/':          "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
+
+    'admin:biobank_placementconflict_changelist':                "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_placementconflict_add':                       "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         403",
+    'admin:biobank_placementconflict_history':                   "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_placementconflict_delete':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         403",
+    'admin:biobank_placementconflict_change':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+
+    'admin/biobank/placementconflict/<path:object_id>/':         "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
+
+    'admin:biobank_consentstatement_changelist':                 "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_consentstatement_add':                        "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_consentstatement_history':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_consentstatement_delete':                     "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_consentstatement_change':                     "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+
+    'admin/biobank/consentstatement/<path:object_id>/':          "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
+
+    'admin:biobank_distributionorder_create':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         405         405",
+    'admin:biobank_distributionorder_picklist':                  "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_distributionorder_ship':                      "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_distributionorder_manifest':                  "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_distributionorder_manifest_csv':              "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_distributionorder_labels':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_distributionorder_simple_history':            "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_distributionorder_changelist':                "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_distributionorder_add':                       "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         403",
+    'admin:biobank_distributionorder_history':                   "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:biobank_distributionorder_delete':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         403",
+    'admin:biobank_distributionorder_change':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+
+    'admin/biobank/distributionorder/<path:object_id>/':         "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
+
     'admin:biobank_importjob_changelist':                        "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_importjob_add':                               "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
     'admin:biobank_importjob_history':                           "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
@@ -314,6 +372,33 @@ _TABLE = {
     'admin:biobank_importjob_change':                            "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
 
     'admin/biobank/importjob/<path:object_id>/':                 "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
+
+    'admin:ehr_ehrimport_changelist':                            "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:ehr_ehrimport_add':                                   "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:ehr_ehrimport_history':                               "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:ehr_ehrimport_delete':                                "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         403",
+    'admin:ehr_ehrimport_change':                                "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin/ehr/ehrimport/<path:object_id>/':                     "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
+    'admin:ehr_concept_changelist':                              "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:ehr_concept_add':                                     "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         403",
+    'admin:ehr_concept_history':                                 "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:ehr_concept_delete':                                  "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         403",
+    'admin:ehr_concept_change':                                  "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin/ehr/concept/<path:object_id>/':                       "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
+    'admin:cohorts_biobankaccess_decide':                        "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:cohorts_biobankaccess_changelist':                    "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:cohorts_biobankaccess_add':                           "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         403",
+    'admin:cohorts_biobankaccess_history':                       "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:cohorts_biobankaccess_delete':                        "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         403",
+    'admin:cohorts_biobankaccess_change':                        "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin/cohorts/biobankaccess/<path:object_id>/':             "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
+    'admin:cohorts_request_matches':                             "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:cohorts_cohortquerylog_changelist':                   "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:cohorts_cohortquerylog_add':                          "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         403",
+    'admin:cohorts_cohortquerylog_history':                      "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin:cohorts_cohortquerylog_delete':                       "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         403",
+    'admin:cohorts_cohortquerylog_change':                       "admin-login admin-login admin-login admin-login admin-login 403         403         403         200         200",
+    'admin/cohorts/cohortquerylog/<path:object_id>/':            "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
 
     'admin:collaborations_inquiry_changelist':                   "admin-login admin-login admin-login admin-login admin-login 200         200         403         403         200",
     'admin:collaborations_inquiry_add':                          "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         403",

@@ -70,6 +70,7 @@ class World:
     booking: object
     sample_request: object
     recontact_request: object
+    saved_cohort: object
     participant: object
     service: object
     center: object
@@ -83,7 +84,9 @@ def build_world() -> World:
     from accounts import roles
     from accounts.models import ProtectedAccess
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-    from biobank.models import ImportJob, Withdrawal
+    from biobank.models import ConsentStatement, DistributionOrder, ImportJob, PlacementConflict, Withdrawal
+    from cohorts.models import BiobankAccess, CohortQueryLog, SavedCohort
+    from ehr.models import Concept, EhrImport
     from collaborations.models import Affiliate, Inquiry
     from consultations.models import Attachment
     from notifications.models import OutboxEmail
@@ -128,13 +131,31 @@ def build_world() -> World:
 
     participant = ParticipantFactory()
     sample = SampleFactory(participant=participant)
+    conflict = PlacementConflict.objects.create(sample=SampleFactory(participant=participant, box=None, pos_row=None,
+                                                                     pos_col=None),
+                                                freezer="F1", rack="R1", box="B1", position="A0",
+                                                reason="The position \"A0\" is not a position of a box.")
     withdrawn = ParticipantFactory(consent_research=False)
     withdrawal = Withdrawal.objects.create(participant=withdrawn, withdrawn_on=date(2025, 1, 2),
                                            reason="Asked to leave (synthetic).", recorded_by=users["biobank"])
-    sample_request = SampleRequestFactory(researcher=users["researcher"])
+    sample_request = SampleRequestFactory(researcher=users["researcher"], criteria={
+        "sample_type": "dna", "cohort": {"name": "Matrix cohort", "question": {"groups": [], "sample": {}},
+                                         "description": ["Any sample type"]}})
     recontact_request = RecontactRequestFactory(researcher=users["researcher"])
     import_job = ImportJob.objects.create(kind=ImportJob.Kind.choices[0][0], file_name="participants.csv",
                                           created_by=users["biobank"])
+
+    # Biobank access: both researchers approved (their own records still differ), a cohort of the researcher's.
+    for who in ("researcher", "other_researcher"):
+        BiobankAccess.objects.create(user=users[who], irb_protocol="IRB-2026-0142", institution="Matrix Institute",
+                                     purpose="Matrix.", status=BiobankAccess.Status.APPROVED,
+                                     email_verified_at=timezone.now())
+    saved_cohort = SavedCohort.objects.create(owner=users["researcher"], name="Matrix cohort",
+                                              question={"groups": [], "sample": {"sample_type": "dna"}})
+    query_log = CohortQueryLog.objects.create(user=users["researcher"], question={}, question_hash="0" * 64,
+                                              shown={"participants": "fewer than 11"})
+    concept = Concept.objects.create(domain="condition", system="icd10cm", code="E11.9", display="Matrix diabetes")
+    ehr_import = EhrImport.objects.create(file_name="export.ndjson", created_by=users["biobank"])
 
     inquiry = Inquiry.objects.create(
         reference="PI-2026-99001", organisation="Matrix Foundation (synthetic)", kind=Inquiry.Kind.choices[0][0],
@@ -176,13 +197,20 @@ def build_world() -> World:
         "studies.bed": booking.bed, "studies.bedbooking": booking,
         "biobank.participant": participant, "biobank.sample": sample, "biobank.withdrawal": withdrawal,
         "biobank.samplerequest": sample_request, "biobank.recontactrequest": recontact_request,
-        "biobank.importjob": import_job,
+        "biobank.importjob": import_job, "biobank.storagecontainer": sample.box,
+        "biobank.placementconflict": conflict,
+        "biobank.distributionorder": DistributionOrder.objects.create(
+            reference="BBD-2026-99001", request=sample_request, created_by=users["biobank"]),
+        "biobank.consentstatement": ConsentStatement.objects.create(code="genetic", version="v9",
+                                                                     text="My DNA may be studied (synthetic)."),
+        "cohorts.biobankaccess": BiobankAccess.objects.get(user=users["researcher"]),
+        "cohorts.cohortquerylog": query_log, "ehr.concept": concept, "ehr.ehrimport": ehr_import,
         "otp_totp.totpdevice": device, "otp_static.staticdevice": recovery,
         "collaborations.inquiry": inquiry, "collaborations.affiliate": affiliate,
     }
     return World(users=users, objects=objects, consultation=consultation, attachment=attachment,
                  interest=interest, study=study, booking=booking, sample_request=sample_request,
-                 recontact_request=recontact_request, participant=participant, service=service,
+                 recontact_request=recontact_request, saved_cohort=saved_cohort, participant=participant, service=service,
                  center=center_a, dashboard_key=dashboard_key)
 
 
@@ -221,10 +249,19 @@ def concrete_url(pattern: Pattern, world: World) -> str:
                                                  args=[world.sample_request.reference]),
         "biobank:withdraw_sample_request": reverse("biobank:withdraw_sample_request",
                                                    args=[world.sample_request.reference]),
+        "biobank:order_detail": reverse("biobank:order_detail",
+                                        args=[world.objects["biobank.distributionorder"].reference]),
+        "biobank:confirm_receipt": reverse("biobank:confirm_receipt",
+                                           args=[world.objects["biobank.distributionorder"].reference]),
         "biobank:recontact_request_detail": reverse("biobank:recontact_request_detail",
                                                     args=[world.recontact_request.reference]),
         "biobank:withdraw_recontact_request": reverse("biobank:withdraw_recontact_request",
                                                       args=[world.recontact_request.reference]),
+        **{name: reverse(name, args=[world.saved_cohort.pk]) for name in (
+            "cohorts:open", "cohorts:delete", "cohorts:request_samples", "cohorts:request_recontact")},
+        "cohorts:verify_email": reverse("cohorts:verify_email", args=["not-a-valid-token"]),
+        "admin:cohorts_request_matches": reverse("admin:cohorts_request_matches",
+                                                 args=[world.sample_request.reference]),
         "dashboards:table_csv": reverse("dashboards:table_csv", args=[world.dashboard_key]),
         "fhir:researchstudy": reverse("fhir:researchstudy", args=[str(world.study.pk)]),
         "admin:view_on_site": reverse("admin:view_on_site", args=[

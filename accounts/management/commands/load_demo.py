@@ -15,6 +15,8 @@ DEMO_MODULES = [
     "consultations.demo",
     "studies.demo",
     "biobank.demo",
+    "ehr.demo",
+    "cohorts.demo",
     "collaborations.demo",
 ]
 
