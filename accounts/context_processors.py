@@ -1,4 +1,5 @@
 from . import roles as role_names_module
+from . import work
 
 
 def roles(request):
@@ -12,4 +13,5 @@ def roles(request):
         "is_researcher": superuser or role_names_module.RESEARCHER in names,
         "is_collaborator": superuser or role_names_module.COLLABORATOR in names,
         "is_staff_member": bool(user and user.is_authenticated and user.is_staff),
+        "my_work": work.menu_links(user),
     }

@@ -10,7 +10,7 @@ from django.utils.http import urlsafe_base64_encode
 from common import ratelimit
 from notifications.services import queue_email
 
-from . import roles
+from . import roles, signals
 from .lockout import clear_failures
 from .models import User
 
@@ -65,6 +65,7 @@ def confirm_sign_up(user: User) -> None:
     user.save(update_fields=["is_active", "email_confirmed"])
     role = user.groups.values_list("name", flat=True).first() or ""
     queue_email(user.email, "welcome", {"role": role}, idempotency_key=f"welcome:{user.pk}")
+    signals.email_confirmed.send(sender=User, user=user)
 
 
 def password_was_reset(user: User) -> None:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from common import ratelimit
 
-from . import roles, sso
+from . import roles, sso, work
 from .forms import EmailAuthenticationForm, PortalPasswordChangeForm, ProfileForm, SignUpForm
 from .models import User
 from .services import confirm_sign_up, password_was_reset, sign_up
@@ -91,6 +91,10 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        """Without a safe ``next``: the person's own work (their inquiries, requests...), not the profile form."""
+        return work.landing_url(self.request.user)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs, sso_enabled=sso.enabled(),

@@ -32,12 +32,26 @@ class InquiryForm(forms.ModelForm):
                         "we will ask for details later.",
         }
         widgets = {"proposal": forms.Textarea(attrs={"rows": 6}), "kind": forms.RadioSelect}
+        # Each message names what to fix: the form is checked here, not by the browser's own prompts.
+        error_messages = {
+            "organisation": {"required": "Give the name of your organisation.",
+                             "max_length": "Keep the organisation's name to 200 characters or fewer."},
+            "kind": {"invalid_choice": "Choose one of the kinds of partner listed."},
+            "contact_name": {"required": "Tell us your name so that we know whom to reply to.",
+                             "max_length": "Keep your name to 150 characters or fewer."},
+            "contact_email": {"required": "Give your email address so that we can reply."},
+            "area": {"required": "Choose the area of interest closest to your idea.",
+                     "invalid_choice": "Choose one of the areas in the list."},
+            "proposal": {"required": "Tell us about the collaboration you have in mind."},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", "Choose an area")] + list(Inquiry.Area.choices)
         self.fields["kind"].choices = list(Inquiry.Kind.choices)
         self.helper = FormHelper()
+        self.helper.form_id = "partnership-form"
+        self.helper.attrs = {"novalidate": ""}  # the server's messages name the field; the browser's do not
         self.helper.layout = Layout(
             "organisation", "kind", "contact_name", "contact_email", "contact_phone", "area", "proposal",
             "confidential", Field("website", wrapper_class="hp-field"),

@@ -14,6 +14,7 @@ PROTECTED_FIELDS: set[str] = {
     "studies.Interest.name",
     "studies.Interest.email",
     "studies.Interest.phone",
+    "studies.InterestNote.text",
     "biobank.Participant.mrn",
 }
 

@@ -9,3 +9,8 @@ class ConsultationsConfig(AppConfig):
         from . import triage_cache
 
         triage_cache.connect()
+        from django.utils.translation import gettext_lazy as _
+
+        from accounts import roles, work
+
+        work.register(_("My requests"), "consultations:mine", roles=(roles.RESEARCHER,), order=30)

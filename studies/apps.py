@@ -9,3 +9,6 @@ class StudiesConfig(AppConfig):
         from . import signals
 
         signals.connect()
+        from . import follow
+
+        follow.connect()

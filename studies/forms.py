@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import selectors
 from .models import Bed, Interest, PrescreenQuestion, Study
+from .note_models import NOTE_MAX_LENGTH
 from .services import allowed_moves, check_period
 
 PHONE_PATTERN = re.compile(r"^\+?[\d\s().-]+$")
@@ -194,3 +195,27 @@ class MoveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["to"].choices = [(value, Interest.Status(value).label) for value in allowed_moves(interest.status)]
         self.fields["to"].error_messages["invalid_choice"] = "That move is not possible for this inquiry any more."
+
+
+class NoteForm(forms.Form):
+    """A team member's note on one inquiry (protected: never emailed)."""
+
+    text = forms.CharField(label="New note", widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX_LENGTH,
+                           help_text="Seen only by the study team; every read is logged. Never emailed.",
+                           error_messages={"required": "Write the note before saving it.",
+                                           "max_length": f"Keep the note to {NOTE_MAX_LENGTH:,} characters or fewer."})
+
+
+class TeamStudySearchForm(forms.Form):
+    """Search and sort the list of a team's studies."""
+
+    q = forms.CharField(label="Search my studies", required=False, max_length=200,
+                        help_text="Title, short name, NCT number or IRB protocol.")
+    sort = forms.ChoiceField(label="Sort by", required=False,
+                             choices=[(key, label) for key, (label, _) in selectors.TEAM_SORTS.items()])
+
+    def search(self) -> tuple[str, str]:
+        """(search text, sort key) from valid input; an unknown sort falls back to the default."""
+        if not self.is_valid():
+            return "", "new"
+        return self.cleaned_data["q"] or "", self.cleaned_data["sort"] or "new"

@@ -35,9 +35,7 @@ def new_interest_reference() -> str:
     return f"INQ-{chars[:4]}-{chars[4:]}"
 
 
-NCT_VALIDATOR = RegexValidator(
-    r"^NCT\d{8}$", "An NCT number is the letters NCT followed by 8 digits, e.g. NCT01234567."
-)
+NCT_VALIDATOR = RegexValidator(r"^NCT\d{8}$", "An NCT number is the letters NCT followed by 8 digits, e.g. NCT01234567.")
 
 
 class Condition(models.Model):
@@ -439,3 +437,4 @@ class BedBooking(models.Model):
 # modules of their own; imported here so that Django registers them with this app.
 from .registry_models import Location, RegistryRecord, SpanishText  # noqa: E402, F401
 from .saved_models import SavedStudy  # noqa: E402, F401
+from .note_models import InterestNote  # noqa: E402,F401  (one module per job; the app loads it here)

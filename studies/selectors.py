@@ -19,7 +19,7 @@ from accounts import roles
 from .filters import DEFAULT_DISTANCE, FINDER_STATUSES, PHASE_CHOICES, SEX_CHOICES, StudyFinderFilter, search_query
 from . import nearby
 from .geocode import Place
-from .models import Bed, BedBooking, Interest, Study
+from .models import Bed, BedBooking, Interest, InterestNote, InterestStatusChange, Study
 from .study_page import spanish_or_none
 from .registry_values import PHASE_MATCHES
 
@@ -232,10 +232,27 @@ def funnel_annotations() -> dict[str, Count]:
     } | {"new_count": Count("interests", filter=Q(interests__status=Interest.Status.NEW))}
 
 
-def team_studies(user) -> QuerySet[Study]:
-    """The studies a team member works, with their funnel counts, in one query; new inquiries first."""
-    return (Study.objects.for_team(user).select_related("center").annotate(**funnel_annotations())
-            .order_by("-new_count", "lay_title", "pk"))
+# How the list of a team's studies can be sorted: (label, order).
+TEAM_SORTS = {
+    "new": ("Most new inquiries first", ("-new_count", "lay_title", "pk")),
+    "title": ("Title, A to Z", ("lay_title", "pk")),
+    "inquiries": ("Most inquiries first", ("-funnel_inquiry", "lay_title", "pk")),
+    "enrolled": ("Most enrolled first", ("-funnel_enrolled", "lay_title", "pk")),
+}
+
+
+def team_studies(user, *, search: str = "", sort: str = "new") -> QuerySet[Study]:
+    """The studies a team member works, with their funnel counts, in one query; new inquiries first.
+
+    ``search`` matches the titles, the short name, the NCT number and the IRB protocol.
+    """
+    studies = Study.objects.for_team(user).select_related("center").annotate(**funnel_annotations())
+    search = search.strip()
+    if search:
+        studies = studies.filter(Q(lay_title__icontains=search) | Q(title__icontains=search)
+                                 | Q(short_title__icontains=search) | Q(nct_id__iexact=search)
+                                 | Q(irb_protocol__iexact=search))
+    return studies.order_by(*TEAM_SORTS.get(sort, TEAM_SORTS["new"])[1])
 
 
 def funnel(study: Study) -> list[tuple[str, int]]:
@@ -245,6 +262,14 @@ def funnel(study: Study) -> list[tuple[str, int]]:
 
 def team_interests(study: Study) -> QuerySet[Interest]:
     return study.interests.select_related("user").order_by("-created_at", "-pk")
+
+
+def team_interest(user, pk: int) -> Interest | None:
+    """One inquiry of a study on ``user``'s team, with its history and notes (three queries)."""
+    return (Interest.objects.filter(study__in=Study.objects.for_team(user), pk=pk).select_related("study", "user")
+            .prefetch_related(Prefetch("status_changes", queryset=InterestStatusChange.objects.select_related("by")),
+                              Prefetch("notes", queryset=InterestNote.objects.select_related("author")))
+            .first())
 
 
 # --- TRC beds --------------------------------------------------------------------------
@@ -284,3 +309,21 @@ def bed_board(day: date) -> list[tuple[Bed, list[BedBooking]]]:
                 .select_related("study").order_by("period"))
     beds = Bed.objects.order_by("number").prefetch_related(Prefetch("bookings", queryset=bookings, to_attr="that_day"))
     return [(bed, bed.that_day) for bed in beds]
+
+
+@dataclass
+class WeekRow:
+    bed: Bed
+    days: list[list[BedBooking]]  # the bookings that hold the bed on each day of the week
+
+
+def bed_week(first_day: date, days: int = 7) -> list[WeekRow]:
+    """The 18 beds over ``days`` days from ``first_day``: who holds each bed each day (two queries)."""
+    start, _ = day_bounds(first_day)
+    _, end = day_bounds(first_day + timedelta(days=days - 1))
+    bookings = (BedBooking.objects.filter(status=BedBooking.Status.BOOKED, period__overlap=DateTimeTZRange(start, end))
+                .select_related("study").order_by("period"))
+    beds = Bed.objects.order_by("number").prefetch_related(Prefetch("bookings", queryset=bookings, to_attr="that_week"))
+    bounds = [day_bounds(first_day + timedelta(days=offset)) for offset in range(days)]
+    return [WeekRow(bed, [[b for b in bed.that_week if b.admission < day_end and b.discharge > day_start]
+                          for day_start, day_end in bounds]) for bed in beds]

@@ -15,7 +15,8 @@ from psycopg2.extras import DateTimeTZRange
 from notifications.services import queue_email
 
 from . import selectors
-from .models import TRC_BED_COUNT, Bed, BedBooking, Interest, InterestStatusChange, SavedStudy, Study
+from .models import TRC_BED_COUNT, Bed, BedBooking, Interest, InterestNote, InterestStatusChange, SavedStudy, Study
+from .note_models import NOTE_MAX_LENGTH
 
 Status = Interest.Status
 MOVES = Interest.MOVES
@@ -151,6 +152,39 @@ def change_interest_status(interest: Interest, to: str, by, reason: str = "") ->
     for field in ("status", "status_reason", "status_changed_at", "stage_reached"):
         setattr(interest, field, getattr(locked, field))
     return change
+
+
+@transaction.atomic
+def add_note(*, interest: Interest, author, text: str) -> InterestNote:
+    """Keep a team member's note with the inquiry. Notes are protected: no email, no log line."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Write the note before saving it."}, code="note_empty")
+    if len(text) > NOTE_MAX_LENGTH:
+        raise ValidationError({"text": f"Keep the note to {NOTE_MAX_LENGTH:,} characters or fewer "
+                                       f"(it has {len(text):,})."}, code="note_long")
+    note = InterestNote(interest=interest, author=author, text=text)
+    note._history_user = author
+    note.save()
+    return note
+
+
+@transaction.atomic
+def link_inquiries_to_verified_email(user) -> int:
+    """Give a person the inquiries sent from their address before they had an account.
+
+    Only for an address the person proved they own (``email_confirmed``, set by the emailed
+    sign-up link): an inquiry is never shown to an account whose address nobody has confirmed.
+    Returns how many were linked.
+    """
+    if not getattr(user, "email_confirmed", False) or not user.is_active or not user.email:
+        return 0
+    found = list(Interest.objects.select_for_update().filter(user__isnull=True, email__iexact=user.email))
+    for interest in found:  # one by one, so that the history says who took the inquiry over
+        interest.user = user
+        interest._history_user = user
+        interest.save(update_fields=["user"])
+    return len(found)
 
 
 # --- TRC beds --------------------------------------------------------------------------

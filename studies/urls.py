@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import bed_views, team_views, views
 from .feeds import SearchFeed
 from .page_cache import public_page
 
@@ -16,10 +16,12 @@ urlpatterns = [
     path("saved/", views.saved_studies, name="saved"),
     path("my-inquiries/", views.my_inquiries, name="my_inquiries"),
     path("my-inquiries/<int:pk>/withdraw/", views.withdraw_inquiry, name="withdraw_inquiry"),
-    path("team/", views.team_index, name="team_index"),
-    path("team/<int:pk>/", views.team_study, name="team_study"),
-    path("team/inquiries/<int:pk>/move/", views.team_move, name="team_move"),
-    path("beds/", views.bed_day, name="bed_day"),
-    path("beds/book/", views.bed_book, name="bed_book"),
-    path("beds/<int:pk>/cancel/", views.bed_cancel, name="bed_cancel"),
+    path("team/", team_views.team_index, name="team_index"),
+    path("team/<int:pk>/", team_views.team_study, name="team_study"),
+    path("team/inquiries/<int:pk>/", team_views.team_inquiry, name="team_inquiry"),
+    path("team/inquiries/<int:pk>/move/", team_views.team_move, name="team_move"),
+    path("beds/", bed_views.bed_day, name="bed_day"),
+    path("beds/week/", bed_views.bed_week, name="bed_week"),
+    path("beds/book/", bed_views.bed_book, name="bed_book"),
+    path("beds/<int:pk>/cancel/", bed_views.bed_cancel, name="bed_cancel"),
 ]

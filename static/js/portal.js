@@ -4,3 +4,6 @@ document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
   var button = select.form.querySelector(".js-hide");
   if (button) { button.classList.add("visually-hidden"); }
 });
+// After a failed send, start at the error summary: it is read out and it links to each field.
+var errorSummary = document.querySelector("[data-error-summary]");
+if (errorSummary) { errorSummary.focus(); }

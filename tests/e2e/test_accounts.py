@@ -75,8 +75,9 @@ def test_sign_in_with_a_wrong_then_the_right_password(page, screenshot):
 
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/accounts/me/")
-    assert page.get_by_role("heading", name="My account", level=1).is_visible()
+    # A researcher lands on their own work, not on the profile form.
+    page.wait_for_url("**/consultations/mine/")
+    assert page.get_by_role("heading", name="My consultation requests", level=1).is_visible()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -91,6 +92,7 @@ def test_the_sign_in_page_on_a_phone(phone_page, screenshot):
 def test_my_account_edit_keeps_a_bad_phone_for_correction(page, login_as, screenshot):
     person = UserFactory(email="pat@example.org", full_name="Pat Patient", roles=[roles.PATIENT])
     login_as(page, person)
+    page.goto("/accounts/me/")  # a patient lands on their inquiries; the profile form is one click away
     page.get_by_label("Phone (optional)").fill("call me")
     page.get_by_role("button", name="Save changes").click()
     assert page.get_by_text("Enter a phone number of 7 to 20 digits.").is_visible()

@@ -245,6 +245,7 @@ def concrete_url(pattern: Pattern, world: World) -> str:
         "studies:withdraw_inquiry": reverse("studies:withdraw_inquiry", args=[world.interest.pk]),
         "studies:team_study": reverse("studies:team_study", args=[world.study.pk]),
         "studies:team_move": reverse("studies:team_move", args=[world.interest.pk]),
+        "studies:team_inquiry": reverse("studies:team_inquiry", args=[world.interest.pk]),
         "studies:bed_cancel": reverse("studies:bed_cancel", args=[world.booking.pk]),
         "biobank:sample_request_detail": reverse("biobank:sample_request_detail",
                                                  args=[world.sample_request.reference]),

@@ -68,6 +68,8 @@ def test_no_email_of_any_code_path_carries_protected_values(django_capture_on_co
                                                phone=PATIENT_PHONE, consent_to_contact=True)
         study_services.change_interest_status(other, "ineligible", by=team, reason=f"Called {PATIENT_PHONE}")
         study_services.change_interest_status(interest, "withdrawn", by=patient)
+        # A team note naming the person's phone: kept with the inquiry, never emailed.
+        study_services.add_note(interest=other, author=team, text=f"{PATIENT_NAME} asked to be called on {PATIENT_PHONE}")
         # A consultation: filed, assigned, messages both ways, status changes, overdue reminder.
         service = ServiceFactory(center=center_a)
         consultation = consultation_services.submit_request(
