@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts import roles
+from accounts.decorators import role_required
 
 from . import selectors, services
 from .criteria import CohortCriteria
@@ -20,18 +19,7 @@ from .forms import CohortForm, RecontactRequestForm, SampleRequestForm
 from .models import RecontactRequest, SampleRequest
 
 
-def researcher_required(view):
-    """Anonymous people are sent to sign in; signed-in people without the researcher role get 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not roles.has_role(request.user, roles.RESEARCHER):
-            return render(request, "biobank/researchers_only.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
+researcher_required = role_required(roles.RESEARCHER, "biobank/researchers_only.html")
 
 
 @researcher_required

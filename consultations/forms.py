@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from centers.models import Center, Service
+from projects import selectors as project_selectors
 
 from .attachments import CONTENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MEGABYTE, validate_attachments
 from .models import SPONSORED, ConsultationRequest, Status
@@ -47,6 +48,13 @@ class ConsultationRequestForm(forms.ModelForm):
         empty_label="No preference: the centre that provides the service",
         error_messages={"invalid_choice": "Choose one of the centres in the list."},
     )
+    project = forms.ModelChoiceField(
+        queryset=None, required=False, label="Project or study (optional)",
+        empty_label="None: only I follow this request",
+        help_text="The team of the project follows the request with you. Projects where you may request services "
+                  "are listed.",
+        error_messages={"invalid_choice": "Choose one of your projects in the list (you need request rights on it)."},
+    )
     attachments = MultipleFileField(
         required=False, label="Attach files (optional)",
         help_text=(f"A draft protocol, aims page or budget helps us prepare. Up to {MAX_ATTACHMENTS} PDF or "
@@ -55,7 +63,8 @@ class ConsultationRequestForm(forms.ModelForm):
 
     class Meta:
         model = ConsultationRequest
-        fields = ["service", "center", "title", "summary", "study_stage", "funding_status", "sponsor", "deadline"]
+        fields = ["service", "center", "project", "title", "summary", "study_stage", "funding_status", "sponsor",
+                  "deadline"]
         labels = {
             "title": "Title of your project",
             "summary": "Project summary",
@@ -82,15 +91,17 @@ class ConsultationRequestForm(forms.ModelForm):
             "deadline": {"invalid": "Enter the deadline as a date, for example 2026-12-31."},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = project_selectors.projects_of(user, project_selectors.Rights.REQUEST) \
+            .select_related(None).only("id", "title")
         self.fields["study_stage"].choices = [("", "Choose a stage")] + list(self.fields["study_stage"].choices)[1:]
         self.fields["funding_status"].choices = [("", "Choose one")] + list(self.fields["funding_status"].choices)[1:]
         self.fields["attachments"].widget.attrs["accept"] = ",".join([*CONTENT_TYPES, *CONTENT_TYPES.values()])
         self.fields["deadline"].widget.attrs["min"] = timezone.localdate().isoformat()
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Fieldset("What you need", "service", "center", "title", "summary"),
+            Fieldset("What you need", "service", "center", "project", "title", "summary"),
             Fieldset("Your study", "study_stage", "funding_status", "sponsor", "deadline"),
             Fieldset("Documents", "attachments"),
             HTML('<p class="small text-muted">We reply within two working days.</p>'),

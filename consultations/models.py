@@ -102,6 +102,9 @@ class ConsultationRequest(models.Model):
     funding_status = models.CharField(max_length=20, choices=FundingStatus.choices)
     sponsor = models.CharField(max_length=200, blank=True)
     deadline = models.DateField(null=True, blank=True)
+    # The project or study the request serves: its team follows the request (projects.selectors).
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="consultation_requests")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED, editable=False)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="assigned_consultations", editable=False, verbose_name="consultant")

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from accounts import roles
 from accounts.models import User
 from centers.models import StaffMembership
+from projects import selectors as project_selectors
 
 from .models import Attachment, ConsultationRequest, Message, StatusChange
 
@@ -78,10 +79,22 @@ def staff_can_see(user, consultation: ConsultationRequest) -> bool:
             or consultation.center_id in user._consultation_center_ids)
 
 
+def researcher_visible(user) -> QuerySet[ConsultationRequest]:
+    """Requests a researcher may read: their own, and those filed on a project whose team they are on."""
+    if not getattr(user, "is_authenticated", False):
+        return ConsultationRequest.objects.none()
+    return ConsultationRequest.objects.filter(Q(requester=user) | Q(project__in=project_selectors.project_ids(user)))
+
+
 def requests_of(user) -> QuerySet[ConsultationRequest]:
-    """A researcher's own requests, newest first, with what the list shows."""
-    return (ConsultationRequest.objects.filter(requester=user)
-            .select_related("service", "center", "assignee"))
+    """A researcher's requests and their teams' (see ``researcher_visible``), newest first, with what the list shows."""
+    return researcher_visible(user).select_related("service", "center", "assignee", "project")
+
+
+def may_write(user, consultation: ConsultationRequest) -> bool:
+    """The requester, or a member of the request's project with request rights, may write and follow up."""
+    return consultation.requester_id == user.pk or project_selectors.may(
+        user, consultation.project_id, project_selectors.Rights.REQUEST)
 
 
 def status_history(consultation: ConsultationRequest) -> QuerySet[StatusChange]:
@@ -98,7 +111,7 @@ def downloadable_attachment(user, attachment_id: int) -> Attachment | None:
     if not getattr(user, "is_authenticated", False):
         return None
     attachments = Attachment.objects.filter(pk=attachment_id)
-    own = attachments.filter(request__requester=user)
+    own = attachments.filter(request__in=researcher_visible(user).values("pk"))
     visible = attachments.filter(request__in=staff_visible(user).values("pk"))
     return (own | visible).first()
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from centers.models import Center, Service
 from notifications.services import queue_email
+from projects import selectors as project_selectors
 
 from . import selectors
 from .attachments import validate_attachments
@@ -93,9 +94,14 @@ def _staff_email(consultation: ConsultationRequest, recipients: Iterable, templa
 
 def submit_request(*, requester, service: Service, title: str, summary: str, study_stage: str,
                    funding_status: str, sponsor: str = "", deadline: datetime.date | None = None,
-                   center: Center | None = None, uploads: Iterable = ()) -> ConsultationRequest:
-    """File a researcher's request: reference, first history row, attachments, emails."""
+                   center: Center | None = None, uploads: Iterable = (), project=None) -> ConsultationRequest:
+    """File a researcher's request: reference, first history row, attachments, emails.
+
+    ``project``: a project on whose team the requester may request services; its team follows it.
+    """
     uploads = list(uploads)
+    if project is not None and not project_selectors.may(requester, project.pk, project_selectors.Rights.REQUEST):
+        raise ValidationError({"project": "You need request rights on this project to file a request on it."})
     checked = validate_attachments(uploads)
     if deadline and deadline < timezone.localdate():
         raise ValidationError({"deadline": "The deadline cannot be in the past."})
@@ -109,7 +115,7 @@ def submit_request(*, requester, service: Service, title: str, summary: str, stu
                 reference=next_reference(timezone.localtime(now).year),
                 requester=requester, service=service, center=center or service.center,
                 title=title.strip(), summary=summary.strip(), study_stage=study_stage,
-                funding_status=funding_status, sponsor=sponsor.strip(), deadline=deadline,
+                funding_status=funding_status, sponsor=sponsor.strip(), deadline=deadline, project=project,
                 hours_allotted=Decimal(service.typical_hours_max or DEFAULT_HOURS_ALLOTTED),
                 submitted_at=now, overdue_at=add_working_days(now, TRIAGE_WORKING_DAYS),
             )
@@ -236,7 +242,9 @@ def post_message(consultation: ConsultationRequest, *, author, body: str, intern
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": "Write a message first."})
-    from_researcher = author.pk == consultation.requester_id
+    # The researcher's side: the requester and their project's team (staff write from the desk).
+    from_researcher = author.pk == consultation.requester_id or (
+        not author.is_staff and project_selectors.may(author, consultation.project_id, project_selectors.Rights.VIEW))
     if from_researcher and internal:
         raise ValidationError("Only staff can write internal notes.")
     if from_researcher and consultation.status in CLOSED_STATUSES:

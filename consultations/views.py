@@ -42,6 +42,12 @@ def _own_request(request, reference: str) -> ConsultationRequest:
                              reference=reference, requester=request.user)
 
 
+def _visible_request(request, reference: str) -> ConsultationRequest:
+    """A request the researcher filed or that their project's team may read; any other is a 404."""
+    return get_object_or_404(selectors.researcher_visible(request.user)
+                             .select_related("service", "center", "assignee", "project"), reference=reference)
+
+
 @researcher_required
 @require_GET
 def index(request):
@@ -67,9 +73,9 @@ def new_request(request):
         too_large = (f"The files were too large to receive: attach at most {MAX_ATTACHMENTS} files of "
                      f"{MAX_ATTACHMENT_BYTES // MEGABYTE} MB each, and send the form again.")
         return render(request, "consultations/request_form.html",
-                      {"form": ConsultationRequestForm(), "too_large": too_large}, status=413)
+                      {"form": ConsultationRequestForm(user=request.user), "too_large": too_large}, status=413)
     if request.method == "POST":
-        form = ConsultationRequestForm(request.POST, request.FILES)
+        form = ConsultationRequestForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             data = dict(form.cleaned_data)
             uploads = data.pop("attachments")
@@ -89,7 +95,9 @@ def new_request(request):
         service = Service.objects.filter(slug=request.GET.get("service", "")[:200], active=True).first()
         if service:
             initial["service"] = service.pk
-        form = ConsultationRequestForm(initial=initial)
+        if request.GET.get("project", "").isdigit():
+            initial["project"] = int(request.GET["project"])
+        form = ConsultationRequestForm(initial=initial, user=request.user)
     return render(request, "consultations/request_form.html", {"form": form})
 
 
@@ -103,9 +111,13 @@ def my_requests(request):
 @researcher_required
 @require_http_methods(["GET", "POST"])
 def detail(request, reference: str):
-    consultation = _own_request(request, reference)
+    consultation = _visible_request(request, reference)
+    may_write = selectors.may_write(request.user, consultation)
     form = MessageForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not may_write:
+        form.add_error(None, "You may read this request but not write on it: ask an editor of the project "
+                             "for “request” rights.")
+    elif request.method == "POST" and form.is_valid():
         try:
             services.post_message(consultation, author=request.user, body=form.cleaned_data["body"])
         except ValidationError as error:
@@ -118,7 +130,7 @@ def detail(request, reference: str):
         "history": selectors.status_history(consultation),
         "thread": selectors.researcher_thread(consultation),
         "attachments": consultation.attachments.all(),
-        "form": form,
+        "form": form, "may_write": may_write,
     })
 
 

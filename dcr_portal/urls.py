@@ -22,6 +22,7 @@ urlpatterns = [
     path("researchers/", landing.for_researchers, name="for_researchers"),
     path("accounts/", include("accounts.urls")),
     path("centers/", include("centers.urls")),
+    path("projects/", include("projects.urls")),
     path("consultations/", include("consultations.urls")),
     path("studies/", include("studies.urls")),
     path("biobank/", include("biobank.urls")),

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "accounts",
     "centers",
     "notifications",
+    "projects",
     "consultations",
     "studies",
     "biobank",

@@ -51,6 +51,16 @@ _TABLE = {
     'consultations:detail':                                      "login       403         200         404         403         403         403         403         403         404",
     'consultations:withdraw':                                    "login       403         200         404         403         403         403         403         403         404",
 
+    'projects:mine':                                             "login       403         200         200         403         403         403         403         403         200",
+    'projects:new':                                              "login       403         200         200         403         403         403         403         403         200",
+    'projects:find':                                             "login       403         200         200         403         403         403         403         403         200",
+    'projects:detail':                                           "login       403         200         404         403         403         403         403         403         404",
+    'projects:edit':                                             "login       403         200         404         403         403         403         403         403         404",
+    'projects:add_member':                                       "login       403         200         404         403         403         403         403         403         404",
+    'projects:member':                                           "login       403         405         405         403         403         403         403         403         405",
+    'projects:ask':                                              "login       403         302         200         403         403         403         403         403         200",
+    'projects:answer':                                           "login       403         405         405         403         403         403         403         403         405",
+
     'studies:finder':                                            "200         200         200         200         200         200         200         200         200         200",
     'studies:detail':                                            "200         200         200         200         200         200         200         200         200         200",
     'studies:thanks':                                            "302         302         302         302         302         302         302         302         302         302",
@@ -334,12 +344,37 @@ _TABLE = {
     'admin:otp_totp_totpdevice_change':                          "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
     'admin/otp_totp/totpdevice/<path:object_id>/':               "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
 
+    'admin:projects_project_simple_history':                     "admin-login admin-login admin-login admin-login admin-login 200         200         403         403         200",
+    'admin:projects_project_changelist':                         "admin-login admin-login admin-login admin-login admin-login 200         200         403         403         200",
+    'admin:projects_project_add':                                "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
+    'admin:projects_project_history':                            "admin-login admin-login admin-login admin-login admin-login 200         200         403         403         200",
+    'admin:projects_project_delete':                             "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
+    'admin:projects_project_change':                             "admin-login admin-login admin-login admin-login admin-login 200         200         403         403         200",
+    'admin/projects/project/<path:object_id>/':                  "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
+    'admin:projects_accessrequest_changelist':                   "admin-login admin-login admin-login admin-login admin-login 200         200         403         403         200",
+    'admin:projects_accessrequest_add':                          "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
+    'admin:projects_accessrequest_history':                      "admin-login admin-login admin-login admin-login admin-login 200         200         403         403         200",
+    'admin:projects_accessrequest_delete':                       "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
+    'admin:projects_accessrequest_change':                       "admin-login admin-login admin-login admin-login admin-login 200         200         403         403         200",
+    'admin/projects/accessrequest/<path:object_id>/':            "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
+
     'admin:app_list':                                            "admin-login admin-login admin-login admin-login admin-login 200         200         200         404         200",
 
     'admin/(?P<url>.*)$':                                        "admin-login admin-login admin-login admin-login admin-login 404         404         404         404         404",
 }
 
 
+# "team_member" is on the team of the researcher's project with view rights: everywhere they get what
+# "other_researcher" gets, except where the project lets them in (listed here).
+_TEAM_MEMBER = {
+    'consultations:detail': "200",
+    'consultations:attachment': "200",
+    'projects:detail': "200",
+    'projects:ask': "302",
+}
+
 EXPECTED: dict[str, dict[str, str]] = {
     key: dict(zip(_ROLES.split(), row.split(), strict=True)) for key, row in _TABLE.items()
 }
+for _key, _answers in EXPECTED.items():
+    _answers["team_member"] = _TEAM_MEMBER.get(_key, _answers["other_researcher"])

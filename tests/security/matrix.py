@@ -27,7 +27,7 @@ from django.utils import timezone
 HEALTH_DEPENDENT = frozenset({"readyz"})
 
 # Column order of the table: who asks.
-ROLES = ("anonymous", "patient", "researcher", "other_researcher", "collaborator",
+ROLES = ("anonymous", "patient", "researcher", "other_researcher", "team_member", "collaborator",
          "staff_a", "staff_b", "study_team", "biobank", "superuser")
 
 
@@ -74,6 +74,9 @@ class World:
     service: object
     center: object
     dashboard_key: str
+    project: object
+    team_member: object
+    access_request: object
 
 
 def build_world() -> World:
@@ -100,6 +103,7 @@ def build_world() -> World:
         "patient": UserFactory(roles=[roles.PATIENT], full_name="Pat Matrix"),
         "researcher": UserFactory(roles=[roles.RESEARCHER], full_name="Rae Matrix"),
         "other_researcher": UserFactory(roles=[roles.RESEARCHER], full_name="Otto Matrix"),
+        "team_member": UserFactory(roles=[roles.RESEARCHER], full_name="Tim Matrix"),
         "collaborator": UserFactory(roles=[roles.COLLABORATOR], full_name="Cleo Matrix"),
         "staff_a": UserFactory(roles=[roles.DCR_STAFF], is_staff=True, full_name="Stella Matrix-A"),
         "staff_b": UserFactory(roles=[roles.DCR_STAFF], is_staff=True, full_name="Bruno Matrix-B"),
@@ -112,9 +116,19 @@ def build_world() -> World:
     StaffMembershipFactory(user=users["study_team"], center=center_a)
 
     service = ServiceFactory(center=center_a, name="Matrix biostatistics")
+    # The researcher's project; "team_member" is on its team with view rights, "other_researcher" is not.
+    from projects import services as project_services
+    from projects.models import Rights, Role
+
+    project = project_services.create_project(by=users["researcher"], title="Matrix project", irb_number="IRB-M-1",
+                                              funding_type="federal")
+    team_member = project_services.add_member(project, by=users["researcher"], email=users["team_member"].email,
+                                              role=Role.COORDINATOR, rights=Rights.VIEW)
+    access_request = project_services.ask_access(project, user=users["other_researcher"], role=Role.OTHER,
+                                                 rights=Rights.VIEW, note="I analyse the data.")
     # Assigned to staff of centre A: unassigned requests are open to every triage desk by design.
     consultation = ConsultationRequestFactory(requester=users["researcher"], service=service,
-                                              assignee=users["staff_a"])
+                                              assignee=users["staff_a"], project=project)
     attachment = Attachment.objects.create(
         request=consultation, file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="protocol.pdf"),
         original_name="protocol.pdf", size=15, content_type="application/pdf", uploaded_by=users["researcher"])
@@ -176,11 +190,13 @@ def build_world() -> World:
         "biobank.importjob": import_job,
         "otp_totp.totpdevice": device,
         "collaborations.inquiry": inquiry, "collaborations.affiliate": affiliate,
+        "projects.project": project, "projects.accessrequest": access_request,
     }
     return World(users=users, objects=objects, consultation=consultation, attachment=attachment,
                  interest=interest, study=study, booking=booking, sample_request=sample_request,
                  recontact_request=recontact_request, participant=participant, service=service,
-                 center=center_a, dashboard_key=dashboard_key)
+                 center=center_a, dashboard_key=dashboard_key, project=project, team_member=team_member,
+                 access_request=access_request)
 
 
 # --- Concrete addresses ----------------------------------------------------------------------
@@ -221,6 +237,12 @@ def concrete_url(pattern: Pattern, world: World) -> str:
         "biobank:withdraw_recontact_request": reverse("biobank:withdraw_recontact_request",
                                                       args=[world.recontact_request.reference]),
         "dashboards:table_csv": reverse("dashboards:table_csv", args=[world.dashboard_key]),
+        "projects:detail": reverse("projects:detail", args=[world.project.pk]),
+        "projects:edit": reverse("projects:edit", args=[world.project.pk]),
+        "projects:add_member": reverse("projects:add_member", args=[world.project.pk]),
+        "projects:member": reverse("projects:member", args=[world.project.pk, world.team_member.pk]),
+        "projects:ask": reverse("projects:ask", args=[world.project.pk]),
+        "projects:answer": reverse("projects:answer", args=[world.access_request.pk]),
         "fhir:researchstudy": reverse("fhir:researchstudy", args=[str(world.study.pk)]),
         "admin:view_on_site": reverse("admin:view_on_site", args=[
             ContentType.objects.get_for_model(world.study).pk, world.study.pk]),
