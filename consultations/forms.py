@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
@@ -9,7 +11,7 @@ from centers.models import Center, Service
 from projects import selectors as project_selectors
 
 from .attachments import CONTENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MEGABYTE, validate_attachments
-from .models import SPONSORED, ConsultationRequest, Status
+from .models import LINE_MOVES, SPONSORED, ConsultationRequest, Status
 
 MIN_SUMMARY_LENGTH = 20
 
@@ -35,6 +37,19 @@ class ServiceChoiceField(forms.ModelChoiceField):
         return f"{service.name} ({service.center.name})"
 
 
+_QUANTITY_HELP = ("In the service's unit (hours, submissions, patient visits or samples). "
+                  "Leave it empty for the usual amount.")
+
+
+def _quantity_field(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, required=False, min_value=Decimal("0.25"), max_value=Decimal("9999"), decimal_places=2,
+        help_text=_QUANTITY_HELP, error_messages={
+            "min_value": "Enter a quantity of at least 0.25.", "max_value": "Enter a quantity under 10,000.",
+            "invalid": "Enter the quantity as a number, for example 10.",
+            "max_decimal_places": "Enter the quantity with at most two decimals."})
+
+
 class ConsultationRequestForm(forms.ModelForm):
     service = ServiceChoiceField(
         queryset=Service.objects.filter(active=True).select_related("center"),
@@ -42,6 +57,7 @@ class ConsultationRequestForm(forms.ModelForm):
         error_messages={"required": "Choose the service you need.",
                         "invalid_choice": "Choose one of the services in the list."},
     )
+    quantity = _quantity_field("How much (optional)")
     center = forms.ModelChoiceField(
         queryset=Center.objects.filter(active=True).only("id", "name"), required=False,
         label="Preferred centre or unit (optional)",
@@ -101,12 +117,13 @@ class ConsultationRequestForm(forms.ModelForm):
         self.fields["deadline"].widget.attrs["min"] = timezone.localdate().isoformat()
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Fieldset("What you need", "service", "center", "project", "title", "summary"),
+            Fieldset("What you need", "service", "quantity", "center", "project",
+                     HTML('{% include "consultations/_more_services.html" %}'), "title", "summary"),
             Fieldset("Your study", "study_stage", "funding_status", "sponsor", "deadline"),
             Fieldset("Documents", "attachments"),
             HTML('<p class="small text-muted">We reply within two working days.</p>'),
         )
-        self.helper.add_input(Submit("submit", "Send my request"))
+        self.helper.form_tag = False  # the page's form also holds the other services (MoreServicesFormSet)
 
     def clean_summary(self) -> str:
         summary = self.cleaned_data["summary"].strip()
@@ -131,6 +148,47 @@ class ConsultationRequestForm(forms.ModelForm):
         if data.get("funding_status") in SPONSORED and not (data.get("sponsor") or "").strip():
             self.add_error("sponsor", "Name the sponsor or funder of the study.")
         return data
+
+
+class MoreServiceForm(forms.Form):
+    """One more service of the same request."""
+
+    service = ServiceChoiceField(
+        queryset=Service.objects.filter(active=True).select_related("center"), required=False,
+        empty_label="Choose a service", label="Service",
+        error_messages={"invalid_choice": "Choose one of the services in the list."})
+    quantity = _quantity_field("How much")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("quantity") and not data.get("service"):
+            self.add_error("service", "Choose the service this quantity is for, or clear the quantity.")
+        return data
+
+
+class BaseMoreServicesFormSet(forms.BaseFormSet):
+    def __init__(self, *args, first_service=None, **kwargs):
+        self.first_service = first_service
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        seen = {self.first_service.pk} if self.first_service else set()
+        for number, form in enumerate(self.forms, start=2):
+            service = getattr(form, "cleaned_data", {}).get("service")
+            if service is None:
+                continue
+            if service.pk in seen:
+                form.add_error("service", f"Service {number}: {service.name} is already in the request; "
+                                          "change its quantity instead.")
+            seen.add(service.pk)
+
+    def wanted(self) -> list[tuple]:
+        return [(form.cleaned_data["service"], form.cleaned_data.get("quantity")) for form in self.forms
+                if form.cleaned_data.get("service")]
+
+
+MoreServicesFormSet = forms.formset_factory(MoreServiceForm, formset=BaseMoreServicesFormSet, extra=3, max_num=9,
+                                            validate_max=True)
 
 
 class MessageForm(forms.Form):
@@ -205,3 +263,16 @@ class ChangeStatusForm(forms.Form):
         if data.get("to_status") == Status.DECLINED and not (data.get("note") or "").strip():
             self.add_error("note", "Give the researcher a reason for declining.")
         return data
+
+
+class LineMoveForm(ChangeStatusForm):
+    """Staff move one service of a request: triage, assign, start, hold, complete or decline it."""
+
+    def __init__(self, *args, line, staff, **kwargs):
+        forms.Form.__init__(self, *args, **kwargs)  # the request's own moves do not apply to a line
+        moves = [m for m in LINE_MOVES.allowed(line.status) if m != Status.WITHDRAWN]
+        self.fields["to_status"].choices = [("", "Choose")] + [(m, Status(m).label) for m in moves]
+        self.fields["to_status"].error_messages["invalid_choice"] = (
+            "This service cannot move to “%(value)s” from its current status.")
+        self.fields["assignee"].queryset = staff
+        self.fields["assignee"].initial = line.assignee_id

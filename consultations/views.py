@@ -17,7 +17,8 @@ from centers.models import Service
 
 from . import selectors, services
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MEGABYTE
-from .forms import ConsultationRequestForm, MessageForm, WithdrawForm
+from .forms import ConsultationRequestForm, MessageForm, MoreServicesFormSet, WithdrawForm
+from .quotes import Wanted, total
 from .models import ConsultationRequest
 
 PAGE_SIZE = 20
@@ -73,14 +74,22 @@ def new_request(request):
         too_large = (f"The files were too large to receive: attach at most {MAX_ATTACHMENTS} files of "
                      f"{MAX_ATTACHMENT_BYTES // MEGABYTE} MB each, and send the form again.")
         return render(request, "consultations/request_form.html",
-                      {"form": ConsultationRequestForm(user=request.user), "too_large": too_large}, status=413)
+                      {"form": ConsultationRequestForm(user=request.user), "more": MoreServicesFormSet(prefix="more"),
+                       "too_large": too_large}, status=413)
     if request.method == "POST":
         form = ConsultationRequestForm(request.POST, request.FILES, user=request.user)
-        if form.is_valid():
+        service_id = request.POST.get("service", "")
+        first = Service.objects.filter(pk=int(service_id)).first() if service_id.isdigit() and len(service_id) < 10 \
+            else None
+        # A form sent without the other services' rows (an older page, a script) asks for one service.
+        more = MoreServicesFormSet(request.POST if "more-TOTAL_FORMS" in request.POST else None, prefix="more",
+                                   first_service=first)
+        if form.is_valid() and (not more.is_bound or more.is_valid()):
             data = dict(form.cleaned_data)
             uploads = data.pop("attachments")
+            wanted = [Wanted(service, quantity) for service, quantity in more.wanted()] if more.is_bound else []
             try:
-                consultation = services.submit_request(requester=request.user, uploads=uploads, **data)
+                consultation = services.submit_request(requester=request.user, uploads=uploads, more=wanted, **data)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -90,6 +99,8 @@ def new_request(request):
         if request.FILES:
             form.add_error("attachments", "Files are not kept when the form has errors: "
                                           "choose them again.")
+        if more.is_bound and more.total_error_count() and not form.errors:
+            form.add_error(None, "Check the other services: see the messages under them.")
     else:
         initial = {}
         service = Service.objects.filter(slug=request.GET.get("service", "")[:200], active=True).first()
@@ -98,7 +109,8 @@ def new_request(request):
         if request.GET.get("project", "").isdigit():
             initial["project"] = int(request.GET["project"])
         form = ConsultationRequestForm(initial=initial, user=request.user)
-    return render(request, "consultations/request_form.html", {"form": form})
+        more = MoreServicesFormSet(prefix="more")
+    return render(request, "consultations/request_form.html", {"form": form, "more": more})
 
 
 @researcher_required
@@ -125,8 +137,10 @@ def detail(request, reference: str):
         else:
             messages.success(request, "Your message was sent. We will email you when the consultant replies.")
             return redirect(consultation.get_absolute_url() + "#messages")
+    lines = list(selectors.lines_of(consultation))
+    estimate, unpriced = total(lines)
     return render(request, "consultations/detail.html", {
-        "consultation": consultation,
+        "consultation": consultation, "lines": lines, "estimate": estimate, "unpriced": unpriced,
         "history": selectors.status_history(consultation),
         "thread": selectors.researcher_thread(consultation),
         "attachments": consultation.attachments.all(),

@@ -198,6 +198,7 @@ _TABLE = {
     'admin:consultations_consultationrequest_export':            "admin-login admin-login admin-login admin-login admin-login 200         200         403         403         200",
     'admin:consultations_consultationrequest_status':            "admin-login admin-login admin-login admin-login admin-login 200         admin-index admin-index admin-index 200",
     'admin:consultations_consultationrequest_assign':            "admin-login admin-login admin-login admin-login admin-login 200         admin-index admin-index admin-index 200",
+    'admin:consultations_consultationrequest_line':              "admin-login admin-login admin-login admin-login admin-login 200         admin-index admin-index admin-index 200",
     'admin:consultations_consultationrequest_simple_history':    "admin-login admin-login admin-login admin-login admin-login 200         404         404         404         200",
     'admin:consultations_consultationrequest_changelist':        "admin-login admin-login admin-login admin-login admin-login 200         200         403         403         200",
     'admin:consultations_consultationrequest_add':               "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         403",

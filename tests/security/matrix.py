@@ -75,6 +75,7 @@ class World:
     center: object
     dashboard_key: str
     project: object
+    line: object
     team_member: object
     access_request: object
 
@@ -129,6 +130,11 @@ def build_world() -> World:
     # Assigned to staff of centre A: unassigned requests are open to every triage desk by design.
     consultation = ConsultationRequestFactory(requester=users["researcher"], service=service,
                                               assignee=users["staff_a"], project=project)
+    from consultations.models import LineItem
+
+    line = LineItem.objects.create(request=consultation, position=1, service=service, center=center_a, quantity=8,
+                                   unit="hour", funding_type="federal", priced_on=date(2026, 1, 1),
+                                   status=consultation.status, assignee=consultation.assignee)
     attachment = Attachment.objects.create(
         request=consultation, file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="protocol.pdf"),
         original_name="protocol.pdf", size=15, content_type="application/pdf", uploaded_by=users["researcher"])
@@ -195,7 +201,7 @@ def build_world() -> World:
     return World(users=users, objects=objects, consultation=consultation, attachment=attachment,
                  interest=interest, study=study, booking=booking, sample_request=sample_request,
                  recontact_request=recontact_request, participant=participant, service=service,
-                 center=center_a, dashboard_key=dashboard_key, project=project, team_member=team_member,
+                 center=center_a, dashboard_key=dashboard_key, project=project, line=line, team_member=team_member,
                  access_request=access_request)
 
 
@@ -237,6 +243,8 @@ def concrete_url(pattern: Pattern, world: World) -> str:
         "biobank:withdraw_recontact_request": reverse("biobank:withdraw_recontact_request",
                                                       args=[world.recontact_request.reference]),
         "dashboards:table_csv": reverse("dashboards:table_csv", args=[world.dashboard_key]),
+        "admin:consultations_consultationrequest_line": reverse(
+            "admin:consultations_consultationrequest_line", args=[world.consultation.pk, world.line.pk]),
         "projects:detail": reverse("projects:detail", args=[world.project.pk]),
         "projects:edit": reverse("projects:edit", args=[world.project.pk]),
         "projects:add_member": reverse("projects:add_member", args=[world.project.pk]),
