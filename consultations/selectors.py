@@ -169,8 +169,37 @@ def is_center_staff(user, center_id: int) -> bool:
 def may_work_on(user, center_id: int) -> bool:
     """The one rule of who may triage, be assigned and log hours on a centre's work: its active DCR staff.
 
-    Superusers may triage anything; they are assigned only where they are on the staff.
+    Superusers may triage anything; they are assigned only where they are on the staff. Other
+    staff may see a request of the shared pool (to send it to the right centre) without working on it.
     """
     if getattr(user, "is_superuser", False) and user.is_active:
         return True
     return is_center_staff(user, center_id)
+
+
+def may_work_on_request(user, consultation: ConsultationRequest) -> bool:
+    """``may_work_on`` for a whole request: staff of its centre or of one of its services' centres."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    answers = consultation.__dict__.setdefault("_may_work_on", {})  # asked several times per admin page
+    if user.pk not in answers:
+        answers[user.pk] = may_be_assigned(user, consultation)
+    return answers[user.pk]
+
+
+def why_not(user, consultation: ConsultationRequest) -> str:
+    """What to say when ``user`` may not work on the request (empty when they may)."""
+    if may_work_on_request(user, consultation):
+        return ""
+    return (f"You are not on the staff of {consultation.center}, so you cannot triage, take or log hours on "
+            f"{consultation.reference}. If it was sent to the wrong centre, change its centre on the request's page; "
+            f"otherwise leave it to {consultation.center}'s staff, or ask an administrator to add you to it.")
+
+
+def no_one_to_assign(consultation: ConsultationRequest) -> str:
+    """What to say when nobody may be given the request (empty when someone may)."""
+    if assignable_staff(consultation).exists():
+        return ""
+    return (f"Nobody can be assigned yet: {consultation.center} has no active DCR staff member. Add one under "
+            "Centres › Staff memberships (they need the “DCR staff” role and staff status), or change the "
+            "request's centre to the one that will do the work.")

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from .. import selectors
 from ..models import LineItem, Message, StatusChange, TimeEntry
 
 
@@ -60,6 +61,11 @@ class TimeEntryInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("consultant")
+
+    def has_add_permission(self, request, obj=None):
+        # Hours are logged by those who may work on the request (selectors.may_work_on_request).
+        return super().has_add_permission(request, obj) and (
+            obj is None or selectors.may_work_on_request(request.user, obj))
 
 
 class LineItemInline(admin.TabularInline):

@@ -38,10 +38,15 @@ class RequestPagesMixin:
             return None
         return obj
 
+    def _may_work(self, request, obj) -> bool:
+        return selectors.may_work_on_request(request.user, obj)
+
     def _object_page(self, request, obj, form, title, submit_label):
+        refusal = selectors.why_not(request.user, obj) or selectors.no_one_to_assign(obj)
         context = {
-            **self.admin_site.each_context(request), "opts": self.opts, "original": obj,
-            "form": None if obj.is_closed else form, "title": title, "submit_label": submit_label,
+            **self.admin_site.each_context(request), "opts": self.opts, "original": obj, "refusal": refusal,
+            "form": None if obj.is_closed or selectors.why_not(request.user, obj) else form,
+            "title": title, "submit_label": submit_label,
             "change_url": reverse("admin:consultations_consultationrequest_change", args=[obj.pk]),
         }
         return TemplateResponse(request, "admin/consultations/consultationrequest/object_form.html", context)
@@ -51,7 +56,7 @@ class RequestPagesMixin:
         if obj is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         form = ChangeStatusForm(request.POST or None, consultation=obj, staff=selectors.assignable_staff(obj))
-        if request.method == "POST" and not obj.is_closed and form.is_valid():
+        if request.method == "POST" and not obj.is_closed and self._may_work(request, obj) and form.is_valid():
             data = form.cleaned_data
             try:
                 if data["to_status"] == Status.ASSIGNED:
@@ -72,7 +77,7 @@ class RequestPagesMixin:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         form = AssignForm(request.POST or None, staff=selectors.assignable_staff(obj),
                           initial={"assignee": obj.assignee_id})
-        if request.method == "POST" and not obj.is_closed and form.is_valid():
+        if request.method == "POST" and not obj.is_closed and self._may_work(request, obj) and form.is_valid():
             try:
                 services.assign(obj, form.cleaned_data["assignee"], by=request.user, note=form.cleaned_data["note"])
             except ValidationError as error:

@@ -158,6 +158,9 @@ class ConsultationRequestAdmin(RequestPagesMixin, WorkflowActionsMixin, SimpleHi
 
     @admin.display(description="Hours used", ordering="hours_used")
     def hours(self, obj):
+        # Only the free faculty consultation has an allotment of hours; other services are priced.
+        if not obj.service.free_of_charge:
+            return format_hours(obj.hours_used)
         text = f"{format_hours(obj.hours_used)} of {format_hours(obj.hours_allotted)}"
         if obj.allotment_used_up:
             return format_html('<strong title="The allotted hours are used up">{} ⚠</strong>', text)
@@ -165,7 +168,9 @@ class ConsultationRequestAdmin(RequestPagesMixin, WorkflowActionsMixin, SimpleHi
 
     @admin.display(description="Hours used")
     def hours_used_display(self, obj):
-        return f"{format_hours(obj.hours_used)} of {format_hours(obj.hours_allotted)}"
+        if not obj.service.free_of_charge:
+            return f"{format_hours(obj.hours_used)} (a priced service: no free allotment)"
+        return f"{format_hours(obj.hours_used)} of {format_hours(obj.hours_allotted)} free hours"
 
     @admin.display(description="Requester")
     def requester_details(self, obj):
@@ -211,7 +216,7 @@ class ConsultationRequestAdmin(RequestPagesMixin, WorkflowActionsMixin, SimpleHi
             super().save_formset(request, form, formset, change)
 
     def _warn_if_used_up(self, request, obj):
-        if obj.allotment_used_up:
+        if obj.service.free_of_charge and obj.allotment_used_up:
             self.message_user(
                 request,
                 f"{obj.reference}: {format_hours(obj.hours_used)} of {format_hours(obj.hours_allotted)} allotted hours "

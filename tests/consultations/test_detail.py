@@ -45,7 +45,9 @@ def test_shows_history_and_the_thread_but_never_internal_notes(client, researche
     assert "Stella Staff-A (DCR)" in html
     assert "Triaged on assignment." in html
     assert html.count("Assigned") >= 2  # badge and history
-    assert "0 of 8" in html
+    assert "0 of 8" not in html and "Free faculty hours used" not in html  # a priced service has no allotment
+    type(consultation.service).objects.filter(pk=consultation.service_id).update(free_of_charge=True)
+    assert "0 of 8" in client.get(consultation.get_absolute_url()).content.decode()
 
 
 @pytest.mark.django_db
