@@ -55,6 +55,8 @@ def hot_paths() -> list[tuple[str, str, str | None]]:
     on the data of ``manage.py seed_scale``."""
     from urllib.parse import urlencode
 
+    from budgets.models import Budget
+    from budgets.scale import TITLE as BUDGET_TITLE
     from centers.models import Center
     from studies.models import Study
 
@@ -62,6 +64,7 @@ def hot_paths() -> list[tuple[str, str, str | None]]:
              .order_by("irb_protocol").values_list("pk", flat=True).first())
     center = Center.objects.filter(slug="scale-centre-01").values_list("pk", flat=True).first()
     changelist = "/admin/consultations/consultationrequest/"
+    budget = Budget.objects.filter(title=BUDGET_TITLE).values_list("pk", flat=True).first()
     return [
         ("floor", "/bench/floor", None),
         ("finder, keyword", f"/studies/?q={FINDER_KEYWORD}", None),
@@ -71,4 +74,7 @@ def hot_paths() -> list[tuple[str, str, str | None]]:
         ("my requests", "/consultations/mine/", RESEARCHER_EMAIL),
         ("cohort count", f"/biobank/cohort/?{urlencode(COHORT_QUERY)}", RESEARCHER_EMAIL),
         ("staff dashboard", "/staff/dashboard/", HEAD_EMAIL),
+        # A budget of 10 arms x 40 visits x 50 procedures (budgets.scale), its page and its Excel export.
+        ("budget 10x40x50", f"/budgets/{budget}/", RESEARCHER_EMAIL),
+        ("budget XLSX export", f"/budgets/{budget}/budget.xlsx", RESEARCHER_EMAIL),
     ]

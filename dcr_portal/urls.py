@@ -24,6 +24,7 @@ urlpatterns = [
     path("centers/", include("centers.urls")),
     path("projects/", include("projects.urls")),
     path("consultations/", include("consultations.urls")),
+    path("budgets/", include("budgets.urls")),
     path("studies/", include("studies.urls")),
     path("biobank/", include("biobank.urls")),
     path("collaborators/", include("collaborations.urls")),

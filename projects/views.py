@@ -69,6 +69,7 @@ def detail(request, pk: int):
         "can_request": project.my_rights in (Rights.REQUEST, Rights.EDIT),
         "pending": selectors.pending_access(project) if can_edit else [],
         "requests": project.consultation_requests.select_related("service").order_by("-submitted_at")[:50],
+        "budgets": project.budgets.order_by("title"),
         "member_form": MemberForm() if can_edit else None, "rights": Rights.choices,
         "roles": MemberChangeForm.base_fields["role"].choices,
     })

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "notifications",
     "projects",
     "consultations",
+    "budgets",
     "studies",
     "biobank",
     "collaborations",

@@ -4,3 +4,6 @@ document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
   var button = select.form.querySelector(".js-hide");
   if (button) { button.classList.add("visually-hidden"); }
 });
+document.querySelectorAll("button[data-print]").forEach(function (button) {
+  button.addEventListener("click", function () { window.print(); });
+});

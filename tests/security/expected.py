@@ -61,6 +61,17 @@ _TABLE = {
     'projects:ask':                                              "login       403         302         200         403         403         403         403         403         200",
     'projects:answer':                                           "login       403         405         405         403         403         403         403         403         405",
 
+    'budgets:new':                                               "login       403         200         404         403         403         403         403         403         404",
+    'budgets:detail':                                            "login       403         200         404         403         403         403         403         403         404",
+    'budgets:add_arm':                                           "login       403         405         405         403         403         403         403         403         405",
+    'budgets:add_visit':                                         "login       403         405         405         403         403         403         403         403         405",
+    'budgets:add_procedure':                                     "login       403         405         405         403         403         403         403         403         405",
+    'budgets:calendar':                                          "login       403         405         405         403         403         403         403         403         405",
+    'budgets:save_version':                                      "login       403         405         405         403         403         403         403         403         405",
+    'budgets:xlsx':                                              "login       403         200         404         403         403         403         403         403         404",
+    'budgets:csv':                                               "login       403         200         404         403         403         403         403         403         404",
+    'budgets:print':                                             "login       403         200         404         403         403         403         403         403         404",
+
     'studies:finder':                                            "200         200         200         200         200         200         200         200         200         200",
     'studies:detail':                                            "200         200         200         200         200         200         200         200         200         200",
     'studies:thanks':                                            "302         302         302         302         302         302         302         302         302         302",
@@ -359,6 +370,13 @@ _TABLE = {
     'admin:projects_accessrequest_change':                       "admin-login admin-login admin-login admin-login admin-login 200         200         403         403         200",
     'admin/projects/accessrequest/<path:object_id>/':            "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
 
+    'admin:budgets_budget_changelist':                           "admin-login admin-login admin-login admin-login admin-login 200         200         403         403         200",
+    'admin:budgets_budget_add':                                  "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         403",
+    'admin:budgets_budget_history':                              "admin-login admin-login admin-login admin-login admin-login 200         200         403         403         200",
+    'admin:budgets_budget_delete':                               "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
+    'admin:budgets_budget_change':                               "admin-login admin-login admin-login admin-login admin-login 200         200         403         403         200",
+    'admin/budgets/budget/<path:object_id>/':                    "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
+
     'admin:app_list':                                            "admin-login admin-login admin-login admin-login admin-login 200         200         200         404         200",
 
     'admin/(?P<url>.*)$':                                        "admin-login admin-login admin-login admin-login admin-login 404         404         404         404         404",
@@ -372,6 +390,10 @@ _TEAM_MEMBER = {
     'consultations:attachment': "200",
     'projects:detail': "200",
     'projects:ask': "302",
+    'budgets:detail': "200",
+    'budgets:xlsx': "200",
+    'budgets:csv': "200",
+    'budgets:print': "200",
 }
 
 EXPECTED: dict[str, dict[str, str]] = {

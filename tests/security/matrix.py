@@ -127,6 +127,10 @@ def build_world() -> World:
                                               role=Role.COORDINATOR, rights=Rights.VIEW)
     access_request = project_services.ask_access(project, user=users["other_researcher"], role=Role.OTHER,
                                                  rights=Rights.VIEW, note="I analyse the data.")
+    from budgets import services as budget_services
+
+    budget = budget_services.create_budget(by=users["researcher"], project=project, title="Matrix budget",
+                                           sponsor_type="federal")
     # Assigned to staff of centre A: unassigned requests are open to every triage desk by design.
     consultation = ConsultationRequestFactory(requester=users["researcher"], service=service,
                                               assignee=users["staff_a"], project=project)
@@ -196,7 +200,7 @@ def build_world() -> World:
         "biobank.importjob": import_job,
         "otp_totp.totpdevice": device,
         "collaborations.inquiry": inquiry, "collaborations.affiliate": affiliate,
-        "projects.project": project, "projects.accessrequest": access_request,
+        "projects.project": project, "projects.accessrequest": access_request, "budgets.budget": budget,
     }
     return World(users=users, objects=objects, consultation=consultation, attachment=attachment,
                  interest=interest, study=study, booking=booking, sample_request=sample_request,
@@ -245,6 +249,11 @@ def concrete_url(pattern: Pattern, world: World) -> str:
         "dashboards:table_csv": reverse("dashboards:table_csv", args=[world.dashboard_key]),
         "admin:consultations_consultationrequest_line": reverse(
             "admin:consultations_consultationrequest_line", args=[world.consultation.pk, world.line.pk]),
+        "budgets:new": reverse("budgets:new", args=[world.project.pk]),
+        **{f"budgets:{name}": reverse(f"budgets:{name}", args=[world.objects["budgets.budget"].pk])
+           for name in ("detail", "add_arm", "add_visit", "add_procedure", "save_version", "xlsx", "csv", "print")},
+        "budgets:calendar": reverse("budgets:calendar", args=[world.objects["budgets.budget"].pk,
+                                                              world.objects["budgets.budget"].arms.get().pk]),
         "projects:detail": reverse("projects:detail", args=[world.project.pk]),
         "projects:edit": reverse("projects:edit", args=[world.project.pk]),
         "projects:add_member": reverse("projects:add_member", args=[world.project.pk]),
