@@ -276,3 +276,18 @@ class LineMoveForm(ChangeStatusForm):
             "This service cannot move to “%(value)s” from its current status.")
         self.fields["assignee"].queryset = staff
         self.fields["assignee"].initial = line.assignee_id
+
+
+class SurveyForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label="How satisfied are you with the help you received?", coerce=int, widget=forms.RadioSelect,
+        choices=[(5, "5 - Excellent"), (4, "4 - Good"), (3, "3 - Fair"), (2, "2 - Poor"), (1, "1 - Very poor")],
+        error_messages={"required": "Choose a score from 1 to 5.",
+                        "invalid_choice": "Choose a score from 1 to 5."})
+    comment = forms.CharField(label="What should we improve? (optional)", required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Send my answer"))

@@ -345,3 +345,38 @@ class LineItem(models.Model):
             Status.DECLINED: "Declined: see the history",
             Status.WITHDRAWN: "Withdrawn",
         }[self.status]
+
+
+class Draft(models.Model):
+    """A request being written: what the researcher typed, kept until they send it (files are not kept)."""
+
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="request_drafts")
+    title = models.CharField(max_length=200, blank=True)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["updated_at"], name="consult_draft_reminder_idx",
+                                condition=models.Q(reminded_at__isnull=True))]
+
+    def __str__(self) -> str:
+        return self.title or "Untitled draft"
+
+
+class Survey(models.Model):
+    """The researcher's rating of a completed request (asked once by email)."""
+
+    request = models.OneToOneField(ConsultationRequest, on_delete=models.CASCADE, related_name="survey")
+    score = models.PositiveSmallIntegerField(choices=[(n, str(n)) for n in range(1, 6)])
+    comment = models.TextField(max_length=2000, blank=True)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5),
+                                              name="consult_survey_score_1_5")]
+
+    def __str__(self) -> str:
+        return f"{self.request.reference}: {self.score}/5"

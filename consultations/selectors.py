@@ -11,7 +11,7 @@ from accounts.models import User
 from centers.models import StaffMembership
 from projects import selectors as project_selectors
 
-from .models import Attachment, ConsultationRequest, LineItem, Message, StatusChange
+from .models import Attachment, ConsultationRequest, Draft, LineItem, Message, StatusChange
 
 STAFF_VIEW_PERMISSION = "consultations.view_consultationrequest"
 REFERENCE_PATTERN = re.compile(r"DCR-\d{4}-\d{5,}")
@@ -203,3 +203,7 @@ def no_one_to_assign(consultation: ConsultationRequest) -> str:
     return (f"Nobody can be assigned yet: {consultation.center} has no active DCR staff member. Add one under "
             "Centres › Staff memberships (they need the “DCR staff” role and staff status), or change the "
             "request's centre to the one that will do the work.")
+
+
+def drafts_of(user) -> QuerySet[Draft]:
+    return Draft.objects.filter(requester=user)

@@ -27,6 +27,7 @@ from .models import (
     ALLOWED_MOVES, CLOSED_STATUSES, DEFAULT_HOURS_ALLOTTED, LINE_MOVES, SPONSORED, Attachment, ConsultationRequest,
     LineItem, Message, ReferenceCounter, Status, StatusChange, TimeEntry,
 )
+from .follow_up import ask_for_survey
 from .quotes import Wanted, funding_type_for, priced_lines
 from .workdays import add_working_days
 
@@ -200,6 +201,9 @@ def change_status(consultation: ConsultationRequest, to_status: str, *, by, note
                                          changed_by=by, changed_at=now, note=note)
     if follow_lines:
         _move_lines_with(current, to_status)
+
+    if to_status == Status.COMPLETED:
+        ask_for_survey(current)
 
     if notify and to_status == Status.ASSIGNED:
         _researcher_email(current, "consultation_assigned", f"change-{change.pk}",

@@ -10,14 +10,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import roles
 from centers.models import Service
 
-from . import selectors, services
+from . import follow_up, selectors, services
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MEGABYTE
-from .forms import ConsultationRequestForm, MessageForm, MoreServicesFormSet, WithdrawForm
+from .forms import ConsultationRequestForm, MessageForm, MoreServicesFormSet, SurveyForm, WithdrawForm
 from .quotes import Wanted, total
 from .models import ConsultationRequest
 
@@ -76,6 +76,16 @@ def new_request(request):
         return render(request, "consultations/request_form.html",
                       {"form": ConsultationRequestForm(user=request.user), "more": MoreServicesFormSet(prefix="more"),
                        "too_large": too_large}, status=413)
+    draft = _own_draft(request, request.POST.get("draft") or request.GET.get("draft"))
+    if request.method == "POST" and "save_draft" in request.POST:
+        try:
+            draft = follow_up.save_draft(requester=request.user, post=request.POST, draft=draft)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Your draft is saved. Find it under My consultation requests; we remind you "
+                                      "once if it is still unsent in a week.")
+            return redirect("consultations:mine")
     if request.method == "POST":
         form = ConsultationRequestForm(request.POST, request.FILES, user=request.user)
         service_id = request.POST.get("service", "")
@@ -93,6 +103,8 @@ def new_request(request):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
+                if draft is not None:
+                    draft.delete()
                 messages.success(request, f"Thank you. Your request {consultation.reference} was sent; "
                                           "we reply within two working days.")
                 return redirect(consultation)
@@ -101,6 +113,9 @@ def new_request(request):
                                           "choose them again.")
         if more.is_bound and more.total_error_count() and not form.errors:
             form.add_error(None, "Check the other services: see the messages under them.")
+    elif draft is not None:
+        form = ConsultationRequestForm(draft.data, user=request.user)
+        more = MoreServicesFormSet(draft.data if "more-TOTAL_FORMS" in draft.data else None, prefix="more")
     else:
         initial = {}
         service = Service.objects.filter(slug=request.GET.get("service", "")[:200], active=True).first()
@@ -110,14 +125,47 @@ def new_request(request):
             initial["project"] = int(request.GET["project"])
         form = ConsultationRequestForm(initial=initial, user=request.user)
         more = MoreServicesFormSet(prefix="more")
-    return render(request, "consultations/request_form.html", {"form": form, "more": more})
+    return render(request, "consultations/request_form.html", {"form": form, "more": more, "draft": draft})
+
+
+def _own_draft(request, draft_id):
+    if not (draft_id or "").isdigit() or len(draft_id) > 9:
+        return None
+    return selectors.drafts_of(request.user).filter(pk=int(draft_id)).first()
 
 
 @researcher_required
 @require_GET
 def my_requests(request):
     page = Paginator(selectors.requests_of(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "consultations/my_requests.html", {"page": page})
+    return render(request, "consultations/my_requests.html", {"page": page,
+                                                              "drafts": selectors.drafts_of(request.user)})
+
+
+@researcher_required
+@require_POST
+def delete_draft(request, pk: int):
+    get_object_or_404(selectors.drafts_of(request.user), pk=pk).delete()
+    messages.success(request, "The draft is deleted.")
+    return redirect("consultations:mine")
+
+
+@researcher_required
+@require_http_methods(["GET", "POST"])
+def survey(request, reference: str):
+    consultation = _own_request(request, reference)
+    answered = getattr(consultation, "survey", None)  # None until answered
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and answered is None and form.is_valid():
+        try:
+            follow_up.answer_survey(consultation, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Thank you: your answer helps the division improve.")
+            return redirect(consultation)
+    return render(request, "consultations/survey.html", {"consultation": consultation, "form": form,
+                                                         "answered": answered})
 
 
 @researcher_required

@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, FloatField, Q, Sum
+from django.db.models import Aggregate, Avg, Count, DurationField, ExpressionWrapper, F, FloatField, Min, Q, Sum
 from django.db.models.functions import Extract, TruncMonth
 from django.utils import timezone
 
 from accounts import roles
 from biobank.models import RecontactRequest, SampleRequest
 from centers.models import Center, StaffMembership
-from consultations.models import OPEN_STATUSES, ConsultationRequest, Status
+from consultations.models import OPEN_STATUSES, ConsultationRequest, Status, Survey
 from studies.models import Interest, Study
 from studies.selectors import funnel_annotations
 
@@ -169,6 +169,16 @@ def hours_by_center(scope: Scope) -> list[list]:
                       over=Count("id", filter=Q(hours_used__gt=F("hours_allotted"))), n=Count("id"))
             .order_by("-used", "center__name"))
     return [[r["center__name"], float(r["used"] or 0), float(r["allotted"] or 0), r["over"], r["n"]] for r in rows]
+
+
+def satisfaction(scope: Scope) -> list[list]:
+    """The researchers' survey answers by centre and service: answers, average score (1-5), lowest."""
+    rows = (Survey.objects.filter(request__in=_consultations(scope))
+            .values("request__center__name", "request__service__name")
+            .annotate(n=Count("id"), average=Avg("score"), lowest=Min("score"))
+            .order_by("request__center__name", "request__service__name"))
+    return [[f"{r['request__center__name']} · {r['request__service__name']}", r["n"], round(r["average"], 1),
+             r["lowest"]] for r in rows]
 
 
 def _studies(scope: Scope):

@@ -75,6 +75,13 @@ def _tables(scope: selectors.Scope, now) -> list[Table]:
               note="Each stage counts the inquiries that reached it, whatever happened after.",
               empty="" if funnel else no_studies),
     ]
+    ratings = selectors.satisfaction(scope)
+    tables.append(Table(
+        "satisfaction", "Researchers' satisfaction by centre and service (1 to 5)",
+        ["Centre · service", "Answers", "Average score", "Lowest score"], ratings,
+        charts.bars([r[0] for r in ratings], [charts.Series("Average score", [r[2] for r in ratings])],
+                    title="Average satisfaction by centre and service") if ratings else None,
+        note="Asked once by email when a request is completed."))
     if scope.biobank:
         biobank = selectors.biobank_requests_by_status()
         tables.append(Table("biobank-requests", "Biobank requests by status", ["Kind", "Status", "Requests"], biobank,

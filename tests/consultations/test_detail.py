@@ -57,8 +57,8 @@ def test_query_count_of_the_page(client, researcher, consultation, staff_a, djan
         StatusChange.objects.create(request=consultation, from_status="submitted", to_status="triaged",
                                     changed_by=staff_a)
     client.force_login(researcher)
-    # session, user, roles, request, history, thread, attachments
-    with django_assert_max_num_queries(8):
+    # session, user, roles, request, its services, its budgets, history, thread, attachments
+    with django_assert_max_num_queries(9):
         response = client.get(url(consultation))
     assert response.status_code == 200
 

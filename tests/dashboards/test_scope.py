@@ -30,7 +30,7 @@ def test_the_page_names_its_scope_and_a_person_with_several_centres_narrows_it(c
     assert f'<option value="{center_b.pk}">{center_b.name}</option>' in html and "All my centres" in html
     narrowed = client.get(URL, {"centre": center_b.pk}).content.decode()
     assert f"Figures for <strong>{center_b.name}</strong>" in narrowed
-    assert f'href="{reverse("dashboards:table_csv", args=["overdue"])}?centre={center_b.pk}"' in narrowed
+    assert f'href="{reverse("dashboards:table_csv", args=["turnaround"])}?centre={center_b.pk}"' in narrowed
 
 
 def test_a_centre_that_is_not_ones_own_is_ignored(client, staff_a, center_a):

@@ -49,6 +49,8 @@ _TABLE = {
     'consultations:mine':                                        "login       403         200         200         403         403         403         403         403         200",
     'consultations:attachment':                                  "login       404         200         404         404         200         404         404         404         200",
     'consultations:detail':                                      "login       403         200         404         403         403         403         403         403         404",
+    'consultations:survey':                                      "login       403         200         404         403         403         403         403         403         404",
+    'consultations:delete_draft':                                "login       403         405         405         403         403         403         403         403         405",
     'consultations:withdraw':                                    "login       403         200         404         403         403         403         403         403         404",
 
     'projects:mine':                                             "login       403         200         200         403         403         403         403         403         200",

@@ -232,6 +232,8 @@ def concrete_url(pattern: Pattern, world: World) -> str:
         "consultations:attachment": reverse("consultations:attachment", args=[world.attachment.pk]),
         "consultations:detail": reverse("consultations:detail", args=[world.consultation.reference]),
         "consultations:withdraw": reverse("consultations:withdraw", args=[world.consultation.reference]),
+        "consultations:survey": reverse("consultations:survey", args=[world.consultation.reference]),
+        "consultations:delete_draft": reverse("consultations:delete_draft", args=[1]),  # POST only: no record needed
         "studies:detail": reverse("studies:detail", args=[world.study.pk]),
         "studies:thanks": reverse("studies:thanks", args=[world.study.pk]),
         "studies:withdraw_inquiry": reverse("studies:withdraw_inquiry", args=[world.interest.pk]),
