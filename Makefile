@@ -46,8 +46,10 @@ messages: $(STAMP)
 run: $(STAMP) messages
 	$(PY) -m devtools.run
 
+# The suite runs on every core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
 test: $(STAMP) browser messages
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-fast: $(STAMP) messages
 	$(VENV)/bin/pytest -m "not e2e and not integration" $(PYTEST_ARGS)

@@ -7,7 +7,7 @@ from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
 from .audit import audit_trail, protected_models, record_access
-from .admin_tools import ReadOnlyAdminMixin
+from common.admin_tools import ReadOnlyAdminMixin
 from .models import ProtectedAccess, User
 
 

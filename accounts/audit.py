@@ -30,7 +30,7 @@ def protected_models() -> list[type[models.Model]]:
     """The models that hold a field named in PROTECTED_FIELDS."""
     from django.apps import apps
 
-    from .protected import PROTECTED_FIELDS
+    from common.protected import PROTECTED_FIELDS
 
     labels = sorted({name.rsplit(".", 1)[0] for name in PROTECTED_FIELDS})
     return [apps.get_model(label) for label in labels]

@@ -1,6 +1,6 @@
 """A logging filter that scrubs protected values (contact details, MRNs, dates of birth).
 
-Protected *field names* are listed once in ``accounts.protected``; this filter removes
+Protected *field names* are listed once in ``common.protected``; this filter removes
 values that look like them from every log record, whatever logger wrote it.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from .protected import scrub
+from common.protected import scrub
 
 _formatter = logging.Formatter()
 # Attributes every LogRecord has; anything else came in through ``extra=`` (Celery passes a task's

@@ -2,7 +2,7 @@
 
 An app that needs its staff roles to use Django admin declares, in ``<app>/permissions.py``::
 
-    ROLE_PERMISSIONS = {"DCR staff": ["consultations.view_consultationrequest", ...]}
+    ROLE_PERMISSIONS = {roles.DCR_STAFF: ["consultations.view_consultationrequest", ...]}
 
 Object-level limits (a centre's staff see only their centre) live in the admin querysets.
 """

@@ -20,11 +20,12 @@ from django.utils import timezone
 
 from accounts.audit import record_access
 from accounts.models import ProtectedAccess
+from common.workflow import InvalidTransition
 
 from . import importer, selectors, services
 from .criteria import CohortCriteria
 from .forms import ImportUploadForm, RequestMoveForm, ReserveForm, SelectParticipantsForm, WithdrawalForm
-from .models import ImportJob, InvalidTransition, Participant, RecontactRequest, Sample, SampleRequest
+from .models import ImportJob, Participant, RecontactRequest, Sample, SampleRequest
 from .tasks import run_import_job
 
 # Uploads larger than this run in the background, with a progress page (about 2,000 rows).

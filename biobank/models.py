@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -18,16 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from common.workflow import MoveTable
+
 from . import crypto
 
 BIOBANK_ID_PATTERN = re.compile(r"^BB\d{7}$")
 BARCODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,31}$")
 IRB_PROTOCOL_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9./-]{2,39}$"
 EARLIEST_BIRTH_YEAR = 1900
-
-
-class InvalidTransition(ValidationError):
-    """A status move that the allowed-moves table does not permit."""
 
 
 class Sex(models.TextChoices):
@@ -136,15 +133,14 @@ class Sample(models.Model):
         WITHDRAWN = "withdrawn", "Unavailable: participant withdrew"
 
     # Every status move of a sample goes through services.move_samples, checked against this.
-    ALLOWED_MOVES: dict[str, frozenset[str]] = {
-        Status.AVAILABLE: frozenset({Status.RESERVED, Status.DEPLETED, Status.DESTROYED, Status.WITHDRAWN}),
-        Status.RESERVED: frozenset({Status.AVAILABLE, Status.DISTRIBUTED, Status.DEPLETED, Status.DESTROYED,
-                                    Status.WITHDRAWN}),
-        Status.WITHDRAWN: frozenset({Status.DESTROYED}),
-        Status.DISTRIBUTED: frozenset(),
-        Status.DEPLETED: frozenset(),
-        Status.DESTROYED: frozenset(),
-    }
+    MOVES = MoveTable(Status, {
+        Status.AVAILABLE: {Status.RESERVED, Status.DEPLETED, Status.DESTROYED, Status.WITHDRAWN},
+        Status.RESERVED: {Status.AVAILABLE, Status.DISTRIBUTED, Status.DEPLETED, Status.DESTROYED, Status.WITHDRAWN},
+        Status.WITHDRAWN: {Status.DESTROYED},
+        Status.DISTRIBUTED: set(),
+        Status.DEPLETED: set(),
+        Status.DESTROYED: set(),
+    })
     # Samples still in the freezer hold their position; one sample per position.
     IN_STORAGE = (Status.AVAILABLE, Status.RESERVED, Status.WITHDRAWN)
 
@@ -228,6 +224,25 @@ class Withdrawal(models.Model):
         return f"Withdrawal of {self.participant}"
 
 
+def request_moves(status, *, fulfilment: tuple[str, str], withdraw_while_fulfilling: bool) -> MoveTable:
+    """The table every biobank request follows: review, a decision, then its own fulfilment.
+
+    ``fulfilment`` names the request's two fulfilment statuses (being fulfilled, done); the
+    researcher may withdraw until the work starts, or until it ends where
+    ``withdraw_while_fulfilling``.
+    """
+    working, done = fulfilment
+    return MoveTable(status, {
+        status.SUBMITTED: {status.UNDER_REVIEW, status.DECLINED, status.WITHDRAWN},
+        status.UNDER_REVIEW: {status.APPROVED, status.DECLINED, status.WITHDRAWN},
+        status.APPROVED: {working, status.WITHDRAWN},
+        working: {done, status.WITHDRAWN} if withdraw_while_fulfilling else {done},
+        status.DECLINED: set(),
+        done: set(),
+        status.WITHDRAWN: set(),
+    })
+
+
 class BiobankRequest(models.Model):
     """What a sample request and a re-contact request have in common."""
 
@@ -249,9 +264,9 @@ class BiobankRequest(models.Model):
     REFERENCE_PREFIX = ""
     # Moves a researcher may make on their own request; every other move is the biobank's.
     RESEARCHER_MOVES: frozenset[str] = frozenset({"withdrawn"})
-    # Moves made by fulfilling the request (reserving, distributing, selecting, contacting),
-    # not offered in the plain status form.
-    FULFILMENT_MOVES: frozenset[str] = frozenset()
+    # The two statuses reached by fulfilling the request (reserving, distributing, selecting,
+    # contacting), not offered in the plain status form; each request type names its own.
+    FULFILMENT: tuple[str, str] = ("", "")
 
     class Meta:
         abstract = True
@@ -261,12 +276,12 @@ class BiobankRequest(models.Model):
         return self.reference
 
     def allowed_moves(self) -> frozenset[str]:
-        return self.ALLOWED_MOVES.get(self.status, frozenset())
+        return self.MOVES.get(self.status, frozenset())
 
     def staff_moves(self) -> list[tuple[str, str]]:
         labels = dict(self.Status.choices)
         return [(value, labels[value]) for value in self.Status.values
-                if value in self.allowed_moves() and value not in self.RESEARCHER_MOVES | self.FULFILMENT_MOVES]
+                if value in self.allowed_moves() and value not in self.RESEARCHER_MOVES | set(self.FULFILMENT)]
 
     @property
     def researcher_can_withdraw(self) -> bool:
@@ -283,17 +298,9 @@ class SampleRequest(BiobankRequest):
         FULFILLED = "fulfilled", "Fulfilled"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
-    ALLOWED_MOVES: dict[str, frozenset[str]] = {
-        Status.SUBMITTED: frozenset({Status.UNDER_REVIEW, Status.DECLINED, Status.WITHDRAWN}),
-        Status.UNDER_REVIEW: frozenset({Status.APPROVED, Status.DECLINED, Status.WITHDRAWN}),
-        Status.APPROVED: frozenset({Status.FULFILLING, Status.WITHDRAWN}),
-        Status.FULFILLING: frozenset({Status.FULFILLED, Status.WITHDRAWN}),
-        Status.DECLINED: frozenset(),
-        Status.FULFILLED: frozenset(),
-        Status.WITHDRAWN: frozenset(),
-    }
+    FULFILMENT = (Status.FULFILLING, Status.FULFILLED)
+    MOVES = request_moves(Status, fulfilment=FULFILMENT, withdraw_while_fulfilling=True)
     OPEN = (Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED, Status.FULFILLING)
-    FULFILMENT_MOVES = frozenset({Status.FULFILLING, Status.FULFILLED})
     REFERENCE_PREFIX = "BBS"
 
     samples_requested = models.PositiveIntegerField(
@@ -325,19 +332,11 @@ class RecontactRequest(BiobankRequest):
         COMPLETED = "completed", "Completed"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
-    ALLOWED_MOVES: dict[str, frozenset[str]] = {
-        Status.SUBMITTED: frozenset({Status.UNDER_REVIEW, Status.DECLINED, Status.WITHDRAWN}),
-        Status.UNDER_REVIEW: frozenset({Status.APPROVED, Status.DECLINED, Status.WITHDRAWN}),
-        Status.APPROVED: frozenset({Status.CONTACTING, Status.WITHDRAWN}),
-        Status.CONTACTING: frozenset({Status.COMPLETED}),
-        Status.DECLINED: frozenset(),
-        Status.COMPLETED: frozenset(),
-        Status.WITHDRAWN: frozenset(),
-    }
+    FULFILMENT = (Status.CONTACTING, Status.COMPLETED)
+    MOVES = request_moves(Status, fulfilment=FULFILMENT, withdraw_while_fulfilling=False)
     OPEN = (Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED, Status.CONTACTING)
     # Selections of these requests are dropped when a participant withdraws or revokes consent.
     PENDING_CONTACT = (Status.APPROVED, Status.CONTACTING)
-    FULFILMENT_MOVES = frozenset({Status.CONTACTING, Status.COMPLETED})
     REFERENCE_PREFIX = "BBC"
 
     participants_requested = models.PositiveIntegerField(

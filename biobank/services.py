@@ -1,7 +1,7 @@
 """Writes: requests and their status moves, reservations, withdrawals, sample status moves.
 
 Every status change of a request goes through ``move_request`` (checked against the model's
-``ALLOWED_MOVES``), every status change of a sample through ``move_samples``; both write
+``MOVES``), every status change of a sample through ``move_samples``; both write
 history and queue their emails inside the caller's transaction. CSV imports live in
 ``biobank.importer``.
 """
@@ -20,13 +20,13 @@ from simple_history.utils import bulk_update_with_history
 from accounts import roles
 from accounts.models import User
 from common.references import next_reference
+from common.workflow import InvalidTransition
 from notifications.services import queue_email
 
 from . import selectors
 from .criteria import CohortCriteria
 from .models import (
     BiobankRequest,
-    InvalidTransition,
     Participant,
     RecontactRequest,
     RecontactSelection,
@@ -98,9 +98,8 @@ def move_request(obj: BiobankRequest, to: str, *, by, reason: str = "") -> Bioba
     """The one way a request changes status: checked, written with history, notified."""
     model = type(obj)
     locked = model.objects.select_for_update().get(pk=obj.pk)
-    if to not in locked.allowed_moves():
-        raise InvalidTransition(
-            f"A request that is {_label(model, locked.status)} cannot become {_label(model, to)}.")
+    model.MOVES.check(locked.status, to, refusal=lambda: (
+        f"A request that is {_label(model, locked.status)} cannot become {_label(model, to)}."))
     if to in model.RESEARCHER_MOVES:
         if by.pk != locked.researcher_id:
             raise InvalidTransition("Only the researcher who filed a request can withdraw it.")
@@ -149,7 +148,7 @@ def move_samples(samples: QuerySet[Sample], to: str, *, by, reason: str, reserve
         raise InvalidTransition(f"Unknown sample status {to!r}.")
     with transaction.atomic():
         objs = list(samples.select_for_update(of=("self",)).order_by("pk"))
-        refused = [s for s in objs if to not in Sample.ALLOWED_MOVES[s.status]]
+        refused = [s for s in objs if to not in Sample.MOVES[s.status]]
         if refused:
             shown = ", ".join(f"{s.barcode} ({s.get_status_display().lower()})" for s in refused[:10])
             more = f" and {len(refused) - 10} more" if len(refused) > 10 else ""

@@ -10,8 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from accounts import roles
-from accounts.decorators import role_required
+from accounts.decorators import researcher_required
 
 from . import selectors, services
 from .criteria import CohortCriteria
@@ -19,10 +18,7 @@ from .forms import CohortForm, RecontactRequestForm, SampleRequestForm
 from .models import RecontactRequest, SampleRequest
 
 
-researcher_required = role_required(roles.RESEARCHER, "biobank/researchers_only.html")
-
-
-@researcher_required
+@researcher_required("biobank/researchers_only.html")
 def cohort(request):
     submitted = bool(request.GET)
     form = CohortForm(request.GET if submitted else None)
@@ -54,7 +50,7 @@ def _new_request(request, form_class, submit, template: str, kind: str):
     return render(request, template, {"form": form, "kind": kind})
 
 
-@researcher_required
+@researcher_required("biobank/researchers_only.html")
 @require_http_methods(["GET", "POST"])
 def new_sample_request(request):
     def submit(user, form, data):
@@ -65,7 +61,7 @@ def new_sample_request(request):
     return _new_request(request, SampleRequestForm, submit, "biobank/request_form.html", "sample request")
 
 
-@researcher_required
+@researcher_required("biobank/researchers_only.html")
 @require_http_methods(["GET", "POST"])
 def new_recontact_request(request):
     def submit(user, form, data):
@@ -77,7 +73,7 @@ def new_recontact_request(request):
                         "re-contact request")
 
 
-@researcher_required
+@researcher_required("biobank/researchers_only.html")
 def my_requests(request):
     sample_page = Paginator(selectors.my_sample_requests(request.user), 20).get_page(request.GET.get("page"))
     recontact_page = Paginator(selectors.my_recontact_requests(request.user), 20).get_page(
@@ -85,7 +81,7 @@ def my_requests(request):
     return render(request, "biobank/my_requests.html", {"sample_page": sample_page, "recontact_page": recontact_page})
 
 
-@researcher_required
+@researcher_required("biobank/researchers_only.html")
 def sample_request_detail(request, reference: str):
     obj = get_object_or_404(SampleRequest, reference=reference, researcher=request.user)
     distributed = obj.samples.filter(status="distributed").count() if obj.status == obj.Status.FULFILLED else None
@@ -96,7 +92,7 @@ def sample_request_detail(request, reference: str):
     })
 
 
-@researcher_required
+@researcher_required("biobank/researchers_only.html")
 def recontact_request_detail(request, reference: str):
     obj = get_object_or_404(RecontactRequest, reference=reference, researcher=request.user)
     return render(request, "biobank/request_detail.html", {
@@ -119,13 +115,13 @@ def _withdraw(request, model, reference: str):
     return redirect(obj.get_absolute_url())
 
 
-@researcher_required
+@researcher_required("biobank/researchers_only.html")
 @require_http_methods(["GET", "POST"])
 def withdraw_sample_request(request, reference: str):
     return _withdraw(request, SampleRequest, reference)
 
 
-@researcher_required
+@researcher_required("biobank/researchers_only.html")
 @require_http_methods(["GET", "POST"])
 def withdraw_recontact_request(request, reference: str):
     return _withdraw(request, RecontactRequest, reference)

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.decorators import researcher_required
 from projects import selectors as project_selectors
-from projects.views import researcher_required
 
 from . import exports, grid, selectors, services
 from .forms import ArmForm, BudgetForm, ProcedureForm, VisitForm
@@ -34,7 +34,7 @@ def _say(request, error: ValidationError) -> None:
         messages.error(request, label + " ".join(problems))
 
 
-@researcher_required
+@researcher_required("projects/researchers_only.html")
 @require_http_methods(["GET", "POST"])
 def new(request, project_id: int):
     project = project_selectors.visible_project(request.user, project_id, REQUEST)
@@ -49,7 +49,7 @@ def new(request, project_id: int):
     return render(request, "budgets/new.html", {"form": form, "project": project})
 
 
-@researcher_required
+@researcher_required("projects/researchers_only.html")
 @require_GET
 def detail(request, pk: int):
     budget = _budget(request, pk)
@@ -84,19 +84,19 @@ def _add(request, pk: int, form_class, add, done: str):
     return redirect(budget)
 
 
-@researcher_required
+@researcher_required("projects/researchers_only.html")
 @require_POST
 def add_arm(request, pk: int):
     return _add(request, pk, ArmForm, services.add_arm, "The arm is added.")
 
 
-@researcher_required
+@researcher_required("projects/researchers_only.html")
 @require_POST
 def add_visit(request, pk: int):
     return _add(request, pk, VisitForm, services.add_visit, "The visit is added to the calendar.")
 
 
-@researcher_required
+@researcher_required("projects/researchers_only.html")
 @require_POST
 def add_procedure(request, pk: int):
     return _add(request, pk, ProcedureForm, services.add_procedure, "The procedure is added.")
@@ -111,7 +111,7 @@ def _whole(value: str, label: str, most: int) -> int:
     return int(value)
 
 
-@researcher_required
+@researcher_required("projects/researchers_only.html")
 @require_POST
 def save_calendar(request, pk: int, arm_id: int):
     budget = _budget(request, pk, REQUEST)
@@ -145,7 +145,7 @@ def save_calendar(request, pk: int, arm_id: int):
     return redirect(f"{budget.get_absolute_url()}?arm={arm.pk}#calendar")
 
 
-@researcher_required
+@researcher_required("projects/researchers_only.html")
 @require_POST
 def save_version(request, pk: int):
     budget = _budget(request, pk, REQUEST)
@@ -161,7 +161,7 @@ def _download(content, content_type: str, name: str) -> HttpResponse:
     return response
 
 
-@researcher_required
+@researcher_required("projects/researchers_only.html")
 @require_GET
 def export_xlsx(request, pk: int):
     budget = _budget(request, pk)
@@ -170,7 +170,7 @@ def export_xlsx(request, pk: int):
                      f"budget-{slugify(budget.title)[:60] or budget.pk}.xlsx")
 
 
-@researcher_required
+@researcher_required("projects/researchers_only.html")
 @require_GET
 def export_csv(request, pk: int):
     budget = _budget(request, pk)
@@ -178,7 +178,7 @@ def export_csv(request, pk: int):
                      f"budget-{slugify(budget.title)[:60] or budget.pk}.csv")
 
 
-@researcher_required
+@researcher_required("projects/researchers_only.html")
 @require_GET
 def print_view(request, pk: int):
     budget = _budget(request, pk)

@@ -1,3 +1,5 @@
+from accounts import roles
+
 ROLE_PERMISSIONS = {
-    "DCR staff": ["centers.view_center", "centers.view_service", "centers.view_staffmembership"],
+    roles.DCR_STAFF: ["centers.view_center", "centers.view_service", "centers.view_staffmembership"],
 }

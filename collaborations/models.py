@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from common.workflow import MoveTable
+
 
 class Affiliate(models.Model):
     """A hospital or institution affiliated with the division (shown on the collaborators' page)."""
@@ -49,6 +51,18 @@ class Inquiry(models.Model):
         AGREED = "agreed", "Partnership agreed"
         DECLINED = "declined", "Declined"
         CLOSED = "closed", "Closed"
+
+    # Where an inquiry may go from each status. Anything else is refused.
+    MOVES = MoveTable(Status, {
+        Status.NEW: {Status.IN_REVIEW, Status.DECLINED, Status.CLOSED},
+        Status.IN_REVIEW: {Status.IN_DISCUSSION, Status.DECLINED, Status.CLOSED},
+        Status.IN_DISCUSSION: {Status.AGREED, Status.DECLINED, Status.CLOSED},
+        Status.AGREED: {Status.CLOSED},
+        Status.DECLINED: set(),
+        Status.CLOSED: set(),
+    })
+
+    REFERENCE_PREFIX = "PI"  # PI-2026-00007 (common.references)
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
     organisation = models.CharField(max_length=200)

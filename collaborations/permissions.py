@@ -1,5 +1,7 @@
+from accounts import roles
+
 ROLE_PERMISSIONS = {
-    "DCR staff": [
+    roles.DCR_STAFF: [
         "collaborations.view_inquiry", "collaborations.change_inquiry",
         "collaborations.view_inquirynote", "collaborations.add_inquirynote",
         "collaborations.view_inquirystatuschange",

@@ -10,31 +10,19 @@ from django.utils import timezone
 from accounts import roles
 from accounts.models import User
 from common.references import next_reference
+from common.workflow import InvalidTransition
 from notifications.services import queue_email
 
 from .models import Inquiry, InquiryStatusChange
 
 S = Inquiry.Status
-# Where an inquiry may go from each status. Anything else is refused.
-ALLOWED_MOVES: dict[str, set[str]] = {
-    S.NEW: {S.IN_REVIEW, S.DECLINED, S.CLOSED},
-    S.IN_REVIEW: {S.IN_DISCUSSION, S.DECLINED, S.CLOSED},
-    S.IN_DISCUSSION: {S.AGREED, S.DECLINED, S.CLOSED},
-    S.AGREED: {S.CLOSED},
-    S.DECLINED: set(),
-    S.CLOSED: set(),
-}
 # Moves the partner hears about (by email, without the details).
 NOTIFY_PARTNER = {S.IN_DISCUSSION, S.AGREED, S.DECLINED}
 
 
-class InvalidTransition(ValidationError):
-    pass
-
-
 @transaction.atomic
 def submit_inquiry(*, submitted_by=None, **fields) -> Inquiry:
-    inquiry = Inquiry(reference=next_reference("PI"), submitted_by=submitted_by
+    inquiry = Inquiry(reference=next_reference(Inquiry.REFERENCE_PREFIX), submitted_by=submitted_by
                       if getattr(submitted_by, "is_authenticated", False) else None, **fields)
     inquiry.full_clean()
     inquiry.save()
@@ -55,11 +43,9 @@ def submit_inquiry(*, submitted_by=None, **fields) -> Inquiry:
 def change_status(inquiry: Inquiry, to_status: str, *, by, reason: str = "") -> Inquiry:
     """Move an inquiry to ``to_status`` if the table allows it; history and email in one transaction."""
     inquiry = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
-    if to_status not in ALLOWED_MOVES.get(inquiry.status, set()):
-        raise InvalidTransition(
-            f"{inquiry.reference} is {inquiry.get_status_display().lower()}; it cannot be moved to "
-            f"“{dict(S.choices).get(to_status, to_status).lower()}”."
-        )
+    Inquiry.MOVES.check(inquiry.status, to_status, refusal=lambda: (
+        f"{inquiry.reference} is {inquiry.get_status_display().lower()}; it cannot be moved to "
+        f"“{Inquiry.MOVES.label(to_status)}”."))
     if to_status == S.DECLINED and not reason.strip():
         raise InvalidTransition("Give a reason when declining an inquiry.")
     from_status = inquiry.status

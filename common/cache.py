@@ -1,8 +1,7 @@
 """The portal's cache (Redis): a backend that keeps its clients, and families of versioned entries.
 
 ``RedisCache`` is Django's Redis backend with one difference: Django builds a new ``redis.Redis``
-client object for every operation (about 0.1 ms of Python each, more than the round trip to a
-local Redis), while this one keeps one client per connection pool. redis-py clients are safe to
+client object for every operation (more Python than the round trip to a local Redis takes), while this one keeps one client per connection pool. redis-py clients are safe to
 share between threads; the pool hands each command its own connection.
 
 ``VersionedCache`` is a family of entries forgotten all at once (the cached public pages, each

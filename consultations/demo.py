@@ -1,7 +1,7 @@
 """Synthetic consultation requests in every status, for demonstrations and manual testing.
 
 Rows are written directly (with dates in the past, so that ages and overdue flags vary);
-every status path is checked against ``ALLOWED_MOVES``. No email is queued.
+every status path is checked against ``MOVES``. No email is queued.
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ from accounts.models import User
 from centers.models import Service
 
 from .models import (
-    ALLOWED_MOVES, DEFAULT_HOURS_ALLOTTED, ConsultationRequest, FundingStatus, Message, Priority, Status,
+    MOVES, DEFAULT_HOURS_ALLOTTED, ConsultationRequest, FundingStatus, Message, Priority, Status,
     StatusChange, StudyStage, TimeEntry,
 )
-from .services import TRIAGE_WORKING_DAYS, next_reference, refresh_hours_used
+from common.references import next_reference
+
+from .services import TRIAGE_WORKING_DAYS, refresh_hours_used
 from .workdays import add_working_days
 
 S = Status
@@ -110,7 +112,7 @@ def _check_paths() -> None:
     for name, path in PATHS.items():
         current = S.SUBMITTED
         for step in path:
-            if step not in ALLOWED_MOVES[current]:
+            if step not in MOVES[current]:
                 raise ValueError(f"demo path {name!r} makes a forbidden move {current} -> {step}")
             current = step
 
@@ -146,7 +148,7 @@ def load() -> str:
         topic = TOPICS[number % len(TOPICS)]
         funded = number % 3 == 0
         consultation = ConsultationRequest.objects.create(
-            reference=next_reference(timezone.localtime(submitted).year), requester=requester, service=service,
+            reference=next_reference(ConsultationRequest.REFERENCE_PREFIX, year=timezone.localtime(submitted).year), requester=requester, service=service,
             center=service.center, title=f"{topic} (synthetic)",
             summary=(f"A made-up project for the demo: {topic.lower()}. We would like advice on the design and on "
                      "what the division can do for us in the coming months."),

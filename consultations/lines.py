@@ -16,7 +16,7 @@ from django.db import transaction
 from common.workflow import InvalidTransition
 
 from . import selectors, services
-from .models import ALLOWED_MOVES, LINE_MOVES, ConsultationRequest, LineItem, Status, StatusChange
+from .models import LINE_MOVES, MOVES, ConsultationRequest, LineItem, Status, StatusChange
 
 _PROGRESS = (Status.ASSIGNED, Status.TRIAGED, Status.SUBMITTED)
 
@@ -53,7 +53,7 @@ def _path(start: str, goal: str) -> list[str]:
                 steps.append(here)
                 here = came_from[here]
             return steps[::-1]
-        for there in ALLOWED_MOVES[here]:
+        for there in MOVES[here]:
             if there not in came_from:
                 came_from[there] = here
                 queue.append(there)

@@ -1,7 +1,7 @@
 """Consultation requests: a researcher asks the division for a service; staff triage it.
 
 Status moves happen only through ``consultations.services.change_status`` (its table of
-allowed moves is ``ALLOWED_MOVES`` below); every move leaves a ``StatusChange`` row.
+allowed moves is ``MOVES`` below); every move leaves a ``StatusChange`` row.
 """
 
 from __future__ import annotations
@@ -37,19 +37,18 @@ class Status(models.TextChoices):
 
 
 # The only moves a request may make. Completed, declined and withdrawn are final.
-ALLOWED_MOVES: dict[str, frozenset[str]] = {
-    Status.SUBMITTED: frozenset({Status.TRIAGED, Status.ON_HOLD, Status.DECLINED, Status.WITHDRAWN}),
-    Status.TRIAGED: frozenset({Status.ASSIGNED, Status.ON_HOLD, Status.DECLINED, Status.WITHDRAWN}),
-    Status.ASSIGNED: frozenset({Status.IN_PROGRESS, Status.ON_HOLD, Status.DECLINED, Status.WITHDRAWN}),
-    Status.IN_PROGRESS: frozenset({Status.COMPLETED, Status.ON_HOLD, Status.WITHDRAWN}),
-    Status.ON_HOLD: frozenset({Status.TRIAGED, Status.ASSIGNED, Status.IN_PROGRESS, Status.DECLINED,
-                               Status.WITHDRAWN}),
-    Status.COMPLETED: frozenset(),
-    Status.DECLINED: frozenset(),
-    Status.WITHDRAWN: frozenset(),
-}
-CLOSED_STATUSES = frozenset(status for status, moves in ALLOWED_MOVES.items() if not moves)
-OPEN_STATUSES = frozenset(Status.values) - CLOSED_STATUSES
+MOVES = MoveTable(Status, {
+    Status.SUBMITTED: {Status.TRIAGED, Status.ON_HOLD, Status.DECLINED, Status.WITHDRAWN},
+    Status.TRIAGED: {Status.ASSIGNED, Status.ON_HOLD, Status.DECLINED, Status.WITHDRAWN},
+    Status.ASSIGNED: {Status.IN_PROGRESS, Status.ON_HOLD, Status.DECLINED, Status.WITHDRAWN},
+    Status.IN_PROGRESS: {Status.COMPLETED, Status.ON_HOLD, Status.WITHDRAWN},
+    Status.ON_HOLD: {Status.TRIAGED, Status.ASSIGNED, Status.IN_PROGRESS, Status.DECLINED, Status.WITHDRAWN},
+    Status.COMPLETED: set(),
+    Status.DECLINED: set(),
+    Status.WITHDRAWN: set(),
+})
+CLOSED_STATUSES = MOVES.closed
+OPEN_STATUSES = MOVES.open
 
 
 class StudyStage(models.TextChoices):
@@ -81,17 +80,9 @@ class Priority(models.IntegerChoices):
     URGENT = 4, "Urgent"
 
 
-class ReferenceCounter(models.Model):
-    """The last reference number handed out in a year (locked while a request is created)."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last_number}"
-
-
 class ConsultationRequest(models.Model):
+    REFERENCE_PREFIX = "DCR"  # DCR-2026-00042 (common.references)
+
     reference = models.CharField(max_length=20, unique=True, editable=False)
     requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   related_name="consultation_requests")
@@ -177,7 +168,7 @@ class ConsultationRequest(models.Model):
         return (timezone.now() - self.submitted_at).days
 
     def allowed_moves(self) -> list[str]:
-        return sorted(ALLOWED_MOVES[self.status], key=Status.values.index)
+        return MOVES.allowed(self.status)
 
 
 class StatusChange(models.Model):

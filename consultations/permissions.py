@@ -1,7 +1,9 @@
 """What DCR staff may do with consultations in the admin; which requests they see is in selectors."""
 
+from accounts import roles
+
 ROLE_PERMISSIONS = {
-    "DCR staff": [
+    roles.DCR_STAFF: [
         "consultations.view_consultationrequest",
         "consultations.change_consultationrequest",
         "consultations.add_message",

@@ -1,6 +1,6 @@
 """Writes: filing a request, moving it through its statuses, messages, hours and reminders.
 
-``change_status`` is the one place a request changes status: it checks ``ALLOWED_MOVES``,
+``change_status`` is the one place a request changes status: it checks ``MOVES``,
 writes the history row and queues the emails, in one transaction. Emails carry the
 reference, the title and a link, never a message or a reason: they say "sign in to read it".
 """
@@ -12,20 +12,22 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from centers.models import Center, Service
+from common.references import next_reference
+from common.workflow import InvalidTransition
 from notifications.services import queue_email
 from projects import selectors as project_selectors
 
 from . import selectors
 from .attachments import validate_attachments
 from .models import (
-    ALLOWED_MOVES, CLOSED_STATUSES, DEFAULT_HOURS_ALLOTTED, LINE_MOVES, SPONSORED, Attachment, ConsultationRequest,
-    LineItem, Message, ReferenceCounter, Status, StatusChange, TimeEntry,
+    CLOSED_STATUSES, MOVES, DEFAULT_HOURS_ALLOTTED, LINE_MOVES, SPONSORED, Attachment, ConsultationRequest,
+    LineItem, Message, Status, StatusChange, TimeEntry,
 )
 from .follow_up import ask_for_survey
 from .quotes import Wanted, funding_type_for, priced_lines
@@ -35,34 +37,8 @@ TRIAGE_WORKING_DAYS = 2
 _WORKFLOW_FIELDS = ["status", "assignee", "triaged_at", "completed_at", "updated_at"]
 
 
-class InvalidTransition(ValidationError):
-    """A status move that the table of allowed moves (or its conditions) refuses."""
-
-
 def _label(status: str) -> str:
-    return Status(status).label.lower()
-
-
-# --- references -------------------------------------------------------------------------
-
-def next_reference(year: int) -> str:
-    """The next reference of ``year``, e.g. ``DCR-2026-00042``: unique and without gaps.
-
-    The counter row is incremented with an upsert, which locks it until the caller's
-    transaction ends: concurrent submissions queue behind one another, and a submission that
-    rolls back gives its number back.
-    """
-    if not connection.in_atomic_block:
-        raise RuntimeError("next_reference must run inside the transaction that creates the request")
-    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (year, last_number) VALUES (%s, 1) "
-            f"ON CONFLICT (year) DO UPDATE SET last_number = {table}.last_number + 1 RETURNING last_number",  # nosec B608: table name from the model, the year is a parameter
-            [year],
-        )
-        number = cursor.fetchone()[0]
-    return f"DCR-{year}-{number:05d}"
+    return MOVES.label(status)
 
 
 # --- emails ------------------------------------------------------------------------------
@@ -118,7 +94,7 @@ def submit_request(*, requester, service: Service, title: str, summary: str, stu
         with transaction.atomic():
             now = timezone.now()
             consultation = ConsultationRequest.objects.create(
-                reference=next_reference(timezone.localtime(now).year),
+                reference=next_reference(ConsultationRequest.REFERENCE_PREFIX, year=timezone.localtime(now).year),
                 requester=requester, service=service, center=center or service.center,
                 title=title.strip(), summary=summary.strip(), study_stage=study_stage,
                 funding_status=funding_status, sponsor=sponsor.strip(), deadline=deadline, project=project,
@@ -163,7 +139,7 @@ def _check_assignee(consultation: ConsultationRequest, assignee) -> None:
 @transaction.atomic
 def change_status(consultation: ConsultationRequest, to_status: str, *, by, note: str = "",
                   assignee=None, notify: bool = True, follow_lines: bool = True) -> ConsultationRequest:
-    """Move a request to ``to_status`` if ``ALLOWED_MOVES`` allows it; write history; queue emails.
+    """Move a request to ``to_status`` if ``MOVES`` allows it; write history; queue emails.
 
     Raises ``InvalidTransition`` with a message for the person who tried. ``assignee`` is
     required for a move to "assigned"; ``notify=False`` is for a step on the way to another
@@ -172,13 +148,9 @@ def change_status(consultation: ConsultationRequest, to_status: str, *, by, note
     current = ConsultationRequest.objects.select_for_update().get(pk=consultation.pk)
     from_status = current.status
     note = (note or "").strip()
-    if to_status not in Status.values:
-        raise InvalidTransition(f"“{to_status}” is not a status of a consultation request.")
-    if to_status not in ALLOWED_MOVES[from_status]:
-        allowed = ", ".join(_label(s) for s in current.allowed_moves()) or "nothing: it is closed"
-        raise InvalidTransition(
-            f"{current.reference} is {_label(from_status)} and cannot become {_label(to_status)}. "
-            f"It can become: {allowed}.")
+    MOVES.check(from_status, to_status, refusal=lambda: (
+        f"{current.reference} is {_label(from_status)} and cannot become {_label(to_status)}. "
+        f"It can become: {', '.join(_label(s) for s in current.allowed_moves()) or 'nothing: it is closed'}."))
     if to_status == Status.ASSIGNED:
         _check_assignee(current, assignee)
         current.assignee = assignee

@@ -1,7 +1,7 @@
 """The triage list (the request changelist in admin), kept rendered per staff member for a minute.
 
-At 50,000 requests the list's queries take about 4 ms; rendering its 50 rows through the admin's
-templates takes five times that. So each staff member's page for an address is rendered once and
+At hospital scale the list's queries are cheap next to rendering its 50 rows through the admin's
+templates (the benchmark prints both). So each staff member's page for an address is rendered once and
 served from the cache until anything it shows changes (``connect`` below: a request, its hours,
 a person's name, a centre or service, who works where, who holds which role) or ``TIMEOUT``
 passes. The permission checks of the admin run before the cache is read, on every request.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,29 +11,16 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import roles
+from accounts.decorators import researcher_required
 from centers.models import Service
 
 from . import follow_up, selectors, services
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MEGABYTE
 from .forms import ConsultationRequestForm, MessageForm, MoreServicesFormSet, SurveyForm, WithdrawForm
-from .quotes import Wanted, total
 from .models import ConsultationRequest
+from .quotes import Wanted, total
 
 PAGE_SIZE = 20
-
-
-def researcher_required(view):
-    """Signed-in researchers only: anonymous people sign in first, other roles get a friendly 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not roles.has_role(request.user, roles.RESEARCHER):
-            return render(request, "consultations/researchers_only.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _own_request(request, reference: str) -> ConsultationRequest:
@@ -49,7 +35,7 @@ def _visible_request(request, reference: str) -> ConsultationRequest:
                              .select_related("service", "center", "assignee", "project"), reference=reference)
 
 
-@researcher_required
+@researcher_required("consultations/researchers_only.html")
 @require_GET
 def index(request):
     return redirect("consultations:mine")
@@ -67,7 +53,7 @@ def _declared_length(request) -> int:
         return 0
 
 
-@researcher_required
+@researcher_required("consultations/researchers_only.html")
 @require_http_methods(["GET", "POST"])
 def new_request(request):
     if request.method == "POST" and _declared_length(request) > MAX_REQUEST_BYTES:
@@ -134,7 +120,7 @@ def _own_draft(request, draft_id):
     return selectors.drafts_of(request.user).filter(pk=int(draft_id)).first()
 
 
-@researcher_required
+@researcher_required("consultations/researchers_only.html")
 @require_GET
 def my_requests(request):
     page = Paginator(selectors.requests_of(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -142,7 +128,7 @@ def my_requests(request):
                                                               "drafts": selectors.drafts_of(request.user)})
 
 
-@researcher_required
+@researcher_required("consultations/researchers_only.html")
 @require_POST
 def delete_draft(request, pk: int):
     get_object_or_404(selectors.drafts_of(request.user), pk=pk).delete()
@@ -150,7 +136,7 @@ def delete_draft(request, pk: int):
     return redirect("consultations:mine")
 
 
-@researcher_required
+@researcher_required("consultations/researchers_only.html")
 @require_http_methods(["GET", "POST"])
 def survey(request, reference: str):
     consultation = _own_request(request, reference)
@@ -168,7 +154,7 @@ def survey(request, reference: str):
                                                          "answered": answered})
 
 
-@researcher_required
+@researcher_required("consultations/researchers_only.html")
 @require_http_methods(["GET", "POST"])
 def detail(request, reference: str):
     consultation = _visible_request(request, reference)
@@ -196,7 +182,7 @@ def detail(request, reference: str):
     })
 
 
-@researcher_required
+@researcher_required("consultations/researchers_only.html")
 @require_http_methods(["GET", "POST"])
 def withdraw(request, reference: str):
     consultation = _own_request(request, reference)

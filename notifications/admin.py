@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from accounts.admin_tools import ReadOnlyAdminMixin
+from common.admin_tools import ReadOnlyAdminMixin
 
 from . import services
 from .models import OutboxEmail

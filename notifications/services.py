@@ -29,7 +29,7 @@ from django.template import Context, Engine, TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from accounts.protected import PROTECTED_CONTEXT_KEYS, scrub
+from common.protected import PROTECTED_CONTEXT_KEYS, scrub
 
 from .models import OutboxEmail
 

@@ -8,15 +8,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import roles
-from accounts.decorators import role_required
+from accounts.decorators import researcher_required
 
 from . import selectors, services
 from .forms import AccessRequestForm, FindForm, MemberChangeForm, MemberForm, ProjectForm
 from .models import AccessStatus, Project, Rights
 
 
-researcher_required = role_required(roles.RESEARCHER, "projects/researchers_only.html")
+REFUSAL = "projects/researchers_only.html"
 
 
 def _project(request, pk: int, needed: str = Rights.VIEW) -> Project:
@@ -35,7 +34,7 @@ def _errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-@researcher_required
+@researcher_required(REFUSAL)
 @require_GET
 def mine(request):
     return render(request, "projects/mine.html", {
@@ -44,7 +43,7 @@ def mine(request):
     })
 
 
-@researcher_required
+@researcher_required(REFUSAL)
 @require_http_methods(["GET", "POST"])
 def new(request):
     form = ProjectForm(request.POST or None)
@@ -59,7 +58,7 @@ def new(request):
     return render(request, "projects/form.html", {"form": form, "title": "A new project"})
 
 
-@researcher_required
+@researcher_required(REFUSAL)
 @require_GET
 def detail(request, pk: int):
     project = _project(request, pk)
@@ -75,7 +74,7 @@ def detail(request, pk: int):
     })
 
 
-@researcher_required
+@researcher_required(REFUSAL)
 @require_http_methods(["GET", "POST"])
 def edit(request, pk: int):
     project = _project(request, pk, Rights.EDIT)
@@ -93,7 +92,7 @@ def edit(request, pk: int):
     return render(request, "projects/form.html", {"form": form, "title": f"Edit “{project}”", "project": project})
 
 
-@researcher_required
+@researcher_required(REFUSAL)
 @require_http_methods(["GET", "POST"])
 def add_member(request, pk: int):
     project = _project(request, pk, Rights.EDIT)
@@ -110,7 +109,7 @@ def add_member(request, pk: int):
                                                   "project": project})
 
 
-@researcher_required
+@researcher_required(REFUSAL)
 @require_POST
 def member(request, pk: int, member_id: int):
     project = _project(request, pk, Rights.EDIT)
@@ -132,7 +131,7 @@ def member(request, pk: int, member_id: int):
     return redirect(project.get_absolute_url() + "#team")
 
 
-@researcher_required
+@researcher_required(REFUSAL)
 @require_GET
 def find(request):
     form = FindForm(request.GET or None)
@@ -141,7 +140,7 @@ def find(request):
     return render(request, "projects/find.html", {"form": form, "found": found, "mine": mine})
 
 
-@researcher_required
+@researcher_required(REFUSAL)
 @require_http_methods(["GET", "POST"])
 def ask(request, pk: int):
     project = get_object_or_404(Project.objects.select_related("pi"), pk=pk)
@@ -160,7 +159,7 @@ def ask(request, pk: int):
     return render(request, "projects/ask.html", {"project": project, "form": form, "waiting": waiting})
 
 
-@researcher_required
+@researcher_required(REFUSAL)
 @require_POST
 def answer(request, access_id: int):
     """Grant or refuse a request to join (editors), or withdraw one's own."""

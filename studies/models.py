@@ -1,7 +1,7 @@
 """Studies that recruit volunteers, the inquiries people send about them, and TRC beds.
 
-The search vector of a study is maintained by ``studies.services.refresh_search_vectors``
-(called on save and when its conditions change); interest status moves go through
+The search vector of a study is maintained by ``studies.search.refresh_search_vectors``
+(through ``studies.signals`` on save and when its conditions change); interest status moves go through
 ``studies.services.change_interest_status`` only.
 """
 
@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from common.workflow import MoveTable
 
 REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # no look-alikes (0/O, 1/I/L, 5/S, 8/B, 2/Z)
 
@@ -180,9 +182,6 @@ class Study(models.Model):
     def save(self, *args, **kwargs):
         self.nct_id = (self.nct_id or "").strip().upper()
         super().save(*args, **kwargs)
-        from .services import refresh_search_vectors
-
-        refresh_search_vectors([self.pk])
 
     def get_absolute_url(self) -> str:
         return reverse("studies:detail", args=[self.pk])
@@ -266,6 +265,16 @@ class Interest(models.Model):
         ENROLLED = "enrolled", _("Enrolled")
         DECLINED = "declined", _("Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # Where an inquiry may go from each status. Ineligible, declined and withdrawn are final.
+    MOVES = MoveTable(Status, {
+        Status.NEW: {Status.CONTACTED, Status.INELIGIBLE, Status.DECLINED, Status.WITHDRAWN},
+        Status.CONTACTED: {Status.ELIGIBLE, Status.INELIGIBLE, Status.DECLINED, Status.WITHDRAWN},
+        Status.ELIGIBLE: {Status.CONSENTED, Status.INELIGIBLE, Status.DECLINED, Status.WITHDRAWN},
+        Status.CONSENTED: {Status.ENROLLED, Status.INELIGIBLE, Status.DECLINED, Status.WITHDRAWN},
+        Status.ENROLLED: {Status.WITHDRAWN},
+        Status.INELIGIBLE: set(), Status.DECLINED: set(), Status.WITHDRAWN: set(),
+    })
 
     class Stage(models.IntegerChoices):
         """The funnel: how far an inquiry ever got, whatever happened after."""

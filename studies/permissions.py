@@ -1,5 +1,8 @@
 """Admin permissions of the roles that work with studies (object limits live in studies.admin)."""
 
+from accounts import roles
+
+
 _STUDY_TEAM = [
     # Their own studies only (StudyAdmin.get_queryset): keep the plain-language page and questions current.
     "studies.view_study", "studies.change_study",
@@ -23,4 +26,4 @@ _DCR_STAFF = [
     "studies.change_bedbooking",
 ]
 
-ROLE_PERMISSIONS = {"Study team": _STUDY_TEAM, "DCR staff": _DCR_STAFF}
+ROLE_PERMISSIONS = {roles.STUDY_TEAM: _STUDY_TEAM, roles.DCR_STAFF: _DCR_STAFF}

@@ -19,7 +19,7 @@ from centers.models import Center
 from common.scale import copy_line, copy_rows, scaled, with_defaults
 
 from .models import Condition, Interest, Study
-from .services import refresh_search_vectors
+from .search import refresh_search_vectors
 
 STUDIES = 1_000
 INTERESTS = 100_000

@@ -1,18 +1,13 @@
-"""Writes of the studies app: search vectors, inquiries and their status moves, bed bookings."""
+"""Writes of the studies app: inquiries and their status moves, bed bookings."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery, TextField, Value
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from psycopg2.extras import DateTimeTZRange
@@ -20,49 +15,12 @@ from psycopg2.extras import DateTimeTZRange
 from notifications.services import queue_email
 
 from . import selectors
-from .models import TRC_BED_COUNT, Bed, BedBooking, Condition, Interest, InterestStatusChange, Study
+from .models import TRC_BED_COUNT, Bed, BedBooking, Interest, InterestStatusChange, Study
 
 Status = Interest.Status
-
-# --- Search ----------------------------------------------------------------------------
-
-
-def refresh_search_vectors(study_ids: Iterable[int]) -> None:
-    """Recompute the stored tsvector of studies (lay title A, conditions and keywords B, summary C).
-
-    The 'english' configuration stems words, so "diabetic" and "diabetes" meet at "diabet".
-    """
-    condition_names = (
-        Condition.objects.filter(studies=OuterRef("pk")).order_by().values("studies")
-        .annotate(names=StringAgg("name", delimiter=" ")).values("names")
-    )
-    Study.objects.filter(pk__in=list(study_ids)).update(
-        search_vector=SearchVector("lay_title", weight="A", config="english")
-        + SearchVector(Coalesce(Subquery(condition_names), Value(""), output_field=TextField()), "keywords",
-                       weight="B", config="english")
-        + SearchVector("summary", weight="C", config="english")
-        + SearchVector("title", weight="D", config="english")
-    )
-
+MOVES = Interest.MOVES
 
 # --- Inquiries -------------------------------------------------------------------------
-
-
-class InvalidTransition(ValidationError):
-    """A status move the allowed-moves table does not contain."""
-
-
-# Where an inquiry may go from each status. Ineligible, declined and withdrawn are final.
-ALLOWED_MOVES: dict[str, frozenset[str]] = {
-    Status.NEW: frozenset({Status.CONTACTED, Status.INELIGIBLE, Status.DECLINED, Status.WITHDRAWN}),
-    Status.CONTACTED: frozenset({Status.ELIGIBLE, Status.INELIGIBLE, Status.DECLINED, Status.WITHDRAWN}),
-    Status.ELIGIBLE: frozenset({Status.CONSENTED, Status.INELIGIBLE, Status.DECLINED, Status.WITHDRAWN}),
-    Status.CONSENTED: frozenset({Status.ENROLLED, Status.INELIGIBLE, Status.DECLINED, Status.WITHDRAWN}),
-    Status.ENROLLED: frozenset({Status.WITHDRAWN}),
-    Status.INELIGIBLE: frozenset(),
-    Status.DECLINED: frozenset(),
-    Status.WITHDRAWN: frozenset(),
-}
 
 # The funnel stage a status proves was reached.
 STAGE_OF_STATUS = {
@@ -81,8 +39,7 @@ PERSON_EMAIL_ON = {
 
 def allowed_moves(status: str) -> list[str]:
     """Statuses an inquiry in ``status`` may move to, in workflow order."""
-    targets = ALLOWED_MOVES.get(status, frozenset())
-    return [value for value in Status.values if value in targets]
+    return MOVES.allowed(status)
 
 
 def _person_address(interest: Interest) -> str:
@@ -170,12 +127,8 @@ def change_interest_status(interest: Interest, to: str, by, reason: str = "") ->
     """
     locked = Interest.objects.select_for_update(of=("self",)).select_related("study", "user").get(pk=interest.pk)
     current = locked.status
-    if to not in Status.values:
-        raise InvalidTransition(f"“{to}” is not a status of an inquiry.", code="unknown_status")
-    if to not in ALLOWED_MOVES[current]:
-        raise InvalidTransition(
-            f"Inquiry {locked.reference} is {Status(current).label.lower()}; it cannot be marked "
-            f"{Status(to).label.lower()}.", code="invalid_transition")
+    MOVES.check(current, to, refusal=lambda: (
+        f"Inquiry {locked.reference} is {MOVES.label(current)}; it cannot be marked {MOVES.label(to)}."))
     reason = (reason or "").strip()
     if to == Status.INELIGIBLE and not reason:
         raise ValidationError("Say why the person is not eligible.", code="reason_required")

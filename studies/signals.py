@@ -1,4 +1,4 @@
-"""Keep study search vectors current when the conditions of a study change or are renamed, and
+"""Keep study search vectors current when a study is saved or its conditions change or are renamed, and
 forget the cached public pages (finder, study pages) when anything they show changes."""
 
 from __future__ import annotations
@@ -6,11 +6,14 @@ from __future__ import annotations
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from . import page_cache
+from .search import refresh_search_vectors
+
+
+def study_saved(sender, instance, **kwargs) -> None:
+    refresh_search_vectors([instance.pk])
 
 
 def conditions_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
-    from .services import refresh_search_vectors
-
     if reverse and action == "pre_clear":
         # condition.studies.clear(): remember whose vectors to refresh once the rows are gone.
         instance._studies_before_clear = list(instance.studies.values_list("pk", flat=True))
@@ -28,8 +31,6 @@ def conditions_changed(sender, instance, action, reverse, pk_set, **kwargs) -> N
 def condition_saved(sender, instance, created, **kwargs) -> None:
     if created:
         return
-    from .services import refresh_search_vectors
-
     refresh_search_vectors(instance.studies.values_list("pk", flat=True))
 
 
@@ -38,6 +39,7 @@ def connect() -> None:
 
     from .models import Condition, PrescreenQuestion, Study
 
+    post_save.connect(study_saved, sender=Study, dispatch_uid="studies.study_saved")
     m2m_changed.connect(conditions_changed, sender=Study.conditions.through, dispatch_uid="studies.conditions_changed")
     post_save.connect(condition_saved, sender=Condition, dispatch_uid="studies.condition_saved")
     for model in (Study, Condition, PrescreenQuestion, Center):

@@ -101,7 +101,7 @@ def thanks(request, pk: int):
 def my_inquiries(request):
     page = Paginator(selectors.inquiries_of(request.user), 20).get_page(request.GET.get("page"))
     return render(request, "studies/my_inquiries.html", {"page": page, "withdrawable": {
-        status for status in Interest.Status.values if Interest.Status.WITHDRAWN in services.ALLOWED_MOVES[status]}})
+        status for status in Interest.Status.values if Interest.Status.WITHDRAWN in Interest.MOVES[status]}})
 
 
 @login_required

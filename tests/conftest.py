@@ -18,6 +18,26 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_reference_counters(request):
+    """Tests on a real transaction start with no reference handed out, as with every other table.
+
+    Django empties the tables of models between such tests; the kernel's counter
+    (common.references) is no model's table, so it is emptied here.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames))
+    if transactional:
+        from django.db import connection
+
+        from common.references import TABLE
+
+        request.getfixturevalue("transactional_db")
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE}")  # nosec B608: a module constant
+
+
 @pytest.fixture
 def outbox():
     """Emails delivered during the test (the outbox task runs eagerly after commit)."""

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('centers', '0003_priced_catalogue'),
-        ('consultations', '0005_service_lines'),
+        ('consultations', '0006_service_lines'),
         ('projects', '0001_projects_and_teams'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

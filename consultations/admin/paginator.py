@@ -11,7 +11,7 @@ from django.utils.functional import cached_property
 
 class RecentCountPaginator(Paginator):
     """The triage list's paginator: the number of matching requests (a scan of every visible
-    request, most of the list's database time at 50,000 requests) is reused for COUNT_SECONDS for
+    request, most of the list's database time at scale) is reused for COUNT_SECONDS for
     the same query. The rows themselves are always read fresh; only the total may lag a little."""
 
     COUNT_SECONDS = 30

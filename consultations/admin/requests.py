@@ -57,7 +57,7 @@ class ConsultationRequestAdmin(RequestPagesMixin, WorkflowActionsMixin, SimpleHi
     search_fields = ["reference", "title", "requester__email", "requester__full_name"]
     search_help_text = "Reference (DCR-2026-00042), words of the title, or the requester's name or email."
     show_full_result_count = False
-    # No "show counts": a count per filter choice scans every row (36 queries, 0.3 s at 50,000 requests).
+    # No "show counts": a count per filter choice scans every row (figures: README, "Reading the benchmark").
     show_facets = admin.ShowFacets.NEVER
     list_per_page = 50
     ordering = ["-submitted_at", "-id"]
@@ -131,7 +131,7 @@ class ConsultationRequestAdmin(RequestPagesMixin, WorkflowActionsMixin, SimpleHi
     # --- columns ----------------------------------------------------------------------
 
     def action_checkbox(self, obj):
-        # Django's own renders a form widget through the template engine for every row (a quarter
+        # Django's own renders a form widget through the template engine for every row (a large share
         # of the list's time at 50 rows); the same markup, written directly.
         label = format_html(gettext("Select this object for an action - {}"), str(obj))
         return format_html('<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "common",
     "accounts",
     "centers",
     "notifications",

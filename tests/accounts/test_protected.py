@@ -1,4 +1,4 @@
-"""Protected values never reach the logs: accounts.protected.scrub and the logging filter."""
+"""Protected values never reach the logs: common.protected.scrub and the logging filter."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 
 from accounts.logging import ProtectedDataFilter
-from accounts.protected import PROTECTED_CONTEXT_KEYS, PROTECTED_FIELDS, scrub
+from common.protected import PROTECTED_CONTEXT_KEYS, PROTECTED_FIELDS, scrub
 
 
 @pytest.mark.parametrize("text, secret", [
@@ -107,7 +107,7 @@ def test_the_configured_root_handler_scrubs():
 
 
 def test_ip_addresses_stay_readable_in_logs():
-    from accounts.protected import scrub
+    from common.protected import scrub
 
     assert scrub("Connected to redis://127.0.0.1:6379/0") == "Connected to redis://127.0.0.1:6379/0"
     assert scrub("from 10.0.12.7") == "from 10.0.12.7"

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from accounts import roles
 from accounts.models import User
 from notifications.models import OutboxEmail
 from tests.factories import TEST_PASSWORD
@@ -43,7 +44,7 @@ def test_signing_up_in_spanish_explains_mistakes_and_welcomes_in_spanish(client,
     for text in ("Crear cuenta", "Me registro como", "Paciente o voluntario: quiero encontrar un estudio",
                  "Nombre completo", "Repita la contraseña", "Crear mi cuenta"):
         assert text in body, text
-    data = {"role": "Patient", "full_name": "Rosa Ejemplo", "email": "rosa@example.org",
+    data = {"role": roles.PATIENT, "full_name": "Rosa Ejemplo", "email": "rosa@example.org",
             "password1": TEST_PASSWORD, "password2": TEST_PASSWORD + "x"}
     body = client.post(reverse("accounts:signup"), data).content.decode()
     assert "Corrija el campo marcado abajo." in body and "Las dos contraseñas no coinciden." in body

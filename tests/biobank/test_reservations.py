@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import connections
 
 from biobank import services
-from biobank.models import InvalidTransition, Sample
+from biobank.models import Sample
+from common.workflow import InvalidTransition
 from tests.biobank.factories import ParticipantFactory, SampleFactory, SampleRequestFactory
 
 

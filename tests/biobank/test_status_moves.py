@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from biobank import services
-from biobank.models import InvalidTransition, RecontactRequest, SampleRequest
+from biobank.models import RecontactRequest, SampleRequest
+from common.workflow import InvalidTransition
 from notifications.models import OutboxEmail
 from tests.biobank.factories import RecontactRequestFactory, SampleRequestFactory
 
@@ -18,8 +19,8 @@ def test_only_listed_moves_are_allowed(model, start, to, researcher, biobank_sta
     factory = SampleRequestFactory if model is SampleRequest else RecontactRequestFactory
     obj = factory(researcher=researcher, status=start)
     by = researcher if to == "withdrawn" else biobank_staff
-    allowed = to in model.ALLOWED_MOVES[start]
-    if allowed and to in model.FULFILMENT_MOVES:
+    allowed = to in model.MOVES[start]
+    if allowed and to in model.FULFILMENT:
         with pytest.raises(InvalidTransition):  # only after reserving, distributing or selecting
             services.move_request(obj, to, by=by)
     elif allowed:

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
+from accounts import roles
 from collaborations import services
 from collaborations.models import Inquiry
 
@@ -21,7 +22,7 @@ def make(n=1, **extra):
 def dcr_staff(db):
     from tests.factories import UserFactory
 
-    return UserFactory(roles=["DCR staff"], is_staff=True)
+    return UserFactory(roles=[roles.DCR_STAFF], is_staff=True)
 
 
 @pytest.mark.django_db
@@ -47,7 +48,7 @@ def test_researcher_cannot_open_the_triage_desk(client, researcher):
 def test_confidential_inquiry_is_hidden_from_other_staff_once_assigned(client, dcr_staff):
     from tests.factories import UserFactory
 
-    colleague = UserFactory(roles=["DCR staff"], is_staff=True)
+    colleague = UserFactory(roles=[roles.DCR_STAFF], is_staff=True)
     (secret,) = make(1, confidential=True)
     services.assign(secret, colleague, by=colleague)
     client.force_login(dcr_staff)

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from accounts import roles
 from accounts.models import User
 from collaborations.models import Inquiry
 
@@ -23,7 +24,7 @@ VALID = {
 def dcr_staff(db):
     from tests.factories import UserFactory
 
-    return UserFactory(roles=["DCR staff"], is_staff=True, email="triage@example.org")
+    return UserFactory(roles=[roles.DCR_STAFF], is_staff=True, email="triage@example.org")
 
 
 @pytest.mark.django_db

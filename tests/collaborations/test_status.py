@@ -2,6 +2,8 @@
 
 import pytest
 
+from common.workflow import InvalidTransition
+
 from collaborations import services
 from collaborations.models import Inquiry
 
@@ -36,7 +38,7 @@ def test_allowed_path_to_agreement_writes_history(inquiry, staff_a):
 def test_forbidden_moves_are_refused_with_a_clear_message(inquiry, staff_a, start, target):
     Inquiry.objects.filter(pk=inquiry.pk).update(status=start)
     inquiry.refresh_from_db()
-    with pytest.raises(services.InvalidTransition) as error:
+    with pytest.raises(InvalidTransition) as error:
         services.change_status(inquiry, target, by=staff_a)
     assert "cannot be moved" in str(error.value)
     inquiry.refresh_from_db()
@@ -44,7 +46,7 @@ def test_forbidden_moves_are_refused_with_a_clear_message(inquiry, staff_a, star
 
 
 def test_declining_needs_a_reason(inquiry, staff_a):
-    with pytest.raises(services.InvalidTransition, match="reason"):
+    with pytest.raises(InvalidTransition, match="reason"):
         services.change_status(inquiry, S.DECLINED, by=staff_a, reason="  ")
     inquiry = services.change_status(inquiry, S.DECLINED, by=staff_a, reason="Not a fit this year.")
     assert inquiry.decision_reason == "Not a fit this year."

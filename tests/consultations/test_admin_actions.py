@@ -6,6 +6,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from accounts import roles
 from consultations.models import Status, StatusChange
 from tests.consultations.factories import ConsultationRequestFactory
 from tests.factories import ServiceFactory, StaffMembershipFactory, UserFactory
@@ -52,7 +53,7 @@ def test_assign_to_me_is_refused_outside_my_centres(client, researcher, center_b
 
 @pytest.mark.django_db
 def test_assign_to_shows_a_form_with_the_centres_staff_only(client, two_new, staff_a, staff_b, center_a):
-    colleague = UserFactory(roles=["DCR staff"], is_staff=True, full_name="Cole League")
+    colleague = UserFactory(roles=[roles.DCR_STAFF], is_staff=True, full_name="Cole League")
     StaffMembershipFactory(user=colleague, center=center_a)
     client.force_login(staff_a)
 

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import roles
 from consultations.models import Status
 from tests.consultations.factories import ConsultationRequestFactory
 from tests.factories import ServiceFactory, UserFactory
@@ -100,7 +101,7 @@ def test_age_and_overdue_filters(client, researcher, service, staff_a):
 
 @pytest.mark.django_db
 def test_search_by_reference_title_or_requester(client, researcher, service, staff_a):
-    ada = UserFactory(roles=["Researcher"], full_name="Ada Lovelace", email="ada@example.org")
+    ada = UserFactory(roles=[roles.RESEARCHER], full_name="Ada Lovelace", email="ada@example.org")
     wanted = ConsultationRequestFactory(requester=ada, service=service, title="Engine of analysis")
     ConsultationRequestFactory(requester=researcher, service=service, title="Something else")
     client.force_login(staff_a)
@@ -113,7 +114,7 @@ def test_search_by_reference_title_or_requester(client, researcher, service, sta
 
 @pytest.mark.django_db
 def test_search_needs_every_word_and_finds_parts_of_references(client, researcher, service, staff_a):
-    ada = UserFactory(roles=["Researcher"], full_name="Ada Lovelace", email="ada@example.org")
+    ada = UserFactory(roles=[roles.RESEARCHER], full_name="Ada Lovelace", email="ada@example.org")
     engine = ConsultationRequestFactory(requester=ada, service=service, title="Engine of analysis",
                                         reference="DCR-2026-00042")
     ConsultationRequestFactory(requester=ada, service=service, title="Notes on a translation")

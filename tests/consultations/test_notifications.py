@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts import roles
 from consultations import services, tasks
 from consultations.models import Status
 from notifications.models import OutboxEmail
@@ -78,7 +79,7 @@ def test_internal_note_tells_nobody(consultation, staff_a, mailed):
 def test_researcher_message_goes_to_the_consultant_once_assigned(researcher, service, staff_a, center_a, mailed):
     from tests.factories import StaffMembershipFactory, UserFactory
 
-    colleague = UserFactory(roles=["DCR staff"], is_staff=True)
+    colleague = UserFactory(roles=[roles.DCR_STAFF], is_staff=True)
     StaffMembershipFactory(user=colleague, center=center_a)
     unassigned = ConsultationRequestFactory(requester=researcher, service=service)
     assigned = ConsultationRequestFactory(requester=researcher, service=service, status=Status.ASSIGNED,

@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 
+from common.references import next_reference
 from consultations import services
 from consultations.models import ConsultationRequest, FundingStatus, StudyStage
 from tests.factories import ServiceFactory
@@ -25,9 +26,9 @@ def _submit(requester, service, title="A study"):
 @pytest.mark.django_db
 def test_references_count_up_within_a_year():
     with transaction.atomic():
-        first = services.next_reference(2031)
-        second = services.next_reference(2031)
-        other_year = services.next_reference(2032)
+        first = next_reference("DCR", year=2031)
+        second = next_reference("DCR", year=2031)
+        other_year = next_reference("DCR", year=2032)
     assert (first, second, other_year) == ("DCR-2031-00001", "DCR-2031-00002", "DCR-2032-00001")
 
 
@@ -35,19 +36,19 @@ def test_references_count_up_within_a_year():
 def test_a_reference_is_only_handed_out_inside_a_transaction():
     # Outside a transaction the counter's lock would end at once and the number could be lost.
     with pytest.raises(RuntimeError, match="inside the transaction"):
-        services.next_reference(2033)
+        next_reference("DCR", year=2033)
 
 
 @pytest.mark.django_db
 def test_a_rolled_back_submission_gives_its_number_back():
     try:
         with transaction.atomic():
-            assert services.next_reference(2034) == "DCR-2034-00001"
+            assert next_reference("DCR", year=2034) == "DCR-2034-00001"
             raise RuntimeError("the request could not be saved")
     except RuntimeError:
         pass
     with transaction.atomic():
-        assert services.next_reference(2034) == "DCR-2034-00001"
+        assert next_reference("DCR", year=2034) == "DCR-2034-00001"
 
 
 @pytest.mark.django_db

@@ -6,14 +6,15 @@ import itertools
 
 import pytest
 
+from accounts import roles
 from consultations import services
-from consultations.models import ALLOWED_MOVES, CLOSED_STATUSES, ConsultationRequest, Status, StatusChange
-from consultations.services import InvalidTransition
+from common.workflow import InvalidTransition
+from consultations.models import CLOSED_STATUSES, MOVES, ConsultationRequest, Status, StatusChange
 from tests.consultations.factories import ConsultationRequestFactory
 
 ALL_PAIRS = list(itertools.product(Status.values, Status.values))
-ALLOWED = [(a, b) for a, b in ALL_PAIRS if b in ALLOWED_MOVES[a]]
-FORBIDDEN = [(a, b) for a, b in ALL_PAIRS if b not in ALLOWED_MOVES[a]]
+ALLOWED = [(a, b) for a, b in ALL_PAIRS if b in MOVES[a]]
+FORBIDDEN = [(a, b) for a, b in ALL_PAIRS if b not in MOVES[a]]
 
 
 def _request_in(status, researcher, service, staff):
@@ -26,8 +27,8 @@ def _mover(to_status, researcher, staff):
 
 
 def test_the_table_names_every_status_and_only_statuses():
-    assert set(ALLOWED_MOVES) == set(Status.values)
-    for moves in ALLOWED_MOVES.values():
+    assert set(MOVES) == set(Status.values)
+    for moves in MOVES.values():
         assert moves <= set(Status.values)
     assert CLOSED_STATUSES == {Status.COMPLETED, Status.DECLINED, Status.WITHDRAWN}
 
@@ -35,7 +36,7 @@ def test_the_table_names_every_status_and_only_statuses():
 def test_the_main_road_is_allowed():
     road = [Status.SUBMITTED, Status.TRIAGED, Status.ASSIGNED, Status.IN_PROGRESS, Status.COMPLETED]
     for here, there in itertools.pairwise(road):
-        assert there in ALLOWED_MOVES[here]
+        assert there in MOVES[here]
 
 
 @pytest.mark.django_db
@@ -146,7 +147,7 @@ def test_assigning_a_new_request_triages_it_on_the_way(consultation, staff_a):
 def test_handing_over_keeps_the_status_and_is_recorded(researcher, service, staff_a, center_a):
     from tests.factories import StaffMembershipFactory, UserFactory
 
-    colleague = UserFactory(roles=["DCR staff"], is_staff=True, full_name="Cole League")
+    colleague = UserFactory(roles=[roles.DCR_STAFF], is_staff=True, full_name="Cole League")
     StaffMembershipFactory(user=colleague, center=center_a)
     consultation = ConsultationRequestFactory(requester=researcher, service=service, status=Status.IN_PROGRESS,
                                               assignee=staff_a)

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import roles
 from consultations.models import Status
 from studies.models import Interest
 from tests.biobank.factories import RecontactRequestFactory, SampleRequestFactory
@@ -57,7 +58,7 @@ def test_people_who_are_not_staff_get_403(client, request, who):
 
 
 def test_staff_without_a_centre_get_403(client, db):
-    client.force_login(UserFactory(is_staff=True, roles=["DCR staff"]))
+    client.force_login(UserFactory(is_staff=True, roles=[roles.DCR_STAFF]))
     assert client.get(URL).status_code == 403
 
 

@@ -15,6 +15,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from accounts import roles
 from biobank.models import SampleRequest
 from collaborations.models import Inquiry
 from collaborations.views import INQUIRIES_PER_HOUR_PER_ADDRESS
@@ -113,7 +114,7 @@ def test_partnership_inquiries_sent_at_once_keep_the_limit_and_distinct_referenc
 
 
 def test_researchers_filing_sample_requests_at_once_get_distinct_references():
-    researchers = [UserFactory(roles=["Researcher"]) for _ in range(THREADS)]
+    researchers = [UserFactory(roles=[roles.RESEARCHER]) for _ in range(THREADS)]
     for _ in range(12):
         SampleFactory(participant=ParticipantFactory(), sample_type="dna")
     form = {"irb_protocol": "IRB-2026-0142", "title": "Vitamin D in serum (synthetic)", "sample_type": "dna",

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.audit import protected_models
 from accounts.models import ProtectedAccess
-from accounts.protected import PROTECTED_FIELDS
+from common.protected import PROTECTED_FIELDS
 from tests.biobank.factories import ParticipantFactory
 from tests.studies.factories import InterestFactory, StudyFactory
 

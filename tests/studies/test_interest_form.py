@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.protected import PROTECTED_FIELDS
+from common.protected import PROTECTED_FIELDS
 from notifications.models import OutboxEmail
 from studies import ratelimit
 from studies.models import Interest

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 
+from accounts import roles
 from accounts.permissions import sync_role_permissions
 from studies.permissions import ROLE_PERMISSIONS
 
@@ -24,7 +25,7 @@ def test_declared_permissions_are_given_to_the_roles():
 
 def test_study_teams_work_inquiries_and_dcr_staff_do_not():
     sync_role_permissions()
-    team, staff = perms("Study team"), perms("DCR staff")
+    team, staff = perms(roles.STUDY_TEAM), perms(roles.DCR_STAFF)
     assert {"studies.view_interest", "studies.change_interest", "studies.add_bedbooking"} <= team
     assert "studies.add_study" not in team and "studies.delete_interest" not in team
     assert not any(p.endswith("interest") for p in staff if p.startswith("studies."))

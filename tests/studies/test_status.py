@@ -7,7 +7,10 @@ from django.core.exceptions import ValidationError
 
 from notifications.models import OutboxEmail
 from studies.models import Interest, InterestStatusChange
-from studies.services import ALLOWED_MOVES, InvalidTransition, allowed_moves, change_interest_status
+from common.workflow import InvalidTransition
+from studies.services import allowed_moves, change_interest_status
+
+ALLOWED_MOVES = Interest.MOVES
 
 from .factories import InterestFactory, StudyFactory
 

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         for name, age in sorted(seen.items()):
             self.stdout.write(f"{name}: last heartbeat {age:.1f}s ago")
         if ping:
-            from dcr_portal.celery import app
+            from celery import current_app as app
 
             answers = app.control.inspect(timeout=timeout).ping() or {}
             self.stdout.write(f"ping: {len(answers)} worker(s) answered" + (f" ({', '.join(sorted(answers))})"

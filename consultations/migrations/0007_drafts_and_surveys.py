@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0005_service_lines'),
+        ('consultations', '0006_service_lines'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0003_center_status_index'),
+        ('consultations', '0004_references_in_the_kernel_counter'),
         ('projects', '0001_projects_and_teams'),
     ]
 

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('centers', '0003_priced_catalogue'),
-        ('consultations', '0004_request_project'),
+        ('consultations', '0005_request_project'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
