@@ -10,7 +10,9 @@ class AccountsConfig(AppConfig):
         from .permissions import sync_role_permissions
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="accounts.sync_role_permissions")
-        from . import two_step  # noqa: F401  (connects the sign-in signal of two-step sign-in)
+        from . import lockout, two_step  # noqa: F401  (connect their sign-in signals)
+        from . import second_step
         from .backends import connect
 
         connect()
+        second_step.connect()

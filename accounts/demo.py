@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import roles
+from . import roles, second_step
 from .models import User
 
 DEMO_PASSWORD = "demo-pass-2026"  # nosec B105: the published password of synthetic demo accounts
 DEMO_DOMAIN = "demo.dcr.example.org"
+# The published authenticator-app key of the synthetic demo accounts that must use two-step
+# sign-in (study team, biobank, superuser): the RFC 6238 test key, never a real one.
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"  # nosec B105: published demo key
 
 # (email local part, full name, role, is_staff, is_superuser, organisation)
 DEMO_USERS = [
@@ -40,5 +44,19 @@ def load() -> list[tuple[str, str]]:
             user.save()
         if role:
             user.groups.add(Group.objects.get_or_create(name=role)[0])
+        if second_step.must_use(user) and second_step.app_device(user) is None:
+            TOTPDevice.objects.create(user=user, name=second_step.APP_DEVICE_NAME, confirmed=True, key=DEMO_TOTP_KEY)
         logins.append((role or "Superuser", email))
     return logins
+
+
+def two_step_key() -> str:
+    """The demo key as an authenticator app asks for it (base32, in groups of four)."""
+    return second_step.setup_key(TOTPDevice(key=DEMO_TOTP_KEY))
+
+
+def current_code() -> str:
+    """The code an authenticator app with the demo key shows now."""
+    from django_otp.oath import totp
+
+    return f"{totp(bytes.fromhex(DEMO_TOTP_KEY), step=30, t0=0, digits=6):06d}"

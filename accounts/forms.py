@@ -14,6 +14,7 @@ from common import ratelimit
 from notifications.services import queue_email
 
 from . import roles
+from .lockout import TOO_MANY_FROM_ADDRESS
 from .models import User
 
 ROLE_CHOICES = [
@@ -24,7 +25,6 @@ ROLE_CHOICES = [
 # Roles whose people act for an organisation: they must say which one.
 ORGANISATION_ROLES = (roles.RESEARCHER, roles.COLLABORATOR)
 
-EMAIL_TAKEN = _("An account with this email address already exists. Sign in, or reset your password.")
 ORGANISATION_NEEDED = _("Tell us your department, institution or company.")
 PHONE_INVALID = (
     "Enter a phone number of 7 to 20 digits. You may use spaces, +, - and brackets, "
@@ -87,10 +87,8 @@ class SignUpForm(forms.Form):
         self.helper = _helper(_("Create my account"))
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(EMAIL_TAKEN, code="email_taken")
-        return email
+        # Whether the address has an account is never said here (the owner is told by email).
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         data = super().clean()
@@ -119,6 +117,14 @@ class EmailAuthenticationForm(AuthenticationForm):
         "invalid_login": _("That email address and password do not match an account. Check both and try again."),
         "inactive": _("This account is disabled. Contact the DCR office."),
     }
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if getattr(self.request, "signin_paused_for_address", False):
+                raise forms.ValidationError(TOO_MANY_FROM_ADDRESS, code="address_paused") from None
+            raise
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

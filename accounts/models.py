@@ -41,6 +41,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     phone = models.CharField(max_length=32, blank=True)
     is_staff = models.BooleanField(default=False, help_text="May sign in to the staff admin.")
     is_active = models.BooleanField(default=True)
+    email_confirmed = models.BooleanField(
+        default=True, help_text="False while a self-service sign-up waits for its emailed link to be opened.")
     date_joined = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])

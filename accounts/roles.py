@@ -37,3 +37,7 @@ def has_role(user, *roles: str) -> bool:
     if user.is_superuser:
         return True
     return bool(role_names(user) & set(roles))
+
+# Roles that see protected health data: their people must sign in with a second step
+# (superusers too). accounts/second_step.py enforces it.
+TWO_STEP_ROLES = (STUDY_TEAM, BIOBANK_STAFF)

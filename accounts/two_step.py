@@ -1,62 +1,64 @@
-"""Two-step sign-in for staff: a time-based code from an authenticator app (django-otp TOTP).
+"""Two-step sign-in pages: setting up the authenticator app, recovery codes, the code step.
 
-Optional: a staff member turns it on under My account. From then on a session that signed in
-with the password alone is sent to the code step before any page (the staff desk included),
-so an admin page is never shown to an unverified session of a person who has a device.
-People without the staff flag never see any of it.
+Required for people who see protected data (``second_step.must_use``): until they have set up
+the app, every page sends them to the set-up page; once they have, a session that signed in
+with the password alone is sent to the code step before any page (the staff desk included).
+Other staff may turn it on (and off). People without the staff flag or such a role never see it.
 """
 
 from __future__ import annotations
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_in
-from django.db import transaction
+from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import user_has_device
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-DEVICE_NAME = "Authenticator app"
+from . import second_step
+
 # Set at sign-in: does this session owe the code step? (Read from the session the request has
-# loaded anyway, so staff pages pay no query for a feature most staff leave off.)
+# loaded anyway, so pages pay no query for people without a device.)
 SESSION_FLAG = "two_step_required"
+# Recovery codes just made, shown once on the next page.
+SESSION_NEW_CODES = "two_step_new_codes"
 WRONG_CODE = ("That code is not right. Type the 6 digits your authenticator app shows now "
-              "(and check that the clock on your phone is right).")
-TOO_MANY = "Too many wrong codes in a row. Wait a minute, then type the code your app shows now."
+              "(and check that the clock on your phone is right), or one of your recovery codes.")
+SLOWED = ("Several wrong codes in a row: wait {seconds}, then type the code your app shows now. "
+          "Your account is not locked; the right code works as soon as the wait is over.")
+SLOWING_EXPLAINED = (f"After {second_step.FREE_TRIES} wrong codes in a row each try waits a little longer, "
+                     f"at most {second_step.MAX_WAIT_SECONDS} seconds; the account is never locked.")
 
 
 class CodeForm(forms.Form):
-    code = forms.RegexField(
-        label="6-digit code", regex=r"^\s*\d{6}\s*$", max_length=12,
-        error_messages={"invalid": "The code is 6 digits, for example 123456.",
-                        "required": "Type the 6-digit code from your authenticator app."},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                      "autofocus": True}))
+    code = forms.CharField(
+        label="Code", max_length=32,
+        error_messages={"required": "Type the 6-digit code from your authenticator app, or a recovery code."},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}))
 
-    def __init__(self, *args, device: TOTPDevice | None = None, **kwargs):
+    def __init__(self, *args, user=None, device=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.device = device
+        self.user, self.device, self.verified_device = user, device, None
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()
-        allowed, _ = self.device.verify_is_allowed()
-        if not allowed:
-            raise forms.ValidationError(TOO_MANY)
-        if not self.device.verify_token(code):
-            raise forms.ValidationError(WRONG_CODE)
+        device, wait = second_step.check_code(self.user, code, device=self.device)
+        if wait:
+            raise forms.ValidationError(SLOWED.format(seconds=f"{wait} second{'s' if wait != 1 else ''}"),
+                                        code="slowed")
+        if device is None:
+            raise forms.ValidationError(WRONG_CODE, code="wrong")
+        self.verified_device = device
         return code
-
-
-def _confirmed_device(user) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
 def _next_url(request, default: str) -> str:
@@ -67,79 +69,97 @@ def _next_url(request, default: str) -> str:
     return default
 
 
-def _qr_svg(device: TOTPDevice) -> str:
+def _qr_svg(device) -> str:
     # config_url carries the secret; the picture is made here, never by another site.
     return segno.make(device.config_url, error="m").svg_inline(
         scale=4, border=2, title="QR code to add the DCR Portal to your authenticator app")
 
 
+def _show_codes(request, codes: list[str], done: str):
+    request.session[SESSION_NEW_CODES] = codes
+    return redirect(reverse("accounts:recovery_codes") + "?" + urlencode({"next": done}))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def setup(request):
-    """Turn two-step sign-in on (scan, then confirm a code) or off (confirm a code)."""
-    if not request.user.is_staff:
+    """Set up the app (scan, confirm a code); when set up: new recovery codes, or turn it off."""
+    user = request.user
+    if not second_step.may_use(user):
         raise Http404("Two-step sign-in is for staff accounts.")
-    device = _confirmed_device(request.user)
-    if device is not None:
-        form = CodeForm(request.POST if request.method == "POST" else None, device=device)
-        if request.method == "POST" and form.is_valid():
-            TOTPDevice.objects.filter(user=request.user).delete()
+    required = second_step.must_use(user)
+    done = _next_url(request, reverse("accounts:my_account"))
+    if second_step.app_device(user) is not None:
+        form = CodeForm(request.POST if request.method == "POST" else None, user=user)
+        if request.method == "POST" and request.POST.get("action") == "new_codes":
+            messages.success(request, "New recovery codes are ready; the old ones no longer work.")
+            return _show_codes(request, second_step.new_recovery_codes(user), done)
+        if request.method == "POST" and not required and form.is_valid():
+            second_step.turn_off(user)
             request.session[SESSION_FLAG] = False
             messages.success(request, "Two-step sign-in is off. You sign in with your password alone.")
             return redirect("accounts:my_account")
-        return render(request, "accounts/two_step.html", {"enabled": True, "form": form},
-                      status=400 if form.errors else 200)
+        return render(request, "accounts/two_step.html", {
+            "enabled": True, "required": required, "form": form,
+            "codes_left": second_step.recovery_codes_left(user),
+        }, status=400 if form.errors else 200)
 
-    with transaction.atomic():
-        pending = (TOTPDevice.objects.select_for_update().filter(user=request.user, confirmed=False).first()
-                   or TOTPDevice.objects.create(user=request.user, name=DEVICE_NAME, confirmed=False))
-    form = CodeForm(request.POST if request.method == "POST" else None, device=pending)
+    pending = second_step.pending_app_device(user)
+    form = CodeForm(request.POST if request.method == "POST" else None, user=user, device=pending)
     if request.method == "POST" and form.is_valid():
         pending.confirmed = True
         pending.save(update_fields=["confirmed"])
         otp_login(request, pending)
         request.session[SESSION_FLAG] = True
         messages.success(request, "Two-step sign-in is on. Next time you sign in, we will ask for a code.")
-        return redirect("accounts:my_account")
+        return _show_codes(request, second_step.new_recovery_codes(user), done)
     return render(request, "accounts/two_step.html", {
-        "enabled": False, "form": form, "qr_svg": _qr_svg(pending),
-        "secret": _base32(pending),
+        "enabled": False, "required": required, "form": form, "qr_svg": _qr_svg(pending),
+        "secret": second_step.setup_key(pending), "next": done,
     }, status=400 if form.errors else 200)
 
 
-def _base32(device: TOTPDevice) -> str:
-    from base64 import b32encode
-
-    key = b32encode(device.bin_key).decode().rstrip("=")
-    return " ".join(key[i:i + 4] for i in range(0, len(key), 4))
+@login_required
+def recovery_codes(request):
+    """The recovery codes just made, shown once."""
+    codes = request.session.pop(SESSION_NEW_CODES, None)
+    if not codes:
+        return redirect("accounts:two_step")
+    return render(request, "accounts/recovery_codes.html", {
+        "codes": codes, "next": _next_url(request, reverse("accounts:my_account"))})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def verify(request):
-    """The second step of signing in, for a staff member who turned two-step sign-in on."""
+    """The second step of signing in, for a person who has set up the app."""
     done = _next_url(request, reverse("accounts:my_account"))
-    device = _confirmed_device(request.user) if request.user.is_staff else None
-    if device is None or request.user.is_verified():
+    if second_step.app_device(request.user) is None or request.user.is_verified():
         return redirect(done)
-    form = CodeForm(request.POST if request.method == "POST" else None, device=device)
+    form = CodeForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        otp_login(request, device)
+        otp_login(request, form.verified_device)
+        if form.verified_device.name == second_step.RECOVERY_DEVICE_NAME:
+            left = second_step.recovery_codes_left(request.user)
+            messages.warning(request, f"You signed in with a recovery code; {left} are left. "
+                                      "Make new ones under My account, Two-step sign-in.")
         return redirect(done)
-    return render(request, "accounts/two_step_verify.html", {"form": form, "next": done},
-                  status=400 if form.errors else 200)
+    return render(request, "accounts/two_step_verify.html", {
+        "form": form, "next": done, "slowing": SLOWING_EXPLAINED}, status=400 if form.errors else 200)
 
 
 @receiver(user_logged_in)
 def _remember_if_the_code_is_owed(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        request.session[SESSION_FLAG] = bool(user.is_staff and user_has_device(user))
+        request.session[SESSION_FLAG] = bool(user_has_device(user))
 
 
 class TwoStepMiddleware:
-    """Send a staff session that skipped the code step to it (after django_otp's OTPMiddleware)."""
+    """Before any page: the code step for a session that owes it, the set-up for a person who
+    must use two-step sign-in and has no app yet (after django_otp's OTPMiddleware)."""
 
-    ALWAYS_OPEN = ("accounts:two_step_verify", "accounts:logout")
+    ALWAYS_OPEN = ("accounts:two_step", "accounts:recovery_codes", "accounts:two_step_verify",
+                   "accounts:logout", "set_language")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -147,16 +167,15 @@ class TwoStepMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated and request.session.get(SESSION_FLAG)
-                and not user.is_verified() and not self._is_open(request.path)):
-            from django.contrib.auth.views import redirect_to_login
-
-            return redirect_to_login(request.get_full_path(), reverse("accounts:two_step_verify"))
+        if (user is not None and user.is_authenticated and not user.is_verified()
+                and not self._is_open(request.path)):
+            if request.session.get(SESSION_FLAG):
+                return redirect_to_login(request.get_full_path(), reverse("accounts:two_step_verify"))
+            if second_step.must_use(user):
+                return redirect_to_login(request.get_full_path(), reverse("accounts:two_step"))
         return self.get_response(request)
 
     def _is_open(self, path: str) -> bool:
         if self._open_paths is None:
             self._open_paths = {reverse(name) for name in self.ALWAYS_OPEN}
-        from django.conf import settings
-
         return path in self._open_paths or path.startswith(settings.STATIC_URL) or path in {"/healthz", "/readyz"}

@@ -65,11 +65,27 @@ def write_files(folder: Path, samples: int) -> tuple[Path, Path]:
                          "box", "position"])
         types = ["whole_blood", "dna", "plasma", "serum", "buffy_coat"]
         for n in range(samples):
+            # Every other row gives its position; the others get the box's next free one (allocation).
             writer.writerow([f"BENCH{n:09d}", f"BB{FIRST_ID + n % participants:07d}", types[n % 5],
                              f"2023-{n % 12 + 1:02d}-{n % 28 + 1:02d} 10:{n % 60:02d}", f"{1 + n % 40 / 10:.1f}", "mL",
-                             f"BENCH{n // 40500:02d}", f"R{n // 4050 % 10:02d}", f"B{n // 81 % 50:03d}",
-                             f"P{n % 81:02d}"])
+                             *bench_box(n), f"{LETTERS[n % 100 // 10]}{n % 10 + 1}" if n % 2 == 0 else ""])
     return people, tubes
+
+
+LETTERS = "ABCDEFGHIJ"
+
+
+def bench_box(n: int) -> tuple[str, str, str]:
+    """Sample ``n``'s freezer, rack and 10 x 10 box (made before any step runs)."""
+    return f"BENCH{n // 50_000:02d}", f"R{n // 5000 % 10:02d}", f"B{n // 100 % 50:03d}"
+
+
+def step_boxes(samples: str) -> None:
+    setup_django()
+    from biobank.storage.services import build_boxes
+
+    build_boxes(sorted({bench_box(n) for n in range(0, int(samples), 100)}), rows=10, columns=10)
+    print("0 0 0")
 
 
 def _importer():
@@ -112,12 +128,13 @@ def step_copy(path: str, into_table: str = "") -> None:
         cursor.execute("""CREATE TEMP TABLE bench_copy (barcode text, biobank_id text, sample_type text,
             collected_at timestamptz, quantity numeric(10, 3), unit text, freezer text, rack text, box text,
             position text) ON COMMIT DROP""")
+        # For reference only: the rows go in without their places (those need the storage tree).
         cursor.copy_expert("COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER)", text)
         if into_table:
             cursor.execute("""INSERT INTO biobank_sample (barcode, participant_id, sample_type, collected_at, quantity,
-                unit, freezer, rack, box, position, status, created_at, updated_at)
-                SELECT c.barcode, p.id, c.sample_type, c.collected_at, c.quantity, c.unit, c.freezer, c.rack, c.box,
-                c.position, 'available', now(), now() FROM bench_copy c
+                unit, status, derived_as, created_at, updated_at)
+                SELECT c.barcode, p.id, c.sample_type, c.collected_at, c.quantity, c.unit,
+                'available', '', now(), now() FROM bench_copy c
                 JOIN biobank_participant p ON p.biobank_id = c.biobank_id""")
             rows = cursor.rowcount
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # check the foreign keys before timing stops
@@ -129,8 +146,8 @@ def step_copy(path: str, into_table: str = "") -> None:
     print(f"{rows} {elapsed:.3f} {peak_rss_mb():.1f}")
 
 
-SAMPLE_COLUMNS = ("barcode, participant_id, sample_type, collected_at, quantity, unit, freezer, rack, box, position, "
-                  "status, created_at, updated_at")
+SAMPLE_COLUMNS = ("barcode, participant_id, sample_type, collected_at, quantity, unit, box_id, pos_row, pos_col, "
+                  "status, derived_as, created_at, updated_at")
 
 
 def step_copy_table(path: str) -> None:
@@ -150,13 +167,19 @@ def step_copy_table(path: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT biobank_id, id FROM biobank_participant WHERE biobank_id >= %s", [f"BB{FIRST_ID:07d}"])
         ids = dict(cursor.fetchall())
+        cursor.execute("""SELECT f.name, r.name, b.name, b.id FROM biobank_storagecontainer b
+                          JOIN biobank_storagecontainer r ON r.id = b.parent_id
+                          JOIN biobank_storagecontainer f ON f.id = r.parent_id WHERE f.name LIKE 'BENCH%%'""")
+        boxes = {tuple(row[:3]): row[3] for row in cursor.fetchall()}
     now = timezone.now().isoformat()
     buffer = io.StringIO()
     with open(path, encoding="utf-8", newline="") as text:
         reader = csv.reader(text)
         next(reader)
-        for barcode, biobank_id, *values in reader:
-            buffer.write(copy_line((barcode, ids[biobank_id], *values, "available", now, now)))
+        for n, (barcode, biobank_id, *values) in enumerate(reader):
+            # Positions as the import gives them: the rows' own, the others filled in between.
+            place = (boxes[tuple(values[4:7])], n % 100 // 10 + 1, n % 10 + 1)
+            buffer.write(copy_line((barcode, ids[biobank_id], *values[:4], *place, "available", "", now, now)))
     buffer.seek(0)
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
@@ -191,6 +214,11 @@ def cleanup() -> None:
             ("biobank_historicalparticipant", "biobank_id", f"BB{FIRST_ID:07d}", "BB8999999"),
         ]:
             cursor.execute(f"DELETE FROM {table} WHERE {column} BETWEEN %s AND %s", [low, high])
+        bench_freezers = "SELECT id FROM biobank_storagecontainer WHERE parent_id IS NULL AND name LIKE 'BENCH%%'"
+        cursor.execute("DELETE FROM biobank_storagecontainer WHERE kind = 'box' AND parent_id IN (SELECT id FROM "
+                       f"biobank_storagecontainer WHERE parent_id IN ({bench_freezers}))")
+        cursor.execute(f"DELETE FROM biobank_storagecontainer WHERE parent_id IN ({bench_freezers})")
+        cursor.execute(bench_freezers.replace("SELECT id FROM", "DELETE FROM"))
         # Compact again: the rows of each run, deleted, would leave the tables several times their
         # size, and the next run's cohort count would scan the empty pages.
         cursor.execute("VACUUM FULL ANALYZE biobank_sample, biobank_historicalsample, biobank_participant, "
@@ -213,11 +241,14 @@ def main() -> None:
     if args.step:
         name, *rest = args.step
         {"import": lambda: step_import(*rest), "copy": lambda: step_copy(*rest),
-         "copy-table": lambda: step_copy_table(*rest), "settle": settle, "cleanup": cleanup}[name]()
+         "copy-table": lambda: step_copy_table(*rest), "settle": settle, "cleanup": cleanup,
+         "boxes": lambda: step_boxes(*rest)}[name]()
         return
     with tempfile.TemporaryDirectory() as folder:
         people, tubes = write_files(Path(folder), args.samples)
         subprocess.run([sys.executable, __file__, "--step", "cleanup"], check=True, cwd=ROOT, capture_output=True)
+        subprocess.run([sys.executable, __file__, "--step", "boxes", str(args.samples)], check=True, cwd=ROOT,
+                       capture_output=True)
         baseline = subprocess.run([sys.executable, "-c", "import django, os, resource, sys; "
                                    "sys.path.insert(0, '.'); django.setup(); "
                                    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"],

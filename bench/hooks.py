@@ -48,6 +48,10 @@ HEAD_EMAIL = "scale-head@scale.example.org"  # the whole division's dashboard
 RESEARCHER_EMAIL = "scale-researcher-0001@scale.example.org"
 FINDER_KEYWORD = "asthma"
 COHORT_QUERY = {"sample_type": "dna", "sex": "F", "birth_year_min": "1950", "birth_year_max": "1980", "genotyped": "yes"}
+# The three-group question of the cohort builder (bench/ehr_bench.py THREE_GROUPS, as the builder's form sends it).
+THREE_GROUP_QUERY = {"g0-c0-concept": "icd10cm:E11", "g1-c0-concept": "loinc:4548-4", "g1-c0-value_op": ">",
+                     "g1-c0-value": "8", "g1-c0-unit": "%", "g1-c0-within_years": "5", "g2-exclude": "on",
+                     "g2-c0-concept": "rxnorm:106892", "count": "1"}
 
 
 def hot_paths() -> list[tuple[str, str, str | None]]:
@@ -65,6 +69,12 @@ def hot_paths() -> list[tuple[str, str, str | None]]:
     center = Center.objects.filter(slug="scale-centre-01").values_list("pk", flat=True).first()
     changelist = "/admin/consultations/consultationrequest/"
     budget = Budget.objects.filter(title=BUDGET_TITLE).values_list("pk", flat=True).first()
+    from biobank.models import DistributionOrder, StorageContainer
+    from biobank.scale import PICK_TITLE
+
+    box = (StorageContainer.objects.filter(kind="box", rows=10, columns=10, parent__parent__name="SC01")
+           .order_by("parent__name", "name").values_list("pk", flat=True).first())
+    order = DistributionOrder.objects.filter(request__title=PICK_TITLE).values_list("pk", flat=True).first()
     return [
         ("floor", "/bench/floor", None),
         ("finder, keyword", f"/studies/?q={FINDER_KEYWORD}", None),
@@ -72,9 +82,13 @@ def hot_paths() -> list[tuple[str, str, str | None]]:
         ("triage, unfiltered", changelist, STAFF_EMAIL),
         ("triage, filtered", f"{changelist}?status__exact=submitted&center__id__exact={center}", STAFF_EMAIL),
         ("my requests", "/consultations/mine/", RESEARCHER_EMAIL),
-        ("cohort count", f"/biobank/cohort/?{urlencode(COHORT_QUERY)}", RESEARCHER_EMAIL),
+        ("cohort count", f"/cohorts/?{urlencode({**COHORT_QUERY, 'count': '1'})}", RESEARCHER_EMAIL),
+        ("cohort, three groups", f"/cohorts/?{urlencode(THREE_GROUP_QUERY)}", RESEARCHER_EMAIL),
+        ("concept search", "/cohorts/concepts/?q=diab", RESEARCHER_EMAIL),
         ("staff dashboard", "/staff/dashboard/", HEAD_EMAIL),
         # A budget of 10 arms x 40 visits x 50 procedures (budgets.scale), its page and its Excel export.
         ("budget 10x40x50", f"/budgets/{budget}/", RESEARCHER_EMAIL),
         ("budget XLSX export", f"/budgets/{budget}/budget.xlsx", RESEARCHER_EMAIL),
+        ("box map, 10x10", f"/admin/biobank/storagecontainer/{box}/map/", HEAD_EMAIL),
+        ("pick list, 1,000 samples", f"/admin/biobank/distributionorder/{order}/picklist/", HEAD_EMAIL),
     ]

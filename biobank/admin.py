@@ -7,9 +7,9 @@ custom page below checks a permission as well, so other staff get 403.
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from django.contrib import admin, messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
@@ -35,8 +35,18 @@ from .models import (
     RecontactRequest,
     Sample,
     SampleRequest,
+    StorageContainer,
     Withdrawal,
 )
+from .consent import admin as consent_admin  # noqa: F401  (registers the consent statements' admin)
+from .consent import pages as consent_pages
+from .distribution import admin as distribution_admin  # noqa: F401  (registers the orders' admin)
+from .consent import services as consent_services
+from .lineage import pages as lineage_pages
+from .lineage import selectors as lineage_selectors
+from .storage import admin as storage_admin  # noqa: F401  (registers the storage tree's admin)
+from .storage import pages as storage_pages
+from .storage import selectors as storage_selectors
 
 
 PARTIAL_BIOBANK_ID = re.compile(r"^BB\d{1,6}$")
@@ -91,19 +101,6 @@ class WithdrawnFilter(admin.SimpleListFilter):
         return queryset
 
 
-class FreezerFilter(admin.SimpleListFilter):
-    title = "freezer"
-    parameter_name = "freezer"
-
-    def lookups(self, request, model_admin):
-        freezers = cache.get_or_set("biobank:freezers", lambda: list(
-            Sample.objects.order_by("freezer").values_list("freezer", flat=True).distinct()[:200]), 300)
-        return [(name, name) for name in freezers]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(freezer=self.value()) if self.value() else queryset
-
-
 class SampleInline(admin.TabularInline):
     model = Sample
     fk_name = "participant"
@@ -115,7 +112,7 @@ class SampleInline(admin.TabularInline):
     max_num = 0
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("reserved_for")
+        return super().get_queryset(request).select_related("reserved_for", "box__parent__parent")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -198,23 +195,19 @@ class ParticipantAdmin(HistoryAdmin):
 
         revoked = change and "consent_recontact" in form.changed_data and not obj.consent_recontact
         dropped = save_participant(obj, by=request.user, recontact_revoked=revoked)
+        consent_services.answers_follow_fields(obj, by=request.user)
         if dropped:
             messages.warning(request, f"{obj.biobank_id} no longer consents to re-contact and was taken off "
                                       f"the contact lists of {', '.join(dropped)}.")
 
     def get_urls(self):
+        wrap = self.admin_site.admin_view
         return [
-            path("<int:pk>/mrn/", self.admin_site.admin_view(self.reveal_mrn_view),
-                 name="biobank_participant_reveal_mrn"),
-            path("<int:pk>/withdraw/", self.admin_site.admin_view(self.withdraw_view),
+            path("<int:pk>/mrn/", wrap(partial(admin_pages.reveal_mrn, self)), name="biobank_participant_reveal_mrn"),
+            path("<int:pk>/withdraw/", wrap(partial(admin_pages.record_withdrawal, self)),
                  name="biobank_participant_withdraw"),
+            path("<int:pk>/consent/", wrap(partial(consent_pages.consent, self)), name="biobank_participant_consent"),
         ] + super().get_urls()
-
-    def reveal_mrn_view(self, request, pk: int):
-        return admin_pages.reveal_mrn(self, request, pk)
-
-    def withdraw_view(self, request, pk: int):
-        return admin_pages.record_withdrawal(self, request, pk)
 
 
 @admin.register(Sample)
@@ -222,8 +215,8 @@ class SampleAdmin(HistoryAdmin):
     form = SampleAdminForm
     list_display = ["barcode", "participant", "sample_type", "status", "storage", "collected_on", "quantity_shown",
                     "reserved_for"]
-    list_filter = ["status", "sample_type", FreezerFilter]
-    list_select_related = ["participant", "reserved_for"]
+    list_filter = ["status", "sample_type", storage_admin.FreezerFilter]
+    list_select_related = ["participant", "reserved_for", "box__parent__parent"]
     search_fields = ["barcode"]
     search_help_text = "An exact barcode, or a participant's biobank id."
     ordering = ["-id"]
@@ -237,20 +230,46 @@ class SampleAdmin(HistoryAdmin):
     change_list_template = "admin/biobank/sample/change_list.html"
     fieldsets = [
         (None, {"fields": ["barcode", "participant", "sample_type", "collected_at", ("quantity", "unit")]}),
-        ("Storage", {"fields": [("freezer", "rack", "box", "position")]}),
+        ("Storage", {"fields": [("box", "position")]}),
         ("Status", {"fields": ["status", "reserved_for"]}),
     ]
+    change_form_template = "admin/biobank/sample/change_form.html"
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.fieldsets
+        return [self.fieldsets[0], ("Storage", {"fields": ["storage"]}), self.fieldsets[2]]
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [path("<int:pk>/move/", wrap(self.move_view), name="biobank_sample_move"),
+                path("<int:pk>/split/", wrap(self.split_view), name="biobank_sample_split"),
+                ] + super().get_urls()
+
+    def split_view(self, request, pk: int):
+        return lineage_pages.split(self, request, pk)
+
+    def move_view(self, request, pk: int):
+        return storage_pages.move_sample(self, request, pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        known = str(object_id).isdigit()
+        tree = lineage_selectors.family(int(object_id)) if known else None
+        extra = {"in_storage": Sample.IN_STORAGE, "moves": storage_selectors.moves_of(object_id) if known else [],
+                 "lineage": tree, "lineage_unavailable": lineage_selectors.unavailable_reason(tree) if tree else "",
+                 **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra)
 
     def get_readonly_fields(self, request, obj=None):
         # Status moves only through the actions and requests (services.move_samples).
         readonly = ["status", "reserved_for"]
         if obj is not None:
-            readonly += ["barcode", "participant"]
+            readonly += ["barcode", "participant", "storage"]
         return readonly
 
     @admin.display(description="location")
     def storage(self, obj):
-        return "/".join((obj.freezer, obj.rack, obj.box, obj.position))
+        return obj.location
 
     @admin.display(description="collected", ordering="collected_at")
     def collected_on(self, obj):

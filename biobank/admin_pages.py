@@ -6,13 +6,11 @@ checks its own permission, so a staff member of another role gets 403.
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -20,6 +18,7 @@ from django.utils import timezone
 
 from accounts.audit import record_access
 from accounts.models import ProtectedAccess
+from common.csv_export import csv_response
 from common.workflow import InvalidTransition
 
 from . import importer, selectors, services
@@ -146,7 +145,7 @@ def fulfil_sample_request(model_admin, request, pk: int):
     counts = obj.samples.aggregate(reserved=Count("pk", filter=Q(status=Sample.Status.RESERVED)),
                                    distributed=Count("pk", filter=Q(status=Sample.Status.DISTRIBUTED)))
     reserved = (obj.samples.filter(status__in=[Sample.Status.RESERVED, Sample.Status.DISTRIBUTED])
-                .select_related("participant").order_by("freezer", "rack", "box", "position"))
+                .select_related("participant", "box__parent__parent").order_by(*Sample.PICK_ORDER))
     return _render(model_admin, request, "admin/biobank/samplerequest/fulfil.html", f"Fulfil {obj.reference}",
                    original=obj, form=form, criteria=criteria.describe(),
                    matching=selectors.offerable_samples(criteria).count(), counts=counts,
@@ -196,14 +195,8 @@ def recontact_contact_list(model_admin, request, pk: int):
                     .filter(participant__withdrawn_on__isnull=True, participant__consent_recontact=True)
                     .order_by("participant__biobank_id")]
     record_access(request.user, participants, ["mrn"], action=ProtectedAccess.Action.EXPORT, path=request.path)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{obj.reference}-contacts.csv"'
-    response["Cache-Control"] = "no-store"
-    writer = csv.writer(response)
-    writer.writerow(["biobank_id", "mrn"])
-    for participant in participants:
-        writer.writerow([participant.biobank_id, participant.reveal_mrn()])
-    return response
+    return csv_response(["biobank_id", "mrn"], ([p.biobank_id, p.reveal_mrn()] for p in participants),
+                        f"{obj.reference}-contacts.csv")
 
 
 # --- Imports --------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-from .models import SampleType, Sex
+from .models import REQUESTABLE_USES, ConsentUse, SampleType, Sex
 
 YES, NO = "yes", "no"
 
@@ -21,9 +21,7 @@ class CohortCriteria:
     birth_year_max: int | None = None
     genotyped: str = ""  # "yes", "no" or "" for either
     recontact: str = ""  # consented to re-contact: "yes", "no" or ""
-
-    def as_dict(self) -> dict:
-        return asdict(self)
+    uses: tuple[str, ...] = ()  # intended uses: only donors who said yes to each one count
 
     @classmethod
     def from_dict(cls, data: dict | None) -> CohortCriteria:
@@ -34,7 +32,10 @@ class CohortCriteria:
             value = data.get(field.name)
             if value in (None, ""):
                 continue
-            if field.name in ("birth_year_min", "birth_year_max"):
+            if field.name == "uses":
+                items = value.split(",") if isinstance(value, str) else value if isinstance(value, list | tuple) else []
+                values["uses"] = tuple(str(item).strip() for item in items)
+            elif field.name in ("birth_year_min", "birth_year_max"):
                 try:
                     values[field.name] = int(value)
                 except (TypeError, ValueError):
@@ -52,11 +53,20 @@ class CohortCriteria:
             birth_year_max=self.birth_year_max,
             genotyped=self.genotyped if self.genotyped in (YES, NO) else "",
             recontact=self.recontact if self.recontact in (YES, NO) else "",
+            uses=tuple(use for use in ConsentUse.values if use in self.uses and use in REQUESTABLE_USES),
         )
 
+    def as_dict(self) -> dict:
+        return {**asdict(self), "uses": list(self.uses)}
+
     def as_query(self) -> dict[str, str]:
-        """Only the values that are set, for a query string."""
-        return {key: str(value) for key, value in self.as_dict().items() if value not in (None, "")}
+        """Only the values that are set, for a query string (uses comma-separated)."""
+        values = {**self.as_dict(), "uses": ",".join(self.uses)}
+        return {key: str(value) for key, value in values.items() if value not in (None, "")}
+
+    def as_initial(self) -> dict:
+        """The values that are set, for a form's initial data."""
+        return {**self.as_query(), **({"uses": list(self.uses)} if self.uses else {})}
 
     def _person_parts(self) -> list[str]:
         parts = []
@@ -78,6 +88,9 @@ class CohortCriteria:
         parts += self._person_parts()
         if self.recontact:
             parts.append("consented to re-contact" if self.recontact == YES else "no re-contact consent")
+        if self.uses:
+            labels = dict(ConsentUse.choices)
+            parts.append("donors consented to " + ", ".join(str(labels[use]).lower() for use in self.uses))
         return " · ".join(parts)
 
     def describe_participants(self) -> str:

@@ -22,8 +22,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 
-MRN_PATTERN = re.compile(r"^[A-Z0-9]{4,20}$")
-MRN_HELP = "4 to 20 letters and digits, as in the health record."
+# Record systems differ: some MRNs are short numbers, some are UUIDs (32 hex digits once the dashes go).
+MRN_PATTERN = re.compile(r"^[A-Z0-9]{4,64}$")
+MRN_HELP = "4 to 64 letters and digits (spaces and dashes are ignored), as in the health record."
 
 
 def normalize_mrn(value: str) -> str:

@@ -16,14 +16,22 @@ from accounts.demo import demo_email
 from accounts.models import User
 
 from . import services
+from .storage.services import build_boxes
 from .criteria import CohortCriteria
-from .models import Participant, RecontactRequest, Sample, SampleRequest, SampleType
+from .consent.seed import seed_answers
+from .distribution.services import create_order, move_order
+from .lineage.services import split_sample
+from .models import Derivation, Participant, RecontactRequest, Sample, SampleRequest, SampleType
 
 PARTICIPANTS = 3_000
 FIRST_ID = 100_001  # biobank ids BB0100001-BB0103000
 WITHDRAWN = 6
 UNITS = {SampleType.WHOLE_BLOOD: "mL", SampleType.DNA: "ug", SampleType.PLASMA: "mL", SampleType.SERUM: "mL",
          SampleType.BUFFY_COAT: "mL"}
+
+
+def _demo_place(slot: int) -> tuple[str, str, str]:
+    return f"F{slot // 8100 + 1:02d}", f"R{slot // 810 % 10 + 1:02d}", f"B{slot // 81 % 10 + 1:02d}"
 
 
 def _participants(rng: random.Random) -> int:
@@ -43,19 +51,20 @@ def _participants(rng: random.Random) -> int:
         person.mrn = f"SYN{700_000_000 + n}"
         people.append(person)
     bulk_create_with_history(people, Participant, batch_size=1000, default_change_reason="Demo data")
+    seed_answers(f"BB{FIRST_ID:07d}", f"BB{FIRST_ID + PARTICIPANTS - 1:07d}")
     ids = dict(Participant.objects.filter(biobank_id__gte=f"BB{FIRST_ID:07d}",
                                           biobank_id__lt=f"BB{FIRST_ID + PARTICIPANTS:07d}")
                .values_list("biobank_id", "pk"))
     samples, slot, now = [], 0, timezone.now()
+    # A freezer of ten racks of ten 9 x 9 boxes per 8,100 samples, filled in order (F01 / R01 / B01 / A1 first).
+    boxes = build_boxes(sorted({_demo_place(s) for s in range(0, PARTICIPANTS * 3, 81)}))
     for n in range(PARTICIPANTS):
         for sample_type in rng.sample(list(SampleType.values), rng.choice([2, 2, 3, 3, 3])):
             samples.append(Sample(
                 barcode=f"DM{slot + 1:08d}", participant_id=ids[f"BB{FIRST_ID + n:07d}"], sample_type=sample_type,
                 collected_at=now - timedelta(days=rng.randrange(60, 3000)),
                 quantity=Decimal(rng.randrange(5, 60)) / 10, unit=UNITS[sample_type],
-                freezer=f"F{slot // 8100 + 1:02d}", rack=f"R{slot // 810 % 10 + 1:02d}",
-                box=f"B{slot // 81 % 10 + 1:02d}",
-                position=f"{'ABCDEFGHI'[slot % 81 // 9]}{slot % 9 + 1}",
+                box_id=boxes[_demo_place(slot)], pos_row=slot % 81 // 9 + 1, pos_col=slot % 9 + 1,
                 status=rng.choices([Sample.Status.AVAILABLE, Sample.Status.DEPLETED], weights=(95, 5))[0],
             ))
             slot += 1
@@ -71,7 +80,7 @@ SAMPLE_REQUESTS = [
      "Validate a polygenic risk score for atrial fibrillation.", ["under_review"]),
     ("researcher", "Serum vitamin D in women born 1950-1970 (synthetic)",
      {"sample_type": "serum", "sex": "F", "birth_year_min": 1950, "birth_year_max": 1970}, 20,
-     "Pilot of a new vitamin D assay.", ["under_review", "approved", "reserve"]),
+     "Pilot of a new vitamin D assay.", ["under_review", "approved", "reserve", "ship"]),
     ("researcher", "Buffy coat RNA stability pilot (synthetic)", {"sample_type": "buffy_coat"}, 12,
      "Compare RNA yield across storage times.", ["under_review", "approved", "reserve", "distribute"]),
     ("researcher2", "Whole blood metabolomics (synthetic)", {"sample_type": "whole_blood"}, 5000,
@@ -96,6 +105,10 @@ def _apply(obj, moves: list[str], staff) -> None:
             services.reserve_samples(obj, by=staff)
         elif move == "distribute":
             services.distribute_samples(obj, by=staff)
+        elif move == "ship":
+            order = create_order(obj, by=staff)
+            move_order(order, "shipped", by=staff, courier="DHL", tracking_number="JD014600000001 (synthetic)",
+                       recipient="Dr Rae Researcher (synthetic), Vitamin D Laboratory, 1 Example Road")
         elif move == "select":
             services.select_recontact_participants(obj, by=staff)
         else:
@@ -144,10 +157,30 @@ def _withdrawals() -> int:
     return done
 
 
+def _lineage() -> int:
+    """Two aliquots and a DNA derivative of a whole blood sample, as staff make them."""
+    staff = User.objects.filter(email=demo_email("biobank")).first()
+    demo = Sample.objects.filter(barcode__startswith="DM")
+    if staff is None or demo.filter(parent__isnull=False).exists():
+        return 0
+    blood = (demo.filter(sample_type=SampleType.WHOLE_BLOOD, status=Sample.Status.AVAILABLE, quantity__gte=3,
+                         participant__withdrawn_on__isnull=True).order_by("barcode").first())
+    if blood is None:
+        return 0
+    made = split_sample(blood, kind=Derivation.ALIQUOT, count=2, taken_each=Decimal("0.5"), by=staff,
+                        reason="Demo: aliquots for a pilot")
+    made += split_sample(blood, kind=Derivation.DERIVATIVE, count=1, taken_each=Decimal("1"), by=staff,
+                         sample_type=SampleType.DNA, product_each=Decimal("30"), unit="ug",
+                         reason="Demo: DNA extraction")
+    return len(made)
+
+
 def load() -> str:
     rng = random.Random(20260)  # nosec B311: seeded generator for synthetic demo data, not a secret
     participants = _participants(rng)
     withdrawals = _withdrawals()
+    derived = _lineage()
     requests = _requests()
-    return (f"{participants:,} participants with samples, {withdrawals} withdrawals, {requests} requests created "
+    return (f"{participants:,} participants with samples, {withdrawals} withdrawals, {derived} aliquots and "
+            f"derivatives, {requests} requests created "
             f"({Participant.objects.count():,} participants and {Sample.objects.count():,} samples in all)")

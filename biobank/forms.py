@@ -6,12 +6,25 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
-from . import crypto, selectors
+from . import crypto
 from .criteria import NO, YES, CohortCriteria
-from .models import EARLIEST_BIRTH_YEAR, IRB_PROTOCOL_PATTERN, ImportJob, Participant, Sample, SampleType, Sex
+from .models import (
+    REQUESTABLE_USES,
+    ConsentUse,
+    EARLIEST_BIRTH_YEAR,
+    IRB_PROTOCOL_PATTERN,
+    ImportJob,
+    Participant,
+    Sample,
+    SampleType,
+    Sex,
+    StorageContainer,
+)
+from .storage import selectors as storage_selectors
+from .storage import services as storage_services
 
 EITHER = ""
-CRITERIA_FIELDS = ("sample_type", "sex", "birth_year_min", "birth_year_max", "genotyped", "recontact")
+CRITERIA_FIELDS = ("sample_type", "sex", "birth_year_min", "birth_year_max", "genotyped", "recontact", "uses")
 
 
 class CohortForm(forms.Form):
@@ -30,6 +43,11 @@ class CohortForm(forms.Form):
                                   choices=[(EITHER, "Either"), (YES, "Consented to re-contact"),
                                            (NO, "Did not consent to re-contact")])
 
+    uses = forms.MultipleChoiceField(
+        label="Intended uses", required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(use, ConsentUse(use).label) for use in REQUESTABLE_USES],
+        help_text="Beyond research: only samples whose donors said yes to each use you tick are counted and offered.")
+
     submit_label = "Count"
     method = "get"
 
@@ -46,7 +64,8 @@ class CohortForm(forms.Form):
         first = [Column(name, css_class="col-sm-6") for name in ("sample_type", "sex") if name in self.fields]
         years = [Column("birth_year_min", css_class="col-sm-6"), Column("birth_year_max", css_class="col-sm-6")]
         last = [Column(name, css_class="col-sm-6") for name in ("genotyped", "recontact") if name in self.fields]
-        return [Row(*first), Row(*years), Row(*last)]
+        rows = [Row(*first), Row(*years), Row(*last)]
+        return rows + ([Row(Column("uses", css_class="col-12"))] if "uses" in self.fields else [])
 
     def layout(self) -> Layout:
         return Layout(*self.criteria_layout())
@@ -61,9 +80,6 @@ class CohortForm(forms.Form):
         if low and high and low > high:
             self.add_error("birth_year_max", "This year must be the same as or later than \"Born in or after\".")
         return data
-
-    def criteria_are_valid(self) -> bool:
-        return not any(name in self.errors for name in CRITERIA_FIELDS)
 
     def criteria(self) -> CohortCriteria:
         data = self.cleaned_data
@@ -92,25 +108,14 @@ class SampleRequestForm(CohortForm):
             Fieldset("How many, and why", "samples_requested", "purpose"),
         )
 
-    def clean(self):
-        data = super().clean()
-        if not self.criteria_are_valid():
-            return data
-        self.count = selectors.cohort_count(self.criteria())
-        if self.count.samples == 0:
-            raise forms.ValidationError("No available sample matches these criteria. Widen them: try another "
-                                        "sample type or a wider range of birth years.")
-        wanted = data.get("samples_requested")
-        # When fewer than 11 match, the exact number stays hidden, so no comparison is made here.
-        if wanted and not self.count.suppressed and wanted > self.count.samples:
-            self.add_error("samples_requested", f"Only {self.count.samples_text} samples match these criteria: "
-                                                "ask for that many or fewer, or widen the criteria.")
-        return data
+    # No count is compared here: an error that depends on how many match would let anyone read
+    # exact counts by trying numbers. Biobank staff check the request against the stock.
 
 
 class RecontactRequestForm(CohortForm):
     sample_type = None
     recontact = None
+    uses = None
     irb_protocol = forms.CharField(label="IRB protocol number", max_length=40, validators=[_IRB],
                                    help_text="The protocol that approves contacting biobank participants.")
     title = forms.CharField(label="Study title", max_length=200)
@@ -132,28 +137,13 @@ class RecontactRequestForm(CohortForm):
             Fieldset("What they will read", "message"),
         )
 
-    def clean(self):
-        data = super().clean()
-        if not self.criteria_are_valid():
-            return data
-        self.matching = selectors.recontact_count(self.criteria())
-        if self.matching == 0:
-            raise forms.ValidationError("No participant who consented to re-contact matches these criteria. "
-                                        "Widen them.")
-        wanted = data.get("participants_requested")
-        if wanted and not selectors.is_small_cell(self.matching) and wanted > self.matching:
-            self.add_error("participants_requested",
-                           f"Only {selectors.suppress(self.matching)} participants who consented to re-contact "
-                           "match these criteria: ask for that many or fewer.")
-        return data
-
 
 # --- Staff desk ------------------------------------------------------------------------------
 
 class ParticipantAdminForm(forms.ModelForm):
     """The MRN is typed here and stored only encrypted; it is never filled back in."""
 
-    new_mrn = forms.CharField(label="MRN", max_length=40, required=False, strip=True,
+    new_mrn = forms.CharField(label="MRN", max_length=100, required=False, strip=True,
                               widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
 
     class Meta:
@@ -209,10 +199,24 @@ class ParticipantAdminForm(forms.ModelForm):
 
 
 class SampleAdminForm(forms.ModelForm):
+    """A new sample, placed in a box at a given position or the box's next free one.
+
+    Staff move a stored sample with its "Move" page (a recorded move), not on this form."""
+
+    position = forms.CharField(label="Position", required=False, max_length=10,
+                               help_text="As labelled in the box, e.g. A1 or 12. Empty: the box's next free position.")
+
     class Meta:
         model = Sample
-        fields = ["barcode", "participant", "sample_type", "collected_at", "quantity", "unit", "freezer", "rack", "box",
-                  "position"]
+        fields = ["barcode", "participant", "sample_type", "collected_at", "quantity", "unit", "box"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "box" in self.fields:
+            self.fields["box"].required = True
+            self.fields["box"].queryset = StorageContainer.objects.filter(
+                kind=StorageContainer.Kind.BOX).select_related("parent__parent")
+            self.fields["box"].label_from_instance = lambda box: box.path
 
     def clean_barcode(self) -> str:
         return (self.cleaned_data.get("barcode") or "").strip().upper()
@@ -225,13 +229,27 @@ class SampleAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        location = {name: (data.get(name) or "").strip() for name in ("freezer", "rack", "box", "position")}
+        box = data.get("box")
+        if box is None or self.instance.pk:
+            return data
         # The status is not on the form, so the database's one-sample-per-position rule is checked here.
-        if all(location.values()) and self.instance.status in Sample.IN_STORAGE:
-            taken = (Sample.objects.filter(status__in=Sample.IN_STORAGE, **location).exclude(pk=self.instance.pk)
-                     .values_list("barcode", flat=True).first())
-            if taken:
-                self.add_error("position", f"Another sample is stored at this position ({taken}).")
+        try:
+            if (data.get("position") or "").strip():
+                row, column = storage_services.resolve_position(box, data["position"])
+            else:
+                slot = storage_selectors.free_positions(1, [box], within_first=True)[0]
+                row, column = slot.row, slot.column
+        except storage_selectors.NoRoom as full:
+            self.add_error("box", str(full))
+            return data
+        except forms.ValidationError as error:
+            self.add_error(None, error)
+            return data
+        taken = (Sample.objects.filter(storage_selectors.STORED, box=box, pos_row=row, pos_col=column)
+                 .values_list("barcode", flat=True).first())
+        if taken:
+            self.add_error("position", f"Another sample is stored at this position ({taken}).")
+        self.instance.pos_row, self.instance.pos_col = row, column
         return data
 
 

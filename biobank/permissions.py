@@ -3,7 +3,7 @@
 from accounts.roles import BIOBANK_STAFF
 
 _MODELS = ["participant", "sample", "withdrawal", "samplerequest", "recontactrequest", "recontactselection",
-           "importjob"]
+           "importjob", "storagecontainer", "placementconflict", "samplemove", "consentstatement", "consentresponse", "distributionorder", "distributionitem"]
 
 ROLE_PERMISSIONS = {
     BIOBANK_STAFF: [f"biobank.{action}_{model}" for model in _MODELS

@@ -16,6 +16,8 @@ from common.scale import copy_line, copy_rows, scaled
 
 from . import crypto
 from .models import Participant, Sample, SampleType
+from .consent.seed import seed_answers
+from .storage.services import build_boxes
 
 PARTICIPANTS = 40_000
 GENOTYPED = 20_000
@@ -44,7 +46,15 @@ def _participant_lines(rng: random.Random, now, participants: int, genotyped_cou
         ])
 
 
-def _sample_lines(rng: random.Random, participant_ids: list[int], now, samples: int):
+BOX_SIDE = 10
+
+
+def _place(n: int) -> tuple[str, str, str]:
+    """Freezers of ten racks of fifty 10 x 10 boxes (A1 to J10), filled in order."""
+    return f"SC{n // 50_000 + 1:02d}", f"R{n // 5000 % 10 + 1:02d}", f"B{n // 100 % 50 + 1:03d}"
+
+
+def _sample_lines(rng: random.Random, participant_ids: list[int], now, samples: int, boxes: dict):
     types = [t for t, _, weight in SAMPLE_TYPES for _ in range(weight)]
     units = {t: unit for t, unit, _ in SAMPLE_TYPES}
     statuses = [s for s, weight in STATUSES for _ in range(weight)]
@@ -53,9 +63,8 @@ def _sample_lines(rng: random.Random, participant_ids: list[int], now, samples: 
         collected = now - timedelta(days=rng.randrange(30, 4000), minutes=rng.randrange(1440))
         yield copy_line([
             f"SC{n + 1:08d}", participant_ids[n * len(participant_ids) // samples], sample_type, collected,
-            f"{rng.randrange(5, 100) / 10:.1f}", units[sample_type], f"SC{n // 40_500 + 1:02d}",
-            f"R{n // 4050 % 10 + 1:02d}", f"B{n // 81 % 50 + 1:03d}", f"P{n % 81 + 1:02d}", rng.choice(statuses), now,
-            now,
+            f"{rng.randrange(5, 100) / 10:.1f}", units[sample_type], boxes[_place(n)], n % 100 // 10 + 1, n % 10 + 1,
+            rng.choice(statuses), "", now, now,
         ])
 
 
@@ -77,13 +86,56 @@ def seed(stdout=None, factor: float = 1.0) -> str:
               "biobank_id, mrn_encrypted, mrn_hash, sex, birth_year, consent_research, consent_recontact, "
               "consent_date, consent_version, withdrawn_on, genotyped, genotyping_platform, genotyping_batch, "
               "created_at, updated_at", _participant_lines(rng, now, participants, genotyped))
+        seed_answers(_biobank_id(0), _biobank_id(participants - 1))
         ids = list(Participant.objects.filter(biobank_id__gte=_biobank_id(0), biobank_id__lte=_biobank_id(participants))
                    .order_by("biobank_id").values_list("pk", flat=True))
         if stdout:
             stdout.write(f"  biobank: {samples:,} samples ...")
+        boxes = build_boxes(sorted({_place(n) for n in range(0, samples, 100)}), rows=BOX_SIDE, columns=BOX_SIDE)
         copy_rows(cursor, "biobank_sample",
-              "barcode, participant_id, sample_type, collected_at, quantity, unit, freezer, rack, box, position, "
-              "status, created_at, updated_at", _sample_lines(rng, ids, now, samples))
+              "barcode, participant_id, sample_type, collected_at, quantity, unit, box_id, pos_row, pos_col, "
+              "status, derived_as, created_at, updated_at", _sample_lines(rng, ids, now, samples, boxes))
+        cursor.execute("ANALYZE biobank_storagecontainer")
+        # Some lineage: one sample in twenty-five is an aliquot of the sample before it (same participant and
+        # type) or, from whole blood, its derivative.
+        cursor.execute("""
+            UPDATE biobank_sample c SET parent_id = p.id,
+                derived_as = CASE WHEN p.sample_type = c.sample_type THEN 'aliquot' ELSE 'derivative' END
+            FROM biobank_sample p
+            WHERE c.barcode BETWEEN 'SC00000001' AND 'SC99999999' AND p.barcode BETWEEN 'SC00000001' AND 'SC99999999'
+              AND mod(substr(c.barcode, 3)::int, 25) = 2 AND substr(p.barcode, 3)::int = substr(c.barcode, 3)::int - 1
+              AND p.participant_id = c.participant_id
+              AND (p.sample_type = c.sample_type OR p.sample_type = 'whole_blood')""")
         cursor.execute("ANALYZE biobank_participant")
         cursor.execute("ANALYZE biobank_sample")
-    return f"{participants:,} participants ({genotyped:,} genotyped) and {samples:,} samples"
+    picked = _distribution(scaled(PICK_LIST, factor, 5))
+    return f"{participants:,} participants ({genotyped:,} genotyped) and {samples:,} samples" + picked
+
+
+PICK_LIST = 1_000
+PICK_TITLE = "Scale pick list (synthetic)"
+
+
+def _distribution(size: int) -> str:
+    """A request of the first scale researcher with ``size`` samples reserved and their distribution order
+    (for the pick list benchmark), made as staff make it. Needs the centres' and consultations' scale users."""
+    from accounts.models import User
+    from centers.scale import HEAD_EMAIL
+    from consultations.scale import researcher_email
+
+    from . import services
+    from .criteria import CohortCriteria
+    from .distribution.services import create_order
+
+    head, researcher = (User.objects.filter(email=HEAD_EMAIL).first(),
+                        User.objects.filter(email=researcher_email(1)).first())
+    if head is None or researcher is None:
+        return ""
+    req = services.submit_sample_request(researcher, irb_protocol="SCALE-IRB-0001", title=PICK_TITLE,
+                                         criteria=CohortCriteria(), samples_requested=size,
+                                         purpose="A large order to measure the pick list.")
+    for status in ("under_review", "approved"):
+        services.move_request(req, status, by=head)
+    services.reserve_samples(req, by=head, count=size)
+    create_order(req, by=head)
+    return f"; a distribution order of {size:,} samples"

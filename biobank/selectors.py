@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from .criteria import YES, CohortCriteria
-from .models import Participant, RecontactRequest, Sample, SampleRequest
+from .models import ConsentAnswer, ConsentResponse, Participant, RecontactRequest, Sample, SampleRequest
 
 SMALL_CELL_LIMIT = 10
 SMALL_CELL_TEXT = "fewer than 11"
@@ -53,6 +53,9 @@ def offerable_samples(criteria: CohortCriteria) -> QuerySet[Sample]:
     ).filter(_person_filter(criteria, "participant__"))
     if criteria.sample_type:
         samples = samples.filter(sample_type=criteria.sample_type)
+    for use in criteria.uses:  # consent validation: the donor said yes to every intended use
+        samples = samples.filter(participant_id__in=ConsentResponse.objects.filter(
+            code=use, answer=ConsentAnswer.YES).values("participant_id"))
     return samples
 
 

@@ -61,6 +61,10 @@ def _notify_status(obj: BiobankRequest) -> None:
 
 # --- Requests -------------------------------------------------------------------------------
 
+def _with_cohort(criteria: dict, cohort: dict | None) -> dict:
+    return {**criteria, "cohort": cohort} if cohort else criteria
+
+
 def _file(obj: BiobankRequest) -> BiobankRequest:
     obj.full_clean()
     obj._history_user = obj.researcher
@@ -72,20 +76,21 @@ def _file(obj: BiobankRequest) -> BiobankRequest:
 
 @transaction.atomic
 def submit_sample_request(researcher, *, irb_protocol: str, title: str, criteria: CohortCriteria,
-                          samples_requested: int, purpose: str) -> SampleRequest:
+                          samples_requested: int, purpose: str, cohort: dict | None = None) -> SampleRequest:
+    """``cohort``: a saved cohort (name, question, description) the request is for, kept with its criteria."""
     return _file(SampleRequest(
         reference=next_reference(SampleRequest.REFERENCE_PREFIX), researcher=researcher,
-        irb_protocol=irb_protocol.strip(), title=title.strip(), criteria=criteria.as_dict(),
+        irb_protocol=irb_protocol.strip(), title=title.strip(), criteria=_with_cohort(criteria.as_dict(), cohort),
         samples_requested=samples_requested, purpose=purpose.strip()))
 
 
 @transaction.atomic
 def submit_recontact_request(researcher, *, irb_protocol: str, title: str, criteria: CohortCriteria,
-                             participants_requested: int, message: str) -> RecontactRequest:
+                             participants_requested: int, message: str, cohort: dict | None = None) -> RecontactRequest:
     return _file(RecontactRequest(
         reference=next_reference(RecontactRequest.REFERENCE_PREFIX), researcher=researcher,
         irb_protocol=irb_protocol.strip(), title=title.strip(),
-        criteria=selectors.criteria_with_recontact(criteria).as_dict(),
+        criteria=_with_cohort(selectors.criteria_with_recontact(criteria).as_dict(), cohort),
         participants_requested=participants_requested, message=message.strip()))
 
 

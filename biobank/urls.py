@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from . import views
+from .distribution import views as distribution_views
 
 app_name = "biobank"
 
@@ -16,4 +17,6 @@ urlpatterns = [
     path("requests/recontact/<str:reference>/", views.recontact_request_detail, name="recontact_request_detail"),
     path("requests/recontact/<str:reference>/withdraw/", views.withdraw_recontact_request,
          name="withdraw_recontact_request"),
+    path("orders/<str:reference>/", distribution_views.order_detail, name="order_detail"),
+    path("orders/<str:reference>/received/", distribution_views.confirm_receipt, name="confirm_receipt"),
 ]

@@ -8,35 +8,33 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import researcher_required
+from common import ratelimit
 
 from . import selectors, services
 from .criteria import CohortCriteria
-from .forms import CohortForm, RecontactRequestForm, SampleRequestForm
+from .forms import RecontactRequestForm, SampleRequestForm
 from .models import RecontactRequest, SampleRequest
 
 
 @researcher_required("biobank/researchers_only.html")
 def cohort(request):
-    submitted = bool(request.GET)
-    form = CohortForm(request.GET if submitted else None)
-    count = criteria = None
-    if submitted and form.is_valid():
-        criteria = form.criteria()
-        count = selectors.cohort_count(criteria)
-    return render(request, "biobank/cohort.html", {
-        "form": form, "count": count, "criteria": criteria,
-        "request_query": urlencode(criteria.as_query()) if criteria else "",
-    })
+    """The cohort counts moved to the cohort builder (cohorts app), which protects every count;
+    old links keep their sample criteria."""
+    query = CohortCriteria.from_dict(request.GET.dict()).as_query()
+    if query:
+        query["count"] = "1"
+    return redirect(f"{reverse('cohorts:builder')}{'?' + urlencode(query) if query else ''}")
 
 
 def _new_request(request, form_class, submit, template: str, kind: str):
     if request.method == "POST":
         form = form_class(request.POST)
     else:
-        form = form_class(initial=CohortCriteria.from_dict(request.GET.dict()).as_query())
+        form = form_class(initial=CohortCriteria.from_dict(request.GET.dict()).as_initial())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -52,6 +50,7 @@ def _new_request(request, form_class, submit, template: str, kind: str):
 
 @researcher_required("biobank/researchers_only.html")
 @require_http_methods(["GET", "POST"])
+@ratelimit.per_person("biobank-sample-request", limit=10)
 def new_sample_request(request):
     def submit(user, form, data):
         return services.submit_sample_request(
@@ -63,6 +62,7 @@ def new_sample_request(request):
 
 @researcher_required("biobank/researchers_only.html")
 @require_http_methods(["GET", "POST"])
+@ratelimit.per_person("biobank-recontact-request", limit=10)
 def new_recontact_request(request):
     def submit(user, form, data):
         return services.submit_recontact_request(
@@ -89,6 +89,9 @@ def sample_request_detail(request, reference: str):
         "obj": obj, "kind": "sample request", "criteria": CohortCriteria.from_dict(obj.criteria).describe(),
         "timeline": selectors.status_timeline(obj), "distributed": distributed,
         "withdraw_url": "biobank:withdraw_sample_request",
+        # Orders exist only once samples are reserved.
+        "orders": list(obj.orders.exclude(status="cancelled").only("reference", "status"))
+        if obj.status in (obj.Status.FULFILLING, obj.Status.FULFILLED) else [],
     })
 
 
@@ -117,11 +120,13 @@ def _withdraw(request, model, reference: str):
 
 @researcher_required("biobank/researchers_only.html")
 @require_http_methods(["GET", "POST"])
+@ratelimit.per_person("biobank-withdraw", limit=20)
 def withdraw_sample_request(request, reference: str):
     return _withdraw(request, SampleRequest, reference)
 
 
 @researcher_required("biobank/researchers_only.html")
 @require_http_methods(["GET", "POST"])
+@ratelimit.per_person("biobank-withdraw", limit=20)
 def withdraw_recontact_request(request, reference: str):
     return _withdraw(request, RecontactRequest, reference)

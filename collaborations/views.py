@@ -15,6 +15,7 @@ INQUIRIES_PER_HOUR_PER_IP = 20
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimit.per_person("partnership-person", limit=5)
 def index(request):
     """How partners work with the division, its affiliates, and the partnership inquiry form."""
     initial = {}

@@ -4,12 +4,20 @@
 ``/readyz``: the database, Redis (cache) and the Celery broker answer and no migration is pending.
 It also reports how many Celery workers sent a heartbeat lately (``workers``): information for
 an operator, not a condition of readiness (a web server serves pages while workers restart).
+
+Anyone gets the status code and ``{"status": ...}``; the timings, errors and worker counts go
+only to a client on the internal networks (``HEALTH_DETAIL_NETWORKS``, loopback by default,
+the client address read through the trusted proxies) or one that sends ``HEALTH_TOKEN`` in an
+``X-Health-Token`` header: they tell an outsider what runs inside and how loaded it is.
 """
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
@@ -69,8 +77,24 @@ def readyz(request):
         if problem:
             results[name]["error"] = problem
             ready = False
-    body = {"status": "ready" if ready else "not ready", "checks": results, "workers": _workers()}
+    body = {"status": "ready" if ready else "not ready"}
+    if may_see_details(request):
+        body.update(checks=results, workers=_workers())
     return JsonResponse(body, status=200 if ready else 503)
+
+
+def may_see_details(request) -> bool:
+    token = getattr(settings, "HEALTH_TOKEN", "")
+    if token and hmac.compare_digest(request.headers.get("X-Health-Token", "").encode(), token.encode()):
+        return True
+    from .ratelimit import client_ip
+
+    try:
+        address = ipaddress.ip_address(client_ip(request))
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(network, strict=False)
+               for network in getattr(settings, "HEALTH_DETAIL_NETWORKS", ()))
 
 
 def _workers() -> dict:

@@ -1,4 +1,5 @@
-"""Fixed-window rate limits on public forms, counted in the shared cache (Redis in production).
+"""Fixed-window rate limits on public forms and, per signed-in person, on every form that creates
+records or sends email (``per_person``), counted in the shared cache (Redis in production).
 
 Identities (addresses, emails, phones) are kept as keyed hashes: the cache never holds them
 in clear. Behind a load balancer set ``DCR_TRUSTED_PROXIES`` to the number of proxies that
@@ -9,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.shortcuts import render
 
 
 def client_ip(request) -> str:
@@ -65,3 +68,36 @@ def give_back(scope: str, identity: str) -> None:
 def hit(scope: str, identity: str, *, limit: int, window_seconds: int) -> bool:
     """Count one attempt; True while the identity stays within ``limit`` per window."""
     return count(scope, identity, window_seconds=window_seconds) <= limit
+
+
+SUCCESS_CODES = frozenset({301, 302, 303})
+
+
+def per_person(scope: str, *, limit: int, window_seconds: int = 3600):
+    """Decorate a view whose POST creates records or sends email: one signed-in person may
+    succeed ``limit`` times per window. Past it the POST is answered 429 with a page that says
+    so, before the view runs: nothing is saved, nobody is emailed. A POST the view refuses
+    (a form error) counts nothing. Anonymous POSTs pass through (their forms limit by address).
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def limited(request, *args, **kwargs):
+            user = getattr(request, "user", None)
+            if request.method != "POST" or user is None or not user.is_authenticated:
+                return view(request, *args, **kwargs)
+            identity = f"person:{user.pk}"
+            # Counted first (an atomic increment), so that POSTs sent at once cannot all pass.
+            if count(scope, identity, window_seconds=window_seconds) > limit:
+                give_back(scope, identity)
+                return render(request, "429.html", {"limit": limit, "minutes": window_seconds // 60,
+                                                    "back": request.get_full_path()}, status=429)
+            response = view(request, *args, **kwargs)
+            if response.status_code not in SUCCESS_CODES:
+                give_back(scope, identity)
+            return response
+
+        limited.per_person_limit = (scope, limit)  # carried up by the outer decorators' @wraps
+        return limited
+
+    return decorator

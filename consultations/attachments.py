@@ -1,7 +1,9 @@
 """What a researcher may attach to a request: PDF or Word (.docx) files, checked by content.
 
 The extension alone proves nothing, so the first bytes are read too: a PDF starts with
-``%PDF``; a .docx is a zip archive that holds ``word/document.xml``.
+``%PDF``; a .docx is a zip archive that holds ``word/document.xml``. A .docx is also checked
+for what it would unpack to (a "zip bomb" of 400 KB can inflate to gigabytes in the Word or
+indexer of whoever opens it): at most MAX_UNPACKED_BYTES in all, at most MAX_ZIP_ENTRIES parts.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from django.core.exceptions import ValidationError
 MEGABYTE = 1024 * 1024
 MAX_ATTACHMENT_BYTES = 10 * MEGABYTE
 MAX_ATTACHMENTS = 5
+# A long protocol with pictures unpacks to some tens of MB and a few hundred parts.
+MAX_UNPACKED_BYTES = 100 * MEGABYTE
+MAX_ZIP_ENTRIES = 2000
 CONTENT_TYPES = {
     ".pdf": "application/pdf",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -31,6 +36,12 @@ def _looks_like_docx(upload) -> bool:
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
+            entries = archive.infolist()
+            if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
+                raise ValidationError(
+                    f"“{upload.name}” would unpack to more than {MAX_UNPACKED_BYTES // MEGABYTE} MB or more "
+                    f"than {MAX_ZIP_ENTRIES} parts, far beyond a real Word document. Save it again from Word "
+                    "(or as a PDF) and attach that.", code="file_unpacks_too_big")
             return "word/document.xml" in archive.namelist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return False

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import researcher_required
 from centers.models import Service
+from common import ratelimit
 
 from . import follow_up, selectors, services
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MEGABYTE
@@ -55,6 +56,7 @@ def _declared_length(request) -> int:
 
 @researcher_required("consultations/researchers_only.html")
 @require_http_methods(["GET", "POST"])
+@ratelimit.per_person("consultation-new", limit=10)
 def new_request(request):
     if request.method == "POST" and _declared_length(request) > MAX_REQUEST_BYTES:
         too_large = (f"The files were too large to receive: attach at most {MAX_ATTACHMENTS} files of "
@@ -156,6 +158,7 @@ def survey(request, reference: str):
 
 @researcher_required("consultations/researchers_only.html")
 @require_http_methods(["GET", "POST"])
+@ratelimit.per_person("consultation-message", limit=30)
 def detail(request, reference: str):
     consultation = _visible_request(request, reference)
     may_write = selectors.may_write(request.user, consultation)
@@ -184,6 +187,7 @@ def detail(request, reference: str):
 
 @researcher_required("consultations/researchers_only.html")
 @require_http_methods(["GET", "POST"])
+@ratelimit.per_person("consultation-withdraw", limit=20)
 def withdraw(request, reference: str):
     consultation = _own_request(request, reference)
     if consultation.is_closed:

@@ -1,15 +1,16 @@
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import SafeString
+
+from common.csv_export import csv_response
 
 from . import charts, selectors
 
@@ -131,9 +132,4 @@ def table_csv(request, key: str):
     table = next((t for t in _cached_tables(scope)[0] if t.key == key), None)
     if table is None:
         raise Http404("No such table")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="dcr-{key}-{timezone.localdate():%Y-%m-%d}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(table.headers)
-    writer.writerows(["" if cell is None else cell for cell in row] for row in table.rows)
-    return response
+    return csv_response(table.headers, table.rows, f"dcr-{key}-{timezone.localdate():%Y-%m-%d}.csv")

@@ -27,6 +27,7 @@ urlpatterns = [
     path("budgets/", include("budgets.urls")),
     path("studies/", include("studies.urls")),
     path("biobank/", include("biobank.urls")),
+    path("cohorts/", include("cohorts.urls")),
     path("collaborators/", include("collaborations.urls")),
     path("staff/dashboard/", include("dashboards.urls")),
     path("fhir/", include("studies.fhir_urls")),

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.audit import record_access
 
+from common.ratelimit import per_person
+
 from . import ratelimit, selectors, services
 from .filters import InterestListFilter
 from .forms import BookingForm, InterestForm, MoveForm
@@ -41,6 +43,7 @@ def _initial_for(user) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
+@per_person("interest-person", limit=10)
 def study_detail(request, pk: int):
     study = selectors.public_study(pk)
     if study is None:
@@ -106,6 +109,7 @@ def my_inquiries(request):
 
 @login_required
 @require_POST
+@per_person("interest-withdraw", limit=20)
 def withdraw_inquiry(request, pk: int):
     interest = get_object_or_404(Interest, pk=pk, user=request.user)
     try:
@@ -153,6 +157,7 @@ def team_study(request, pk: int):
 
 @login_required
 @require_POST
+@per_person("team-move", limit=300)
 def team_move(request, pk: int):
     _require_team_pages(request.user)
     interest = get_object_or_404(Interest.objects.filter(study__in=Study.objects.for_team(request.user))
@@ -202,6 +207,7 @@ def bed_day(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@per_person("bed-book", limit=60)
 def bed_book(request):
     _require_beds(request.user)
     initial = {key: request.GET[key] for key in ("study", "admission", "discharge") if request.GET.get(key)}
@@ -237,6 +243,7 @@ def bed_book(request):
 
 @login_required
 @require_POST
+@per_person("bed-cancel", limit=60)
 def bed_cancel(request, pk: int):
     _require_beds(request.user)
     booking = get_object_or_404(BedBooking.objects.filter(study__in=selectors.bookable_studies(request.user))

@@ -9,6 +9,20 @@ from accounts import roles
 from tests.factories import CenterFactory, ServiceFactory, StaffMembershipFactory, UserFactory
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _force_login_signs_in_with_both_steps():
+    """People who must use two-step sign-in are signed in past it by ``force_login`` (the tests of
+    the second step itself use ``tests.factories.password_only_login``)."""
+    from django.test import Client
+
+    from tests.factories import force_login_both_steps
+
+    Client._force_login_of_django = Client.force_login
+    Client.force_login = force_login_both_steps
+    yield
+    Client.force_login = Client._force_login_of_django
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache

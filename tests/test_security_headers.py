@@ -33,3 +33,26 @@ def test_templates_hold_no_inline_script_or_style():
         if re.search(r"\son[a-z]+=\"", text):
             offenders.append(f"{template}: inline event handler")
     assert offenders == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/admin/login/", "/healthz", "/static/favicon.svg"])
+def test_every_answer_refuses_cameras_microphones_and_location(client, path):
+    policy = client.get(path)["Permissions-Policy"]
+    for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"):
+        assert feature in policy
+
+
+@pytest.mark.django_db
+def test_public_pages_may_be_cached_but_pages_for_a_signed_in_person_may_not(client, researcher):
+    assert "no-store" not in client.get("/centers/").get("Cache-Control", "")
+    client.force_login(researcher)
+    for path in ("/centers/", "/accounts/me/", "/studies/my-inquiries/"):
+        assert "no-store" in client.get(path)["Cache-Control"], path
+
+
+@pytest.mark.django_db
+def test_the_language_cookie_is_not_sent_along_from_other_sites(client):
+    response = client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie["samesite"] == "Lax" and cookie["httponly"]

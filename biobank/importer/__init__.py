@@ -27,7 +27,8 @@ an MRN.
 from .engine import Progress, import_csv
 from .jobs import count_data_rows, job_progress, progress_key, run_job, run_stored_job
 from .report import ImportResult, RowError
-from .specs import PARTICIPANTS, SAMPLES, SPECS, detect_kind
+from .specs import PARTICIPANTS, SAMPLES, SPECS, UnknownKind, detect_kind, sniff_kind
 
-__all__ = ["PARTICIPANTS", "SAMPLES", "SPECS", "ImportResult", "Progress", "RowError", "count_data_rows",
-           "detect_kind", "import_csv", "job_progress", "progress_key", "run_job", "run_stored_job"]
+__all__ = ["PARTICIPANTS", "SAMPLES", "SPECS", "ImportResult", "Progress", "RowError", "UnknownKind",
+           "count_data_rows", "detect_kind", "import_csv", "job_progress", "progress_key", "run_job",
+           "run_stored_job", "sniff_kind"]

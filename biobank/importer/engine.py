@@ -13,11 +13,20 @@ from common.scale import copy_line
 
 from .cells import RowProblem, _Clock
 from .report import ImportResult, RowError, _Errors
-from .specs import SPECS, STAGING, Check, Spec, _column_name, detect_kind
+from .specs import (
+    NOT_UTF8,
+    SPECS,
+    STAGING,
+    Check,
+    Spec,
+    _column_name,
+    detect_kind,
+    header_problem,
+    separated_by_semicolons,
+)
 
 BATCH_ROWS = 5_000
 IMPORT_LOCK = 0x42696F62  # pg_advisory_xact_lock key of biobank imports
-NOT_UTF8 = "The file is not UTF-8 text: save it as \"CSV UTF-8\" and try again."
 
 Progress = Callable[[str, int, int], None]  # phase, rows done, rows total
 
@@ -66,16 +75,16 @@ def import_csv(text: IO[str], kind: str | None = None, *, user=None, progress: P
     errors = _Errors()
     reader = csv.reader(text)
     try:
-        header = [_column_name(name) for name in next(reader, [])]
+        raw_header = next(reader, [])
     except UnicodeDecodeError:
         errors.add(1, "", NOT_UTF8)
         return ImportResult(kind=kind or "", errors=errors.report(), error_count=errors.count)
     except csv.Error:
-        header = []
+        raw_header = []
+    header = [_column_name(name) for name in raw_header]
     kind = kind or detect_kind(header)
-    if kind not in SPECS:
-        errors.add(1, "", "The first line must name the columns (barcode, biobank_id, ... for samples; "
-                          "biobank_id, mrn, ... for participants). Is the file comma-separated?")
+    if kind not in SPECS or separated_by_semicolons(raw_header):
+        errors.add(1, "", header_problem(raw_header))
         return ImportResult(kind=kind or "", errors=errors.report(), error_count=errors.count)
     spec = SPECS[kind]
     missing = [c for c in spec.required if c not in header]
@@ -92,6 +101,7 @@ def import_csv(text: IO[str], kind: str | None = None, *, user=None, progress: P
 
     result = ImportResult(kind=kind)
     clock = _Clock.read()
+    parse = spec.start() if spec.start else spec.parse
     report = progress or (lambda phase, done, total: None)
     with transaction.atomic(), connection.cursor() as cursor:
         # One import at a time: two files checked side by side could each pass and then collide.
@@ -115,7 +125,7 @@ def import_csv(text: IO[str], kind: str | None = None, *, user=None, progress: P
                                            "Export the file again as CSV UTF-8.")
                     continue
                 try:
-                    parsed = spec.parse(dict(zip(header, values)), clock)
+                    parsed = parse(dict(zip(header, values)), clock)
                 except RowProblem as problem:
                     errors.add(row_no, problem.column, problem.message)
                     continue
@@ -133,6 +143,8 @@ def import_csv(text: IO[str], kind: str | None = None, *, user=None, progress: P
         report("checking", rows, rows)
         if rows == 0 and not errors.count:
             errors.add(2, "", "The file has no rows under the first line.")
+        if spec.finish and not errors.count:
+            spec.finish(cursor, errors)
         # The checks a unique constraint stands behind run only when they are needed: to list every
         # problem of a file already rejected, or to say why the database refused the rows.
         guarded = [check for check in spec.checks if check.constraint]
@@ -145,12 +157,15 @@ def import_csv(text: IO[str], kind: str | None = None, *, user=None, progress: P
             try:
                 with transaction.atomic():  # a savepoint: after a refusal the staging table is still there
                     cursor.execute(_write_sql(spec), [getattr(user, "pk", None), reason])
+                    written = cursor.rowcount
+                    if spec.after_write_sql:
+                        cursor.execute(spec.after_write_sql, [getattr(user, "pk", None), reason])
             except IntegrityError:
                 _run_checks(cursor, guarded, errors, analyse=True)
                 if not errors.count:
                     raise  # a constraint no check explains: a defect, logged by the caller
             else:
-                result.imported = cursor.rowcount
+                result.imported = written
         if errors.count:
             transaction.set_rollback(True)  # nothing written; the staging table goes with the rollback
         else:

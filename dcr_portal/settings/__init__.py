@@ -11,6 +11,7 @@ from .base import *  # noqa: F401,F403
 from .files import *  # noqa: F401,F403
 from .services import *  # noqa: F401,F403
 from .auth import *  # noqa: F401,F403
+from .sso import *  # noqa: F401,F403
 from .mail import *  # noqa: F401,F403
 from .security import *  # noqa: F401,F403
 from .logs import *  # noqa: F401,F403

@@ -8,7 +8,11 @@ from .base import INSTALLED_APPS, MIDDLEWARE
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Failed sign-ins per client address across accounts (password spraying): accounts/lockout.py.
+    "accounts.lockout.FailuresPerAddressBackend",
     "accounts.backends.CachedPermissionsBackend",
+    # Single sign-on (accounts/sso.py): does nothing unless DCR_OIDC_CLIENT_ID is set.
+    "accounts.sso.HospitalSSOBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -33,14 +37,23 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "common.ratelimit.axes_client_ip"
 
 
+# Failed sign-ins from one client address across all accounts, per window (password spraying).
+SIGNIN_FAILURES_PER_ADDRESS = int(os.environ.get("DCR_SIGNIN_FAILURES_PER_ADDRESS", "20"))
+SIGNIN_FAILURES_WINDOW_SECONDS = int(os.environ.get("DCR_SIGNIN_FAILURES_WINDOW_SECONDS", str(15 * 60)))
+
 # Sign-in lockout counts failures per account whatever the case of the typed email.
 AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 
-# Two-step sign-in for staff (optional, accounts/two_step.py): TOTP devices from django-otp; a
-# staff session that has a device but skipped the code is sent to the code step before any page.
-INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+# Two-step sign-in (accounts/two_step.py, second_step.py): an authenticator app (TOTP) and
+# recovery codes (static) from django-otp; required for people who see protected data, optional
+# for other staff. A session that owes the code (or the set-up) is sent there before any page.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static",
+                   "mozilla_django_oidc"]
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
                   "django_otp.middleware.OTPMiddleware")
 MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "accounts.two_step.TwoStepMiddleware")
 OTP_TOTP_ISSUER = "DCR Portal"
-OTP_TOTP_THROTTLE_FACTOR = 1
+# django-otp's own throttle doubles the wait without end (15 wrong codes: hours), so anyone with
+# the password could lock a person out: off; accounts/second_step.py slows guesses, capped.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "budgets",
     "studies",
     "biobank",
+    "ehr",
+    "cohorts",
     "collaborations",
     "dashboards",
 ]
@@ -89,8 +91,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "common.request_log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "common.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Reads request.user on the way out, so it sees every answer the middleware below gives.
+    "common.headers.PrivatePagesMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

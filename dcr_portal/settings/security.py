@@ -9,6 +9,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+# The language choice is read by the server only; never sent with a request from another site.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -17,6 +20,7 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
 
 # Content Security Policy: no inline script or style anywhere, nothing from other origins.
 CONTENT_SECURITY_POLICY = {
@@ -34,3 +38,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+
+# Cohort counts (cohorts app, common/disclosure.py): the key of the fixed offsets (the secret key's
+# digest when unset; set it to change every offset at once) and the new questions a researcher may
+# ask a day.
+COUNT_NOISE_KEY = os.environ.get("DCR_COUNT_NOISE_KEY", "")
+COHORT_DAILY_BUDGET = int(os.environ.get("DCR_COHORT_DAILY_BUDGET", "150"))

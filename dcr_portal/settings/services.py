@@ -10,7 +10,7 @@ from datetime import timedelta
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import env_bool
+from .base import env_bool, env_list
 
 # --- Services: PostgreSQL always ------------------------------------------------------
 if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
@@ -79,3 +79,7 @@ if os.environ.get("DCR_BROKER_KEY_PREFIX"):
     CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = os.environ["DCR_BROKER_KEY_PREFIX"]
 WORKER_HEARTBEAT_SECONDS = float(os.environ.get("DCR_WORKER_HEARTBEAT_SECONDS", "30"))
 
+
+# /readyz: its details (timings, errors, workers) for these networks or this token only.
+HEALTH_DETAIL_NETWORKS = env_list("DCR_HEALTH_DETAIL_NETWORKS", "127.0.0.0/8,::1/128")
+HEALTH_TOKEN = os.environ.get("DCR_HEALTH_TOKEN", "")

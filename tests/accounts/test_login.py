@@ -161,3 +161,38 @@ def test_a_success_clears_earlier_failures(client, person):
     for _ in range(4):
         response = sign_in(client, person.email, "wrong-password")
     assert response.status_code == 200
+
+
+# --- Failed sign-ins per client address across accounts (password spraying) -----------------
+
+ADDRESS_PAUSED = "Too many failed sign-ins came from your network"
+
+
+@pytest.mark.django_db
+def test_spraying_one_password_over_many_accounts_from_one_address_is_stopped(client, person, settings):
+    settings.SIGNIN_FAILURES_PER_ADDRESS = 20
+    for number in range(20):
+        response = sign_in(client, f"someone{number}@example.org", "Summer2026!")
+        assert WRONG in response.content.decode()
+    refused = sign_in(client, "someone99@example.org", "Summer2026!")
+    assert ADDRESS_PAUSED in refused.content.decode()
+    # The right password of a real account is not even checked from that address now.
+    refused = sign_in(client, person.email)
+    assert ADDRESS_PAUSED in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_the_count_is_per_client_address_behind_the_trusted_proxies(client, person, settings):
+    settings.SIGNIN_FAILURES_PER_ADDRESS = 3
+    settings.TRUSTED_PROXIES = 1
+    attacker = {"HTTP_X_FORWARDED_FOR": "203.0.113.9", "REMOTE_ADDR": "10.0.0.2"}
+    for number in range(3):
+        sign_in(client, f"someone{number}@example.org", "Summer2026!", **attacker)
+    assert ADDRESS_PAUSED in sign_in(client, "x@example.org", "Summer2026!", **attacker).content.decode()
+    # A forged left part of the header does not buy a fresh count ...
+    forged = {"HTTP_X_FORWARDED_FOR": "198.51.100.1, 203.0.113.9", "REMOTE_ADDR": "10.0.0.2"}
+    assert ADDRESS_PAUSED in sign_in(client, "y@example.org", "Summer2026!", **forged).content.decode()
+    # ... while a colleague behind the same proxy, at another address, signs in.
+    colleague = {"HTTP_X_FORWARDED_FOR": "203.0.113.10", "REMOTE_ADDR": "10.0.0.2"}
+    assert sign_in(client, person.email, **colleague).status_code == 302

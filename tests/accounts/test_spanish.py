@@ -50,8 +50,14 @@ def test_signing_up_in_spanish_explains_mistakes_and_welcomes_in_spanish(client,
     assert "Corrija el campo marcado abajo." in body and "Las dos contraseñas no coinciden." in body
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("accounts:signup"), data | {"password2": TEST_PASSWORD}, follow=True)
-    assert User.objects.filter(email="rosa@example.org").exists()
+    assert "Revise su correo electrónico" in response.content.decode()
+    link = OutboxEmail.objects.get(template="signup_confirm")
+    assert link.language == "es"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(link.context["confirm_path"], follow=True)
+    assert User.objects.get(email="rosa@example.org").is_active
     assert "¡Le damos la bienvenida! Su cuenta está lista." in response.content.decode()
     welcome = OutboxEmail.objects.get(template="welcome")
     assert welcome.language == "es"
-    assert [m.subject for m in outbox] == ["Le damos la bienvenida al Portal de la DCR"]
+    assert [m.subject for m in outbox] == ["Termine de crear su cuenta del Portal de la DCR",
+                                           "Le damos la bienvenida al Portal de la DCR"]

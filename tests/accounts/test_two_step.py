@@ -10,7 +10,9 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.two_step import TOO_MANY, WRONG_CODE
+from accounts import roles
+from accounts.second_step import MAX_WAIT_SECONDS
+from accounts.two_step import WRONG_CODE
 from tests.factories import TEST_PASSWORD, UserFactory
 
 SETUP = reverse("accounts:two_step")
@@ -57,6 +59,7 @@ def test_a_staff_member_turns_it_on_by_scanning_and_typing_a_code(client, staff)
 
     response = client.post(SETUP, {"code": code_for(device)}, follow=True)
     assert "Two-step sign-in is on" in response.content.decode()
+    assert len(re.findall(r'<li class="col-6">[a-z2-7]{8}</li>', response.content.decode())) == 10
     device.refresh_from_db()
     assert device.confirmed
     # The session that turned it on is verified: the staff desk opens.
@@ -72,8 +75,8 @@ def test_a_wrong_code_is_refused_with_a_clear_message_and_nothing_is_turned_on(c
     assert response.status_code == 400
     assert WRONG_CODE in response.content.decode()
     assert not TOTPDevice.objects.filter(user=staff, confirmed=True).exists()
-    response = client.post(SETUP, {"code": "12ab"})
-    assert "The code is 6 digits" in response.content.decode()
+    response = client.post(SETUP, {"code": ""})
+    assert "Type the 6-digit code" in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -111,10 +114,6 @@ def test_sign_in_asks_for_the_code_after_the_password(client, staff_with_device)
 
     refused = client.post(VERIFY, {"code": wrong_code(device), "next": ADMIN})
     assert refused.status_code == 400 and WRONG_CODE in refused.content.decode()
-    device.refresh_from_db()
-    device.throttling_failure_count = 0
-    device.throttling_failure_timestamp = None
-    device.save()
 
     accepted = client.post(VERIFY, {"code": code_for(device), "next": ADMIN})
     assert accepted.status_code == 302 and accepted["Location"] == ADMIN
@@ -141,18 +140,32 @@ def test_a_foreign_next_address_is_ignored(client, staff_with_device):
 
 
 @pytest.mark.django_db
-def test_repeated_wrong_codes_are_throttled(client, staff_with_device):
+def test_wrong_codes_slow_the_next_try_down_but_never_lock_the_right_code_out(client, staff_with_device):
+    """Anyone with the password could otherwise lock a staff member out of the second step."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     staff, device = staff_with_device
     sign_in(client, staff)
-    assert WRONG_CODE in client.post(VERIFY, {"code": wrong_code(device)}).content.decode()
-    # After several failures in a row the wait doubles each time (1, 2, 4, 8, 16 s): even the
-    # right code is refused until it has passed.
-    from django.utils import timezone
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=5,
+    page = client.get(VERIFY).content.decode()
+    assert "each try waits a little longer" in page and "never locked" in page
+    for _ in range(5):  # the first five wrong codes cost nothing
+        assert WRONG_CODE in client.post(VERIFY, {"code": wrong_code(device)}).content.decode()
+    slowed = client.post(VERIFY, {"code": code_for(device)})
+    assert slowed.status_code == 400 and "wait 1 second," in slowed.content.decode()
+    assert "not locked" in slowed.content.decode()
+    # Fifteen wrong codes and more: the wait stays at a minute at the most, then the right code works.
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=40,
                                                    throttling_failure_timestamp=timezone.now())
-    response = client.post(VERIFY, {"code": code_for(device)})
-    assert response.status_code == 400 and TOO_MANY in response.content.decode()
-    assert client.get(ADMIN).status_code == 302
+    slowed = client.post(VERIFY, {"code": code_for(device)}).content.decode()
+    assert re.search(rf"wait ({MAX_WAIT_SECONDS}|{MAX_WAIT_SECONDS - 1}) seconds", slowed)
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_timestamp=timezone.now() - timedelta(seconds=MAX_WAIT_SECONDS))
+    accepted = client.post(VERIFY, {"code": code_for(device), "next": ADMIN})
+    assert accepted.status_code == 302 and accepted["Location"] == ADMIN
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 0
 
 
 @pytest.mark.django_db
@@ -183,3 +196,85 @@ def test_a_person_without_a_device_is_not_asked(client, staff):
     sign_in(client, staff)
     assert client.get(ADMIN).status_code == 200
     assert client.get(VERIFY)["Location"] == reverse("accounts:my_account")
+
+
+# --- Required for people who see protected data, with recovery codes -------------------------
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["study_team", "biobank", "superuser"])
+def test_people_who_see_protected_data_must_set_it_up_before_any_page(client, kind):
+    person = {"study_team": lambda: UserFactory(roles=[roles.STUDY_TEAM], is_staff=True),
+              "biobank": lambda: UserFactory(roles=[roles.BIOBANK_STAFF], is_staff=True),
+              "superuser": lambda: UserFactory(is_staff=True, is_superuser=True)}[kind]()
+    sign_in(client, person)
+    for page in (reverse("accounts:my_account"), ADMIN, reverse("studies:team_index"), "/biobank/cohort/"):
+        response = client.get(page)
+        assert response.status_code == 302 and response["Location"].startswith(SETUP), page
+    setup = client.get(SETUP)
+    html = setup.content.decode()
+    assert "needs two-step sign-in before any other page opens" in html
+    assert "Back to my account" not in html
+
+    device = TOTPDevice.objects.get(user=person, confirmed=False)
+    response = client.post(SETUP, {"code": code_for(device), "next": ADMIN}, follow=True)
+    codes = re.findall(r'<li class="col-6">([a-z2-7]{8})</li>', response.content.decode())
+    assert len(codes) == 10
+    assert client.get(ADMIN).status_code == 200
+    # It cannot be turned off, only new recovery codes made.
+    page = client.get(SETUP).content.decode()
+    assert "Turn two-step sign-in off" not in page and "Make new recovery codes" in page
+    client.post(SETUP, {"code": code_for(device, 1)})
+    assert TOTPDevice.objects.filter(user=person, confirmed=True).exists()
+
+
+@pytest.mark.django_db
+def test_dcr_staff_may_still_choose(client):
+    desk = UserFactory(roles=[roles.DCR_STAFF], is_staff=True)
+    sign_in(client, desk)
+    assert client.get(ADMIN).status_code == 200
+    assert "Turn two-step sign-in on" in client.get(SETUP).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_recovery_code_signs_in_once_when_the_phone_is_lost(client):
+    person = UserFactory(roles=[roles.BIOBANK_STAFF], is_staff=True)
+    from accounts.second_step import new_recovery_codes
+
+    TOTPDevice.objects.create(user=person, name="Authenticator app", confirmed=True)
+    codes = new_recovery_codes(person)
+    sign_in(client, person)
+    response = client.post(VERIFY, {"code": codes[0].upper(), "next": ADMIN}, follow=True)
+    assert response.redirect_chain[-1][0] == ADMIN
+    assert "recovery code; 9 are left" in response.content.decode()
+    client.post(reverse("accounts:logout"))
+    sign_in(client, person)
+    refused = client.post(VERIFY, {"code": codes[0]})
+    assert refused.status_code == 400 and WRONG_CODE in refused.content.decode()
+    assert client.post(VERIFY, {"code": codes[1], "next": ADMIN})["Location"] == ADMIN
+
+
+@pytest.mark.django_db
+def test_new_recovery_codes_replace_the_old_ones(client):
+    person = UserFactory(roles=[roles.STUDY_TEAM], is_staff=True)
+    from accounts.second_step import new_recovery_codes
+    from tests.factories import verify_session
+
+    old = new_recovery_codes(person)
+    client.force_login(person)
+    verify_session(client, person)
+    page = client.post(SETUP, {"action": "new_codes"}, follow=True).content.decode()
+    new = re.findall(r'<li class="col-6">([a-z2-7]{8})</li>', page)
+    assert len(new) == 10 and not set(new) & set(old)
+    # Shown once: the page is gone on the next visit.
+    assert client.get(reverse("accounts:recovery_codes"))["Location"] == SETUP
+
+
+@pytest.mark.django_db
+def test_a_role_given_during_a_session_asks_for_the_second_step_on_the_next_page(client):
+    desk = UserFactory(roles=[roles.DCR_STAFF], is_staff=True)
+    sign_in(client, desk)
+    assert client.get(ADMIN).status_code == 200
+    from accounts.services import grant_role
+
+    grant_role(desk, roles.BIOBANK_STAFF)
+    assert client.get(ADMIN)["Location"].startswith(SETUP)

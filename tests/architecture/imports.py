@@ -18,6 +18,8 @@ LAYERS: list[set[str]] = [
     {"accounts"},
     {"centers"},
     {"projects", "consultations", "studies", "biobank", "collaborations", "budgets"},
+    {"ehr"},  # health records of biobank participants
+    {"cohorts"},  # questions over biobank and ehr
     {"dashboards"},
     {"dcr_portal"},
     {"bench", "devtools"},

@@ -8,7 +8,15 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from biobank.models import Participant, RecontactRequest, Sample, SampleRequest, SampleType, Sex
+from biobank.models import (
+    Participant,
+    RecontactRequest,
+    Sample,
+    SampleRequest,
+    SampleType,
+    Sex,
+    StorageContainer,
+)
 from tests.factories import UserFactory
 
 
@@ -28,6 +36,16 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     genotyping_platform = factory.LazyAttribute(lambda o: "Illumina GSA" if o.genotyped else "")
 
 
+def box_named(freezer: str, rack: str, box: str, *, rows: int = 9, columns: int = 9,
+              labelling: str = StorageContainer.Labelling.LETTER_NUMBER) -> StorageContainer:
+    """The box F / R / B, made (with its freezer and rack) when missing."""
+    top, _ = StorageContainer.objects.get_or_create(name=freezer, parent=None, defaults={"kind": "freezer"})
+    middle, _ = StorageContainer.objects.get_or_create(name=rack, parent=top, defaults={"kind": "rack"})
+    made, _ = StorageContainer.objects.get_or_create(
+        name=box, parent=middle, defaults={"kind": "box", "rows": rows, "columns": columns, "labelling": labelling})
+    return made
+
+
 class SampleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Sample
@@ -38,10 +56,9 @@ class SampleFactory(factory.django.DjangoModelFactory):
     collected_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=400))
     quantity = Decimal("1.500")
     unit = "mL"
-    freezer = "F01"
-    rack = "R01"
-    box = factory.Sequence(lambda n: f"B{n // 81 + 1:03d}")
-    position = factory.Sequence(lambda n: f"P{n % 81 + 1:02d}")
+    box = factory.Sequence(lambda n: box_named("F01", "R01", f"B{n // 81 + 1:03d}"))
+    pos_row = factory.Sequence(lambda n: n % 81 // 9 + 1)
+    pos_col = factory.Sequence(lambda n: n % 9 + 1)
     status = Sample.Status.AVAILABLE
 
 

@@ -174,7 +174,7 @@ def test_adding_a_sample_at_a_taken_position_is_refused(client, records, biobank
     client.force_login(biobank_staff)
     data = {"barcode": "NEW0001", "participant": sample.participant_id, "sample_type": "dna",
             "collected_at_0": "2024-01-01", "collected_at_1": "10:00", "quantity": "1", "unit": "mL",
-            "freezer": sample.freezer, "rack": sample.rack, "box": sample.box, "position": sample.position}
+            "box": sample.box_id, "position": sample.box.label(sample.pos_row, sample.pos_col)}
     html = client.post(reverse("admin:biobank_sample_add"), data).content.decode()
     assert "Another sample is stored at this position" in html
     assert not Sample.objects.filter(barcode="NEW0001").exists()

@@ -83,7 +83,7 @@ def test_the_samples_of_a_small_group_are_hidden_with_it(participants, samples, 
     assert (count.participants_text, count.samples_text) == shown
 
 
-# --- The page --------------------------------------------------------------------------
+# --- The page: moved to the cohort builder (tests/cohorts), which protects every count ---------
 
 @pytest.mark.django_db
 def test_anonymous_people_are_sent_to_sign_in(client):
@@ -101,56 +101,8 @@ def test_only_researchers_may_count(client, who, request):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("how_many, shown", [(0, "0"), (1, "fewer than 11"), (10, "fewer than 11"), (11, "11")])
-def test_the_page_suppresses_small_counts(client, researcher, how_many, shown):
-    people(how_many, sample_sample_type="serum")
+def test_old_links_open_the_cohort_builder_with_their_criteria(client, researcher):
     client.force_login(researcher)
-    response = client.get(URL, {"sample_type": "serum"})
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert f'id="count-participants">{shown}<' in html
-    assert f'id="count-samples">{shown}<' in html
-
-
-@pytest.mark.django_db
-def test_the_page_shows_aggregates_never_a_record(client, researcher):
-    participants = people(12, samples_each=2)
-    client.force_login(researcher)
-    html = client.get(URL, {"sample_type": "dna"}).content.decode()
-    assert 'id="count-participants">12<' in html and 'id="count-samples">24<' in html
-    for participant in participants:
-        assert participant.biobank_id not in html
-        assert not any(sample.barcode in html for sample in participant.samples.all())
-
-
-@pytest.mark.django_db
-def test_the_result_links_to_requests_with_the_criteria(client, researcher):
-    people(11, sex="F")
-    client.force_login(researcher)
-    html = client.get(URL, {"sample_type": "dna", "sex": "F", "birth_year_min": "1950"}).content.decode()
-    assert f"{reverse('biobank:new_sample_request')}?sample_type=dna&amp;sex=F&amp;birth_year_min=1950" in html
-    assert reverse("biobank:new_recontact_request") in html
-
-
-@pytest.mark.django_db
-def test_a_bad_year_range_is_explained_and_kept(client, researcher):
-    client.force_login(researcher)
-    response = client.get(URL, {"birth_year_min": "1990", "birth_year_max": "1950"})
-    html = response.content.decode()
-    assert "must be the same as or later than" in html
-    assert 'value="1990"' in html and 'id="count-participants"' not in html
-
-
-@pytest.mark.django_db
-def test_the_empty_page_explains_the_rules(client, researcher):
-    client.force_login(researcher)
-    html = client.get(URL).content.decode()
-    assert "How the counts work" in html and "fewer than 11" in html
-
-
-@pytest.mark.django_db
-def test_the_page_stays_within_its_query_budget(client, researcher, django_assert_max_num_queries):
-    people(15, samples_each=2)
-    client.force_login(researcher)
-    with django_assert_max_num_queries(4):  # session, user, roles, the count
-        assert client.get(URL, {"sample_type": "dna", "genotyped": "no"}).status_code == 200
+    response = client.get(URL, {"sample_type": "dna", "sex": "F", "birth_year_min": "1950", "junk": "x"})
+    assert response["Location"] == f"{reverse('cohorts:builder')}?sample_type=dna&sex=F&birth_year_min=1950&count=1"
+    assert client.get(URL)["Location"] == reverse("cohorts:builder")

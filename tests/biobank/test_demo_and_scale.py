@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from accounts import demo as accounts_demo
 from biobank import demo, scale
-from biobank.models import Participant, RecontactRequest, Sample, SampleRequest, Withdrawal
+from biobank.models import DistributionOrder, Participant, RecontactRequest, Sample, SampleRequest, StorageContainer, Withdrawal
 
 
 @pytest.mark.django_db
@@ -25,6 +25,12 @@ def test_demo_loads_twice_without_duplicates():
         "submitted", "under_review", "fulfilling", "fulfilled", "declined", "approved"}
     assert all(title.endswith("(synthetic)") for title in SampleRequest.objects.values_list("title", flat=True))
     assert Participant.objects.first().reveal_mrn().startswith("SYN")
+    # A freezer of boxes to look at, every stored sample in its own position, and some lineage.
+    assert StorageContainer.objects.filter(kind="box", parent__parent__name="F01").count() >= 90
+    assert not Sample.objects.filter(status__in=Sample.IN_STORAGE, box__isnull=True).exists()
+    assert set(Sample.objects.filter(parent__isnull=False).values_list("derived_as", flat=True)) == {
+        "aliquot", "derivative"}
+    assert DistributionOrder.objects.get().status == "shipped"
 
 
 @pytest.mark.django_db
@@ -40,3 +46,6 @@ def test_scale_seeder_is_idempotent(monkeypatch):
     assert "already at scale" in out.getvalue()
     assert Sample.objects.count() == 100
     assert Participant.objects.get(biobank_id="BB5000001").reveal_mrn() == "SYN900000000"
+    assert not Sample.objects.filter(box__isnull=True).exists()
+    assert StorageContainer.objects.filter(kind="box", rows=10, columns=10).count() == 1
+    assert Sample.objects.filter(parent__isnull=False).exists()

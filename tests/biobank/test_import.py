@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from biobank import importer
 from biobank.models import ImportJob, Participant, Sample
-from tests.biobank.factories import ParticipantFactory, SampleFactory
+from tests.biobank.factories import ParticipantFactory, SampleFactory, box_named
 
 SAMPLE_HEADER = "barcode,biobank_id,sample_type,collected_at,quantity,unit,freezer,rack,box,position"
 PARTICIPANT_HEADER = ("biobank_id,mrn,sex,birth_year,consent_research,consent_recontact,consent_date,consent_version,"
@@ -33,6 +33,8 @@ def messages(result):
 
 @pytest.fixture
 def owner(db):
+    for n in range(8):
+        box_named("F1", "R1", f"B{n}")
     return ParticipantFactory(biobank_id="BB0000001", mrn="SYN0000001")
 
 
@@ -63,7 +65,7 @@ def test_good_samples_are_imported_with_history(owner, biobank_staff):
     ("S-9,BB0000001,dna,2024-03-01,lots,mL,F1,R1,B1,A1", "quantity", "is not a number"),
     ("S-9,BB0000001,dna,2024-03-01,-2,mL,F1,R1,B1,A1", "quantity", "must be more than 0"),
     ("S-9,BB0000001,dna,2024-03-01,1,gallons,F1,R1,B1,A1", "unit", 'Unknown unit "gallons"'),
-    ("S-9,BB0000001,dna,2024-03-01,1,mL,,R1,B1,A1", "freezer", "freezer is empty"),
+    ("S-9,BB0000001,dna,2024-03-01,1,mL,,R1,B1,A1", "freezer", "Give freezer, rack and box together"),
     ("S-9,BB0000009,dna,2024-03-01,1,mL,F1,R1,B1,A1", "biobank_id", "No participant has biobank id BB0000009"),
     ("S-9,12345,dna,2024-03-01,1,mL,F1,R1,B1,A1", "biobank_id", "is not BB followed by 7 digits"),
     ("S 9!,BB0000001,dna,2024-03-01,1,mL,F1,R1,B1,A1", "barcode", "is not 3 to 32"),
@@ -79,8 +81,8 @@ def test_each_bad_sample_row_is_reported(owner, row, column, message):
 
 @pytest.mark.django_db
 def test_duplicates_and_taken_positions_are_reported(owner):
-    SampleFactory(barcode="OLD-1", participant=owner, freezer="F1", rack="R1", box="B1", position="A5")
-    SampleFactory(barcode="OLD-2", participant=owner, freezer="F1", rack="R1", box="B1", position="A6",
+    SampleFactory(barcode="OLD-1", participant=owner, box=box_named("F1", "R1", "B1"), pos_row=1, pos_col=5)
+    SampleFactory(barcode="OLD-2", participant=owner, box=box_named("F1", "R1", "B1"), pos_row=1, pos_col=6,
                   status="distributed")
     result = run(SAMPLE_HEADER,
                  "S-1,BB0000001,dna,2024-03-01,1,mL,F1,R1,B1,A1",
@@ -100,7 +102,7 @@ def test_duplicates_and_taken_positions_are_reported(owner):
 
 @pytest.mark.django_db
 def test_a_rejected_file_lists_row_problems_and_clashes_together(owner):
-    SampleFactory(barcode="OLD-1", participant=owner, freezer="F1", rack="R1", box="B1", position="A5")
+    SampleFactory(barcode="OLD-1", participant=owner, box=box_named("F1", "R1", "B1"), pos_row=1, pos_col=5)
     result = run(SAMPLE_HEADER,
                  "S-1,BB0000001,dna,2999-03-01,1,mL,F1,R1,B1,A1",
                  "OLD-1,BB0000001,dna,2024-03-01,1,mL,F1,R1,B1,A3")
@@ -167,7 +169,7 @@ def test_error_report_is_capped_but_counts_everything(owner, monkeypatch):
 def test_large_files_are_written_in_batches(owner, monkeypatch):
     monkeypatch.setattr(importer.engine, "BATCH_ROWS", 7)
     seen = []
-    rows = [f"S-{n:03d},BB0000001,plasma,2024-03-01,1,mL,F1,R{n // 81},B1,P{n % 81}" for n in range(50)]
+    rows = [f"S-{n:03d},BB0000001,plasma,2024-03-01,1,mL,F1,R1,B{n // 81},{n % 81 + 1}" for n in range(50)]
     result = importer.import_csv(csv_file(SAMPLE_HEADER, *rows), "samples", total_rows=50,
                                  progress=lambda phase, done, total: seen.append((phase, done)))
     assert result.imported == 50 == Sample.objects.count()
@@ -298,11 +300,13 @@ def test_large_uploads_run_in_the_background_with_progress(client, biobank_staff
 
     sync_role_permissions()
     ParticipantFactory(biobank_id="BB0000001")
+    for n in range(4):
+        box_named("F1", "R1", f"B{n}")
     monkeypatch.setattr(admin_pages, "BACKGROUND_BYTES", 10)
     queued = []
     monkeypatch.setattr(admin_pages.run_import_job, "delay", lambda pk: queued.append(pk))
     client.force_login(biobank_staff)
-    rows = "\n".join(f"S-{n},BB0000001,dna,2024-03-01,1,mL,F1,R1,B{n // 81},P{n % 81}" for n in range(300))
+    rows = "\n".join(f"S-{n},BB0000001,dna,2024-03-01,1,mL,F1,R1,B{n // 81},{n % 81 + 1}" for n in range(300))
     html = upload(client, SAMPLE_HEADER + "\n" + rows + "\n").content.decode()
     job = ImportJob.objects.get()
     assert queued == [job.pk] and job.status == "queued"
@@ -364,7 +368,9 @@ def test_two_imports_of_the_same_rows_at_once_import_them_once():
     from django.db import connections
 
     ParticipantFactory(biobank_id="BB0000001")
-    rows = [f"S-{n},BB0000001,dna,2024-03-01,1,mL,F1,R1,B{n // 81},P{n % 81}" for n in range(500)]
+    for n in range(7):
+        box_named("F1", "R1", f"B{n}")
+    rows = [f"S-{n},BB0000001,dna,2024-03-01,1,mL,F1,R1,B{n // 81},{n % 81 + 1}" for n in range(500)]
     results, errors = [], []
     barrier = threading.Barrier(2)
 

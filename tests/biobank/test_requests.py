@@ -73,19 +73,11 @@ def test_request_form_errors_are_shown_and_what_was_typed_is_kept(client, resear
 
 
 @pytest.mark.django_db
-def test_no_request_for_criteria_that_match_nothing(client, researcher, stock):
+def test_the_form_compares_no_count_so_it_cannot_be_used_to_read_one(client, researcher, stock):
     client.force_login(researcher)
-    html = client.post(NEW_SAMPLE, sample_form(sample_type="serum")).content.decode()
-    assert "No available sample matches these criteria" in html
-    assert not SampleRequest.objects.exists()
-
-
-@pytest.mark.django_db
-def test_asking_for_more_samples_than_match_is_refused_above_the_small_cell_limit(client, researcher, stock):
-    client.force_login(researcher)
-    html = client.post(NEW_SAMPLE, sample_form(samples_requested="13")).content.decode()
-    assert "Only 12 samples match" in html
-    assert not SampleRequest.objects.exists()
+    assert client.post(NEW_SAMPLE, sample_form(sample_type="serum")).status_code == 302  # none match
+    assert client.post(NEW_SAMPLE, sample_form(samples_requested="13")).status_code == 302  # 12 match
+    assert SampleRequest.objects.count() == 2  # biobank staff check requests against the stock
 
 
 @pytest.mark.django_db
@@ -107,16 +99,6 @@ def test_filing_a_recontact_request(client, researcher, stock, django_capture_on
     assert response.status_code == 302 and obj.criteria["recontact"] == "yes" and obj.criteria["sex"] == "F"
     assert obj.message.startswith("We are studying sleep")
     assert outbox and obj.reference in outbox[0].subject
-
-
-@pytest.mark.django_db
-def test_recontact_counts_only_participants_who_consented(client, researcher):
-    for _ in range(5):
-        ParticipantFactory(consent_recontact=False)
-    ParticipantFactory(consent_recontact=True, withdrawn_on="2025-02-01")
-    client.force_login(researcher)
-    html = client.post(NEW_RECONTACT, recontact_form()).content.decode()
-    assert "No participant who consented to re-contact matches" in html
 
 
 @pytest.mark.django_db

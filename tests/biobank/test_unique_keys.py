@@ -8,15 +8,15 @@ from django.db import IntegrityError, connection, transaction
 
 from biobank import crypto
 from biobank.models import Participant, Sample
-from tests.biobank.factories import ParticipantFactory, SampleFactory
+from tests.biobank.factories import ParticipantFactory, SampleFactory, box_named
 
 
 @pytest.mark.django_db
 def test_a_second_sample_with_a_barcode_is_refused_with_a_message():
     first = SampleFactory(barcode="DUP-0001")
     twin = Sample(barcode="DUP-0001", participant=first.participant, sample_type=first.sample_type,
-                  collected_at=first.collected_at, quantity=first.quantity, unit=first.unit, freezer="F09",
-                  rack="R09", box="B009", position="P09")
+                  collected_at=first.collected_at, quantity=first.quantity, unit=first.unit,
+                  box=box_named("F09", "R09", "B009"), pos_row=1, pos_col=9)
     with pytest.raises(ValidationError) as refused:
         twin.full_clean()
     assert refused.value.message_dict["barcode"] == ["Sample with this Barcode already exists."]

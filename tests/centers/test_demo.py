@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 
 import pytest
@@ -80,3 +81,27 @@ def test_demo_data_is_findable_in_the_directory(client, division):
     response = client.get("/centers/", {"q": "biobank"})
     assert "Biobank" in [center.name for center in response.context["page"]]
     assert client.get("/centers/translational-research-center/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_staff_who_see_protected_data_sign_in_with_the_printed_key(client):
+    """The demo study team signs in as a person would: password, then the code of the published key."""
+    from django_otp.oath import totp
+
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    key = accounts_demo.two_step_key()
+    assert key in out.getvalue() and "manage.py demo_code" in out.getvalue()
+    response = client.post("/accounts/login/", {"username": demo_email("studyteam"), "password": DEMO_PASSWORD},
+                           follow=True)
+    assert "Type your sign-in code" in response.content.decode()
+    # What an authenticator app given the printed key shows now.
+    secret = base64.b32decode(key.replace(" ", "") + "=" * (-len(key.replace(" ", "")) % 8))
+    code = f"{totp(secret, step=30, t0=0, digits=6):06d}"
+    code_out = io.StringIO()
+    call_command("demo_code", stdout=code_out)
+    now_or_next = {f"{totp(secret, step=30, t0=0, digits=6, drift=d):06d}" for d in (0, 1)}
+    assert code_out.getvalue()[:6] in now_or_next  # the same 30 s step, or the next one
+    answer = client.post("/accounts/login/code/", {"code": code, "next": "/studies/team/"})
+    assert answer.status_code == 302 and answer["Location"] == "/studies/team/"
+    assert client.get("/studies/team/").status_code == 200

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from consultations import services
-from consultations.attachments import MAX_ATTACHMENT_BYTES, validate_attachment, validate_attachments
+from consultations.attachments import (MAX_ATTACHMENT_BYTES, MAX_UNPACKED_BYTES, MAX_ZIP_ENTRIES, MEGABYTE,
+                                      validate_attachment, validate_attachments)
 from consultations.models import Attachment, ConsultationRequest, FundingStatus, Status, StudyStage
 from tests.consultations.factories import docx_upload, pdf_upload
 
@@ -39,6 +42,32 @@ def test_a_docx_must_be_a_zip_with_a_word_document():
         validate_attachment(SimpleUploadedFile("aims.docx", b"%PDF-1.4 renamed"))
     with pytest.raises(ValidationError, match="its content is not one"):
         validate_attachment(docx_upload(with_document=False))
+
+
+def _zip(name: str, entries) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+        for entry, content in entries:
+            archive.writestr(entry, content)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def test_a_docx_that_would_inflate_to_hundreds_of_megabytes_is_refused():
+    """A zip bomb: a few hundred KB that unpack to more than the limit in whatever opens it."""
+    bomb = _zip("bomb.docx", [("word/media/filler.bin", b"\0" * (MAX_UNPACKED_BYTES + 1))])
+    assert bomb.size < MEGABYTE
+    with pytest.raises(ValidationError, match="“bomb.docx” would unpack to more than 100 MB"):
+        validate_attachment(bomb)
+
+
+def test_a_docx_with_thousands_of_parts_is_refused():
+    many = _zip("many.docx", [(f"word/part{n}.xml", "") for n in range(MAX_ZIP_ENTRIES)])
+    with pytest.raises(ValidationError, match="more than 2000 parts"):
+        validate_attachment(many)
+    # A real document's pictures and parts stay well within both limits.
+    assert validate_attachment(_zip("big.docx", [(f"word/media/image{n}.png", b"x" * 200_000)
+                                                 for n in range(100)])).endswith("document")
 
 
 def test_size_limit_is_ten_megabytes():

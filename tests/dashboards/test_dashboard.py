@@ -132,3 +132,15 @@ def test_query_count_does_not_grow_with_data(client, superuser, data):
     with CaptureQueriesContext(connection) as after:
         assert client.get(URL).status_code == 200
     assert len(after) == len(before) <= 15
+
+
+def test_a_title_that_looks_like_a_formula_is_escaped_in_the_csv(client, superuser, center_a):
+    """A spreadsheet would run =HYPERLINK(...) typed as a study title; the export shows it as text."""
+    study = StudyFactory(center=center_a, short_title='=HYPERLINK("http://evil.example","x")')
+    InterestFactory(study=study)
+    client.force_login(superuser)
+    response = client.get(reverse("dashboards:table_csv", args=["enrollment-funnel"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    titles = [row[0] for row in rows[1:]]
+    assert titles == ["'=HYPERLINK(\"http://evil.example\",\"x\")"]
+    assert "no-store" in response["Cache-Control"]

@@ -63,14 +63,22 @@ def phone_page(browser, live_server):
 
 @pytest.fixture
 def login_as():
-    """Sign a user in through the real sign-in form: ``login_as(page, user)``."""
+    """Sign a user in through the real sign-in form (and the code step when their role needs it)."""
 
     def _login(page, user, password: str = TEST_PASSWORD):
+        from accounts.second_step import must_use
+        from tests.factories import app_device, code_for
+
+        device = app_device(user) if must_use(user) else None
         page.goto("/accounts/login/")
         page.get_by_label("Email address").fill(user.email)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_load_state()
+        if device is not None:  # the second step, as the person's authenticator app would answer it
+            page.get_by_label("Code").fill(code_for(device))
+            page.get_by_role("button", name="Continue").click()
+            page.wait_for_load_state()
         return page
 
     return _login

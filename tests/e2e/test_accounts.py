@@ -8,6 +8,7 @@ import pytest
 
 from accounts import roles
 from accounts.models import User
+from notifications.models import OutboxEmail
 from tests.factories import TEST_PASSWORD, UserFactory
 
 NEW_PASSWORD = "amber-lantern-rowing-42"
@@ -20,17 +21,17 @@ def fill_signup(page, *, email: str, password: str = NEW_PASSWORD):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_sign_up_as_a_researcher_with_a_taken_email_then_a_fresh_one(page, screenshot):
-    UserFactory(email="taken@example.org")
+def test_sign_up_as_a_researcher_with_a_mistake_then_through_the_emailed_link(page, screenshot):
     page.goto("/accounts/signup/")
     page.get_by_label("Researcher: I want consultations or biobank samples").check()
     page.get_by_label("Full name").fill("Noor Newcomer")
     page.get_by_label("Organisation", exact=True).fill("Department of Cardiology")
-    fill_signup(page, email="Taken@Example.org")
+    fill_signup(page, email="Noor.Newcomer@Example.org")
+    page.get_by_label("Password again").fill(NEW_PASSWORD + "x")
     page.get_by_role("button", name="Create my account").click()
 
-    assert page.get_by_text("An account with this email address already exists.").is_visible()
-    assert page.get_by_label("Email address").input_value() == "Taken@Example.org"
+    assert page.get_by_text("The two passwords do not match.").is_visible()
+    assert page.get_by_label("Email address").input_value() == "Noor.Newcomer@Example.org"
     assert page.get_by_label("Full name").input_value() == "Noor Newcomer"
     assert page.get_by_label("Organisation", exact=True).input_value() == "Department of Cardiology"
     assert page.get_by_label("Researcher: I want consultations or biobank samples").is_checked()
@@ -38,6 +39,13 @@ def test_sign_up_as_a_researcher_with_a_taken_email_then_a_fresh_one(page, scree
     screenshot(page, "foundation/signup-errors")
 
     fill_signup(page, email="noor.newcomer@example.org")
+    page.get_by_role("button", name="Create my account").click()
+    page.wait_for_url("**/accounts/signup/sent/")
+    assert page.get_by_role("heading", name="Check your email").is_visible()
+    screenshot(page, "security/signup-check-your-email")
+
+    link = OutboxEmail.objects.get(template="signup_confirm").context["confirm_path"]
+    page.goto(link)
     page.get_by_role("button", name="Create my account").click()
     page.wait_for_url("**/accounts/me/")
     assert page.get_by_role("heading", name="My account", level=1).is_visible()

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts import roles
 from accounts.models import User
-from accounts.services import register_user
+from accounts.services import confirm_sign_up, sign_up
 from notifications.models import OutboxEmail
 from tests.factories import UserFactory
 
@@ -23,29 +23,34 @@ def _everything_a_reader_sees(message) -> str:
 
 
 @pytest.mark.django_db
-def test_sign_up_sends_one_welcome_email_without_personal_data(outbox, django_capture_on_commit_callbacks):
+def test_sign_up_sends_one_link_then_one_welcome_without_personal_data(outbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        user = register_user(email="pat.quinlan@example.org", full_name="Patricia Quinlan", password=PASSWORD,
-                             role=roles.PATIENT)
+        sign_up(email="pat.quinlan@example.org", full_name="Patricia Quinlan", password=PASSWORD,
+                role=roles.PATIENT)
+    user = User.objects.get(email="pat.quinlan@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm_sign_up(user)
+        confirm_sign_up(user)  # a second click welcomes nobody twice
 
-    assert len(outbox) == 1
-    message = outbox[0]
-    assert message.to == ["pat.quinlan@example.org"]
-    assert message.subject == "Welcome to the DCR Portal"
-    assert "/accounts/login/" in message.body
-    text = _everything_a_reader_sees(message)
-    assert PASSWORD not in text
-    assert "Patricia" not in text and "Quinlan" not in text
+    link, welcome = outbox
+    assert link.to == welcome.to == ["pat.quinlan@example.org"]
+    assert "/accounts/signup/confirm/" in link.body
+    assert welcome.subject == "Welcome to the DCR Portal"
+    assert "/accounts/login/" in welcome.body
+    for message in (link, welcome):
+        text = _everything_a_reader_sees(message)
+        assert PASSWORD not in text
+        assert "Patricia" not in text and "Quinlan" not in text
     row = OutboxEmail.objects.get(template="welcome")
     assert (row.recipient, row.status, row.idempotency_key) == (user.email, "sent", f"welcome:{user.pk}")
-    assert PASSWORD not in str(row.context)
+    assert not [row for row in OutboxEmail.objects.all() if PASSWORD in str(row.context)]
 
 
 @pytest.mark.django_db
-def test_a_rolled_back_sign_up_sends_no_welcome_email(outbox, django_capture_on_commit_callbacks):
+def test_a_rolled_back_sign_up_sends_nothing(outbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
-        register_user(email="pat.quinlan@example.org", full_name="Patricia Quinlan", password=PASSWORD,
-                      role=roles.PATIENT)
+        sign_up(email="pat.quinlan@example.org", full_name="Patricia Quinlan", password=PASSWORD,
+                role=roles.PATIENT)
         raise RuntimeError("a later step of the sign-up failed")
 
     assert outbox == []

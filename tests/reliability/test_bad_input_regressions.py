@@ -11,7 +11,7 @@ from biobank import importer
 from biobank.models import Sample
 from studies import ctgov
 from studies.models import Study
-from tests.biobank.factories import ParticipantFactory
+from tests.biobank.factories import ParticipantFactory, box_named
 from tests.factories import CenterFactory
 from tests.studies.factories import StudyFactory
 
@@ -36,6 +36,7 @@ def test_a_page_far_past_the_end_is_an_empty_bundle(client):
 
 def test_a_nul_character_in_an_import_row_is_reported_and_nothing_is_written():
     ParticipantFactory(biobank_id="BB0000001", mrn="SYN0000001")
+    box_named("F1", "R1", "B1")
     text = f"{SAMPLE_HEADER}\nS-001,BB0000001,dna,2024-03-01,1.5,ug,F\x001,R1,B1,A1\nS-002,BB0000001,dna,2024-03-01,1,ug,F1,R1,B1,A2\n"
     result = importer.import_csv(io.StringIO(text))
     assert not result.ok

@@ -34,7 +34,7 @@ from biobank import importer
 from biobank.models import Participant, Sample
 from studies import ctgov
 from studies.models import Study
-from tests.biobank.factories import ParticipantFactory, SampleFactory
+from tests.biobank.factories import ParticipantFactory, SampleFactory, box_named
 from tests.factories import CenterFactory, ServiceFactory, UserFactory
 from tests.security.evidence import record
 from tests.studies.factories import PrescreenQuestionFactory, StudyFactory
@@ -301,10 +301,20 @@ def biobank_stock(db):
 
 
 @FUZZ
-@given(form_data(**CRITERIA, recontact=st.sampled_from(["", "yes"])))
+@given(form_data(**CRITERIA, recontact=st.sampled_from(["", "yes"]), count=st.just("1"),
+                 **{"g0-c0-concept": st.sampled_from(["", "icd10cm:E11", "diab", "E11"]),
+                    "g0-c0-value_op": st.sampled_from(["", ">", "between"]), "g0-c0-value": st.sampled_from(["", "8"]),
+                    "g0-c0-unit": st.sampled_from(["", "%"]), "g0-c0-within_years": st.sampled_from(["", "5", "0"]),
+                    "g0-c0-min_count": st.sampled_from(["", "2"]), "g1-exclude": st.sampled_from(["", "on"]),
+                    "g1-c0-concept": st.sampled_from(["", "rxnorm:106892"])}))
 def test_cohort_count(biobank_stock, data):
+    from tests.cohorts.conftest import grant_access
+
     with rolled_back():
-        send(signed_in(UserFactory(roles=[roles.RESEARCHER])), "get", "/biobank/cohort/", data, form="cohort_count")
+        user = UserFactory(roles=[roles.RESEARCHER])
+        grant_access(user)
+        # A question that is answered is logged (a row): 200 may write, nothing else may.
+        send(signed_in(user), "get", "/cohorts/", data, form="cohort_count", changes_on=frozenset({200}))
 
 
 @FUZZ
@@ -368,6 +378,7 @@ def test_biobank_import(db, kind, data):
     INPUTS["biobank_import"] += 1
     with rolled_back():
         ParticipantFactory(biobank_id="BB0000001", mrn="SYN0000001")
+        box_named("F1", "R1", "B1")
         before = (Participant.objects.count(), Sample.objects.count(), row_counts())
         result = importer.import_csv(io.StringIO(text), data.draw(st.sampled_from([kind, None])))
         if result.ok:

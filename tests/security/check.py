@@ -16,24 +16,26 @@ import xml.etree.ElementTree as ET  # nosec B405: our own pytest's report
 from collections import Counter
 from pathlib import Path
 
-from tests.security import evidence
+from tests.security import cases, evidence
 from tests.security.scan import run_bandit, run_pip_audit
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_FOLDERS = ("tests/security", "tests/reliability")
 JUNIT = evidence.EVIDENCE_DIR / "junit.xml"
+CASE_FILES = "security cases elsewhere"  # tests/security/cases.py
 
 
 def run_tests() -> tuple[int, dict[str, Counter]]:
     folders = [f for f in TEST_FOLDERS if (ROOT / f).is_dir()]
+    extra = [f for f in cases.files() if not f.startswith(tuple(folders))]
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "pytest", *folders, "-q", "-p", "no:warnings",  # nosec B603
-                             f"--junitxml={JUNIT}"], cwd=ROOT)
-    outcomes: dict[str, Counter] = {folder: Counter() for folder in folders}
+    result = subprocess.run([sys.executable, "-m", "pytest", *folders, *extra, "-q",  # nosec B603
+                             "-p", "no:warnings", f"--junitxml={JUNIT}"], cwd=ROOT)
+    outcomes: dict[str, Counter] = {folder: Counter() for folder in [*folders, CASE_FILES]}
     if JUNIT.exists():
         for case in ET.parse(JUNIT).getroot().iter("testcase"):  # nosec B314: written by pytest just now
             folder = next((f for f in folders if case.get("classname", "").startswith(f.replace("/", "."))),
-                          folders[0])
+                          CASE_FILES)
             if case.find("failure") is not None or case.find("error") is not None:
                 outcomes[folder]["failed"] += 1
             elif case.find("skipped") is not None:
@@ -41,6 +43,7 @@ def run_tests() -> tuple[int, dict[str, Counter]]:
             else:
                 outcomes[folder]["passed"] += 1
     outcomes["_seconds"] = Counter(seconds=round(time.monotonic() - started))
+    outcomes["_cases"] = cases.tally(list(ET.parse(JUNIT).getroot().iter("testcase"))) if JUNIT.exists() else []  # nosec B314
     return result.returncode, outcomes
 
 
@@ -83,6 +86,9 @@ def summary_lines(outcomes: dict[str, Counter]) -> tuple[list[str], int]:
         rows.append(("pip-audit", f"{audit.get('packages', '?')} pinned packages, "
                                   f"{audit.get('vulnerabilities', '?')} known vulnerabilities",
                      int(audit.get("failures", 1))))
+    for threat, passed, failed in outcomes.get("_cases", []):
+        rows.append((f"threat: {threat}", f"{passed} test{'s' if passed != 1 else ''} passed" if passed or failed else "NOT RUN",
+                     failed if passed or failed else 1))
     for folder, counts in outcomes.items():
         if folder.startswith("_"):
             continue

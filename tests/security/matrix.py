@@ -70,6 +70,7 @@ class World:
     booking: object
     sample_request: object
     recontact_request: object
+    saved_cohort: object
     participant: object
     service: object
     center: object
@@ -87,7 +88,9 @@ def build_world() -> World:
     from accounts import roles
     from accounts.models import ProtectedAccess
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-    from biobank.models import ImportJob, Withdrawal
+    from biobank.models import ConsentStatement, DistributionOrder, ImportJob, PlacementConflict, Withdrawal
+    from cohorts.models import BiobankAccess, CohortQueryLog, SavedCohort
+    from ehr.models import Concept, EhrImport
     from collaborations.models import Affiliate, Inquiry
     from consultations.models import Attachment
     from notifications.models import OutboxEmail
@@ -152,13 +155,31 @@ def build_world() -> World:
 
     participant = ParticipantFactory()
     sample = SampleFactory(participant=participant)
+    conflict = PlacementConflict.objects.create(sample=SampleFactory(participant=participant, box=None, pos_row=None,
+                                                                     pos_col=None),
+                                                freezer="F1", rack="R1", box="B1", position="A0",
+                                                reason="The position \"A0\" is not a position of a box.")
     withdrawn = ParticipantFactory(consent_research=False)
     withdrawal = Withdrawal.objects.create(participant=withdrawn, withdrawn_on=date(2025, 1, 2),
                                            reason="Asked to leave (synthetic).", recorded_by=users["biobank"])
-    sample_request = SampleRequestFactory(researcher=users["researcher"])
+    sample_request = SampleRequestFactory(researcher=users["researcher"], criteria={
+        "sample_type": "dna", "cohort": {"name": "Matrix cohort", "question": {"groups": [], "sample": {}},
+                                         "description": ["Any sample type"]}})
     recontact_request = RecontactRequestFactory(researcher=users["researcher"])
     import_job = ImportJob.objects.create(kind=ImportJob.Kind.choices[0][0], file_name="participants.csv",
                                           created_by=users["biobank"])
+
+    # Biobank access: both researchers approved (their own records still differ), a cohort of the researcher's.
+    for who in ("researcher", "other_researcher"):
+        BiobankAccess.objects.create(user=users[who], irb_protocol="IRB-2026-0142", institution="Matrix Institute",
+                                     purpose="Matrix.", status=BiobankAccess.Status.APPROVED,
+                                     email_verified_at=timezone.now())
+    saved_cohort = SavedCohort.objects.create(owner=users["researcher"], name="Matrix cohort",
+                                              question={"groups": [], "sample": {"sample_type": "dna"}})
+    query_log = CohortQueryLog.objects.create(user=users["researcher"], question={}, question_hash="0" * 64,
+                                              shown={"participants": "fewer than 11"})
+    concept = Concept.objects.create(domain="condition", system="icd10cm", code="E11.9", display="Matrix diabetes")
+    ehr_import = EhrImport.objects.create(file_name="export.ndjson", created_by=users["biobank"])
 
     inquiry = Inquiry.objects.create(
         reference="PI-2026-99001", organisation="Matrix Foundation (synthetic)", kind=Inquiry.Kind.choices[0][0],
@@ -179,6 +200,9 @@ def build_world() -> World:
 
     # Not confirmed: a confirmed device would send staff A to the code step on every page.
     device = TOTPDevice.objects.create(user=users["staff_a"], name="Authenticator app", confirmed=False)
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    recovery = StaticDevice.objects.create(user=users["staff_a"], name="Recovery codes", confirmed=False)
 
     from dashboards import selectors as dashboard_selectors
     from dashboards.views import _tables
@@ -197,14 +221,21 @@ def build_world() -> World:
         "studies.bed": booking.bed, "studies.bedbooking": booking,
         "biobank.participant": participant, "biobank.sample": sample, "biobank.withdrawal": withdrawal,
         "biobank.samplerequest": sample_request, "biobank.recontactrequest": recontact_request,
-        "biobank.importjob": import_job,
-        "otp_totp.totpdevice": device,
+        "biobank.importjob": import_job, "biobank.storagecontainer": sample.box,
+        "biobank.placementconflict": conflict,
+        "biobank.distributionorder": DistributionOrder.objects.create(
+            reference="BBD-2026-99001", request=sample_request, created_by=users["biobank"]),
+        "biobank.consentstatement": ConsentStatement.objects.create(code="genetic", version="v9",
+                                                                     text="My DNA may be studied (synthetic)."),
+        "cohorts.biobankaccess": BiobankAccess.objects.get(user=users["researcher"]),
+        "cohorts.cohortquerylog": query_log, "ehr.concept": concept, "ehr.ehrimport": ehr_import,
+        "otp_totp.totpdevice": device, "otp_static.staticdevice": recovery,
         "collaborations.inquiry": inquiry, "collaborations.affiliate": affiliate,
         "projects.project": project, "projects.accessrequest": access_request, "budgets.budget": budget,
     }
     return World(users=users, objects=objects, consultation=consultation, attachment=attachment,
                  interest=interest, study=study, booking=booking, sample_request=sample_request,
-                 recontact_request=recontact_request, participant=participant, service=service,
+                 recontact_request=recontact_request, saved_cohort=saved_cohort, participant=participant, service=service,
                  center=center_a, dashboard_key=dashboard_key, project=project, line=line, team_member=team_member,
                  access_request=access_request)
 
@@ -227,6 +258,7 @@ def concrete_url(pattern: Pattern, world: World) -> str:
         "favicon.ico": "/favicon.ico",
         "accounts:password_reset_confirm": reverse("accounts:password_reset_confirm",
                                                    args=["MQ", "not-a-valid-token"]),
+        "accounts:confirm_signup": reverse("accounts:confirm_signup", args=["MQ", "not-a-valid-token"]),
         "centers:service_detail": reverse("centers:service_detail", args=[world.service.slug]),
         "centers:center_detail": reverse("centers:center_detail", args=[world.center.slug]),
         "consultations:attachment": reverse("consultations:attachment", args=[world.attachment.pk]),
@@ -244,10 +276,19 @@ def concrete_url(pattern: Pattern, world: World) -> str:
                                                  args=[world.sample_request.reference]),
         "biobank:withdraw_sample_request": reverse("biobank:withdraw_sample_request",
                                                    args=[world.sample_request.reference]),
+        "biobank:order_detail": reverse("biobank:order_detail",
+                                        args=[world.objects["biobank.distributionorder"].reference]),
+        "biobank:confirm_receipt": reverse("biobank:confirm_receipt",
+                                           args=[world.objects["biobank.distributionorder"].reference]),
         "biobank:recontact_request_detail": reverse("biobank:recontact_request_detail",
                                                     args=[world.recontact_request.reference]),
         "biobank:withdraw_recontact_request": reverse("biobank:withdraw_recontact_request",
                                                       args=[world.recontact_request.reference]),
+        **{name: reverse(name, args=[world.saved_cohort.pk]) for name in (
+            "cohorts:open", "cohorts:delete", "cohorts:request_samples", "cohorts:request_recontact")},
+        "cohorts:verify_email": reverse("cohorts:verify_email", args=["not-a-valid-token"]),
+        "admin:cohorts_request_matches": reverse("admin:cohorts_request_matches",
+                                                 args=[world.sample_request.reference]),
         "dashboards:table_csv": reverse("dashboards:table_csv", args=[world.dashboard_key]),
         "admin:consultations_consultationrequest_line": reverse(
             "admin:consultations_consultationrequest_line", args=[world.consultation.pk, world.line.pk]),
@@ -315,10 +356,18 @@ def clients(world: World) -> dict[str, Client]:
 
 
 @override_settings(SESSION_ENGINE="django.contrib.sessions.backends.signed_cookies")
-def observe(world: World, patterns: list[Pattern]) -> dict[str, dict[str, str]]:
+def may_be_kept(response) -> bool:
+    """True when the browser may keep this answer (no ``no-store`` in its Cache-Control)."""
+    directives = {part.strip().lower() for part in response.get("Cache-Control", "").split(",")}
+    return "no-store" not in directives
+
+
+def observe(world: World, patterns: list[Pattern], kept: list | None = None) -> dict[str, dict[str, str]]:
     """{pattern key: {role: code}} for a GET of each pattern's address by each role.
 
-    Sessions live in signed cookies here: 2,000+ requests skip a session query each.
+    ``kept`` (a list) receives (pattern key, role) for every answer to a signed-in person that
+    the browser may keep. Sessions live in signed cookies here: 2,000+ requests skip a session
+    query each.
     """
     by_role = clients(world)
     observed: dict[str, dict[str, str]] = {}
@@ -328,7 +377,12 @@ def observe(world: World, patterns: list[Pattern]) -> dict[str, dict[str, str]]:
     try:
         for pattern in patterns:
             url = concrete_url(pattern, world)
-            answers = {role: classify(by_role[role].get(url)) for role in ROLES}
+            answers = {}
+            for role in ROLES:
+                response = by_role[role].get(url)
+                answers[role] = classify(response)
+                if kept is not None and role != "anonymous" and may_be_kept(response):
+                    kept.append((pattern.key, role))
             if pattern.key in HEALTH_DEPENDENT:
                 answers = {role: "open" if code in {"200", "503"} else code for role, code in answers.items()}
             observed[pattern.key] = answers

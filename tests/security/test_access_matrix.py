@@ -28,7 +28,8 @@ def matrix(django_db_setup, django_db_blocker):
             started = time.monotonic()
             patterns = url_patterns()
             world = build_world()
-            observed = observe(world, patterns)
+            kept: list[tuple[str, str]] = []
+            observed = observe(world, patterns, kept)
             seconds = round(time.monotonic() - started, 1)
             transaction.set_rollback(True)
     mismatches = [(key, role, observed[key][role], EXPECTED[key][role])
@@ -39,8 +40,11 @@ def matrix(django_db_setup, django_db_blocker):
     REPORT_FILE.write_text(json.dumps({"roles": list(ROLES), "observed": observed, "expected": EXPECTED,
                                        "missing": missing, "seconds": seconds}, indent=1))
     evidence.record("access", urls=len(observed), roles=len(ROLES), checks=len(observed) * len(ROLES),
-                    failures=len(mismatches) + len(missing), seconds=seconds)
-    return {"patterns": patterns, "observed": observed, "mismatches": mismatches, "missing": missing}
+                    failures=len(mismatches) + len(missing) + len(kept), seconds=seconds)
+    evidence.record("no_store", answers=len(observed) * (len(ROLES) - 1), kept_by_browser=len(kept),
+                    failures=len(kept))
+    return {"patterns": patterns, "observed": observed, "mismatches": mismatches, "missing": missing,
+            "kept": kept}
 
 
 def test_every_url_has_a_row(matrix):
@@ -58,6 +62,13 @@ def test_no_row_names_a_url_that_is_gone(matrix):
 def test_each_role_gets_the_declared_answer(matrix, role):
     wrong = [f"{key}: got {got}, expected {want}" for key, who, got, want in matrix["mismatches"] if who == role]
     assert not wrong, f"{role}:\n" + "\n".join(wrong)
+
+
+def test_no_answer_to_a_signed_in_person_may_be_kept_by_the_browser(matrix):
+    """After signing out, Back must not show a page that held someone's data: every answer to a
+    signed-in person, on every URL (redirects and errors included), says ``no-store``."""
+    assert not matrix["kept"], "Answers without Cache-Control: no-store: " + ", ".join(
+        f"{key} ({role})" for key, role in matrix["kept"][:40])
 
 
 def test_the_table_prints_a_row_per_url(matrix):

@@ -52,14 +52,17 @@ def test_check_deploy_reports_nothing_with_safe_values():
 def test_production_settings_are_strict():
     code = ("from django.conf import settings as s; print('SETTINGS', s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, "
             "s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.X_FRAME_OPTIONS, s.DEBUG, "
-            "\"'unsafe-inline'\" in str(s.CONTENT_SECURITY_POLICY))")
+            "\"'unsafe-inline'\" in str(s.CONTENT_SECURITY_POLICY), s.LANGUAGE_COOKIE_SECURE, "
+            "s.LANGUAGE_COOKIE_SAMESITE, s.LANGUAGE_COOKIE_HTTPONLY)")
     result = manage("shell", "-c", code)
     assert result.returncode == 0, result.stderr
     line = next(line for line in result.stdout.splitlines() if line.startswith("SETTINGS "))
-    hsts, session_secure, csrf_secure, ssl_redirect, frame, debug, unsafe_inline = line.split()[1:]
+    hsts, session_secure, csrf_secure, ssl_redirect, frame, debug, unsafe_inline, *language = line.split()[1:]
     assert int(hsts) >= 31536000
     assert (session_secure, csrf_secure, ssl_redirect, frame, debug, unsafe_inline) == (
         "True", "True", "True", "DENY", "False", "False")
+    # The language cookie: over HTTPS only, not sent along from other sites, not read by scripts.
+    assert language == ["True", "Lax", "True"]
 
 
 @pytest.mark.parametrize("overrides, complaint", [
@@ -77,3 +80,28 @@ def test_unsafe_values_refuse_to_start(overrides, complaint):
     result = manage("check", **overrides)
     assert result.returncode != 0
     assert "Unsafe production configuration" in result.stderr and complaint in result.stderr
+
+
+SSO = {"DCR_OIDC_CLIENT_ID": "dcr-portal", "DCR_OIDC_CLIENT_SECRET": "a-secret-from-the-provider",
+       "DCR_OIDC_AUTHORIZATION_ENDPOINT": "https://login.hospital.example.org/authorize",
+       "DCR_OIDC_TOKEN_ENDPOINT": "https://login.hospital.example.org/token",
+       "DCR_OIDC_USERINFO_ENDPOINT": "https://login.hospital.example.org/userinfo",
+       "DCR_OIDC_JWKS_ENDPOINT": "https://login.hospital.example.org/jwks",
+       "DCR_OIDC_ROLE_GROUPS": "dcr-study-team=Study team,dcr-biobank=Biobank staff"}
+
+
+def test_check_deploy_stays_clean_with_single_sign_on_configured():
+    result = manage("check", "--deploy", "--fail-level", "DEBUG", **SSO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    shown = manage("shell", "-c", "from django.conf import settings as s; print('SSO', s.OIDC_ENABLED, "
+                                  "s.OIDC_ROLE_GROUPS['dcr-biobank'], s.OIDC_USE_PKCE)", **SSO)
+    assert "SSO True Biobank staff True" in shown.stdout, shown.stderr
+
+
+@pytest.mark.parametrize("overrides, complaint", [
+    ({"DCR_OIDC_TOKEN_ENDPOINT": None}, "DCR_OIDC_TOKEN_ENDPOINT"),
+    ({"DCR_OIDC_JWKS_ENDPOINT": "http://login.hospital.example.org/jwks"}, "https://"),
+], ids=["missing-endpoint", "plain-http"])
+def test_half_configured_or_plain_http_single_sign_on_refuses_to_start(overrides, complaint):
+    result = manage("check", **{**SSO, **overrides})
+    assert result.returncode != 0 and complaint in result.stderr

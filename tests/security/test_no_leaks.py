@@ -42,6 +42,7 @@ def _texts(message) -> list[str]:
 @pytest.mark.django_db
 def test_no_email_of_any_code_path_carries_protected_values(django_capture_on_commit_callbacks, center_a):
     from biobank import services as biobank_services
+    from biobank.models import Participant
     from collaborations import services as collaboration_services
     from consultations import services as consultation_services
     from notifications.models import OutboxEmail
@@ -103,6 +104,17 @@ def test_no_email_of_any_code_path_carries_protected_values(django_capture_on_co
         sample_request = SampleRequestFactory(researcher=researcher)
         biobank_services._notify_submitted(sample_request)
         biobank_services.move_request(sample_request, sample_request.Status.UNDER_REVIEW, by=biobank_staff)
+        # A distribution order of the participant's sample, shipped and received.
+        from biobank.distribution import services as distribution_services
+        from tests.biobank.factories import SampleFactory
+
+        SampleFactory(participant=Participant.objects.get(), sample_type="dna")
+        shipped = SampleRequestFactory(researcher=researcher, status="approved", criteria={"sample_type": "dna"})
+        biobank_services.reserve_samples(shipped, by=biobank_staff, count=1)
+        order = distribution_services.create_order(shipped, by=biobank_staff)
+        distribution_services.move_order(order, "shipped", by=biobank_staff, recipient=f"Lab, call {PATIENT_PHONE}",
+                                         tracking_number="T-1")
+        distribution_services.move_order(order, "received", by=researcher)
         # A partnership inquiry with a phone number, and its status.
         inquiry = collaboration_services.submit_inquiry(
             organisation="Quartermaine Foundation", kind="foundation", contact_name=PATIENT_NAME,
@@ -110,10 +122,19 @@ def test_no_email_of_any_code_path_carries_protected_values(django_capture_on_co
         collaboration_services.change_status(inquiry, "in_review", by=staff)
         collaboration_services.change_status(inquiry, "declined", by=staff, reason=f"Phoned {PATIENT_PHONE}")
         # Accounts: welcome and password reset of a person with a phone number.
+        # Biobank access: applied for (verify link, staff told), verified, approved.
+        from cohorts import services as cohort_services
+        access = cohort_services.apply_for_access(researcher, irb_protocol="IRB-2026-0142",
+                                                  institution="Synthetic Institute", purpose="Diabetes outcomes.")
+        cohort_services.verify_email(cohort_services.verification_token(access))
+        cohort_services.move_access(access, "approved", by=biobank_staff)
         from accounts.forms import OutboxPasswordResetForm
-        from accounts.services import register_user
-        register_user(email="newcomer@example.org", full_name=PATIENT_NAME, password="a-long-password-1",
-                      role=roles.PATIENT)
+        from accounts.models import User
+        from accounts.services import confirm_sign_up, sign_up
+        sign_up(email="newcomer@example.org", full_name=PATIENT_NAME, password="a-long-password-1",
+                role=roles.PATIENT)
+        sign_up(email=PATIENT_EMAIL, full_name=PATIENT_NAME, password="a-long-password-1", role=roles.PATIENT)
+        confirm_sign_up(User.objects.get(email="newcomer@example.org"))
         form = OutboxPasswordResetForm({"email": PATIENT_EMAIL})
         assert form.is_valid()
         form.save(domain_override="dcr.example.org")

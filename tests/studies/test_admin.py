@@ -153,8 +153,9 @@ def test_interest_changelist_query_count(client, study_team_member, study, djang
     for number in range(15):
         InterestFactory(study=study)
     client.force_login(study_team_member)
-    # session, user, count, page with studies, study filter options, action permission checks
-    with django_assert_max_num_queries(8):
+    # session, user, second-step device (django-otp), count, page with studies, study filter options,
+    # action permission checks
+    with django_assert_max_num_queries(9):
         response = client.get(INTERESTS)
     assert len(response.context["cl"].result_list) == 20
 

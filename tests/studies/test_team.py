@@ -134,11 +134,11 @@ def test_team_pages_query_counts(client, study_team_member, study, django_assert
     for number in range(10):
         InterestFactory(study=study, answers={"1": {"question": "Q", "kind": "yes_no", "answer": "no"}})
     client.force_login(study_team_member)
-    # session, user, roles, page count, page of studies with funnel counts
-    with django_assert_max_num_queries(5):
+    # session, user, the second step's device (django-otp), roles, page count, page of studies with funnel counts
+    with django_assert_max_num_queries(6):
         assert client.get("/studies/team/").status_code == 200
-    # session, user, roles, study with funnel, count, page, access log insert
-    with django_assert_max_num_queries(7):
+    # session, user, second-step device, roles, study with funnel, count, page, access log insert
+    with django_assert_max_num_queries(8):
         response = client.get(f"/studies/team/{study.pk}/")
     assert len(response.context["rows"]) == 10
 

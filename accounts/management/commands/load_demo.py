@@ -15,6 +15,8 @@ DEMO_MODULES = [
     "consultations.demo",
     "studies.demo",
     "biobank.demo",
+    "ehr.demo",
+    "cohorts.demo",
     "collaborations.demo",
 ]
 
@@ -43,3 +45,7 @@ class Command(BaseCommand):
             self.stdout.write("\nDemo sign-ins (password for all: %s)" % accounts_demo.DEMO_PASSWORD)
             for role, email in logins:
                 self.stdout.write(f"  {role:<14} {email}")
+            self.stdout.write(
+                f"Study team, biobank and superuser sign in with a second step: add the setup key "
+                f"{accounts_demo.two_step_key()} (time-based) to an authenticator app, or run "
+                f"`.venv/bin/python manage.py demo_code` for the code to type now.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import time
 from pathlib import Path
 
@@ -61,9 +60,8 @@ class Command(BaseCommand):
             f"Imported {result.imported:,} {kind} in {elapsed:.1f} s ({rate:,.0f} rows/s), import #{job.pk}."))
 
     def _guess_kind(self, path: Path) -> str:
-        with path.open(encoding="utf-8-sig", newline="") as text:
-            header = next(csv.reader(text), [])
-        kind = importer.detect_kind(header)
-        if kind is None:
-            raise CommandError("Cannot tell what the file holds from its first line: give --kind.")
-        return kind
+        with path.open("rb") as binary:
+            try:
+                return importer.sniff_kind(binary)
+            except importer.UnknownKind as problem:
+                raise CommandError(f"{problem} Nothing was imported.") from None

@@ -18,12 +18,14 @@ SEEDERS = {
     "consultations": "consultations.scale.seed",
     "biobank": "biobank.scale.seed",
     "budgets": "budgets.scale.seed",
+    "ehr": "ehr.scale.seed",
+    "cohorts": "cohorts.scale.seed",
 }
 
 
 class Command(BaseCommand):
     help = ("Seed synthetic data at production scale (25 centres, 1,000 studies, 100,000 inquiries, 50,000 "
-            "consultation requests, 40,000 participants, 100,000 samples) for benchmarks. Safe to re-run.")
+            "consultation requests, 40,000 participants, 100,000 samples, 6,000,000 health-record facts) for benchmarks. Safe to re-run.")
 
     def add_arguments(self, parser):
         parser.add_argument("--only", nargs="+", choices=sorted(SEEDERS), help="Seed only these parts.")

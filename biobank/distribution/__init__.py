@@ -1,0 +1,1 @@
+"""Distribution: orders made from approved requests, pick lists, shipments, manifests, labels, receipt."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CohortsConfig(AppConfig):
+    name = "cohorts"
+    verbose_name = "Biobank cohorts"
+    default_auto_field = "django.db.models.BigAutoField"

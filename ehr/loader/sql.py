@@ -1,0 +1,92 @@
+"""The loader's SQL. Table and column names are constants; values travel as COPY data or parameters."""
+
+STAGE_PATIENT = "ehr_stage_patient"
+STAGE_FACT = "ehr_stage_fact"
+PATIENT_COLUMNS = "file_no, line, patient_id, mrn_hash"
+FACT_COLUMNS = ("file_no, line, first, resource_type, resource_id, patient_id, domain, system, code, display, "
+                "start_date, end_date, value, unit")
+
+# "first" marks the first fact of a resource, so that resources (not facts) are counted.
+# Dropped first: inside an outer transaction (tests, a caller's atomic block) ON COMMIT has not come yet.
+CREATE_STAGING = f"""
+    DROP TABLE IF EXISTS {STAGE_PATIENT}, {STAGE_FACT}, ehr_stage_match, ehr_stage_people, ehr_touched;
+    CREATE TEMP TABLE {STAGE_PATIENT} (file_no int, line int, patient_id text, mrn_hash text) ON COMMIT DROP;
+    CREATE TEMP TABLE {STAGE_FACT} (file_no int, line int, first boolean, resource_type text, resource_id text,
+        patient_id text, domain text, system text, code text, display text, start_date date, end_date date,
+        value float8, unit text) ON COMMIT DROP;
+"""
+INDEX_STAGING = f"""
+    CREATE INDEX ON {STAGE_PATIENT} (patient_id);
+    ANALYZE {STAGE_PATIENT};
+"""
+_NO_PATIENT = f"NOT EXISTS (SELECT 1 FROM {STAGE_PATIENT} p WHERE p.patient_id = f.patient_id)"
+
+MISSING_PATIENTS = f"""
+    SELECT f.file_no, f.line, f.resource_type, f.resource_id, f.patient_id, count(*) OVER ()
+    FROM {STAGE_FACT} f WHERE f.first AND {_NO_PATIENT} ORDER BY f.file_no, f.line LIMIT %s"""  # nosec B608
+MISSING_PATIENT_FILES = f"SELECT DISTINCT f.file_no FROM {STAGE_FACT} f WHERE {_NO_PATIENT}"  # nosec B608
+# Resources whose patient is not (or no longer) staged: dropped, counted per type.
+DROP_ORPHANS = f"""
+    WITH gone AS (DELETE FROM {STAGE_FACT} f WHERE {_NO_PATIENT} RETURNING resource_type, first)
+    SELECT resource_type, count(*) FILTER (WHERE first) FROM gone GROUP BY 1"""  # nosec B608
+REJECT_FILES = f"""
+    WITH patients AS (DELETE FROM {STAGE_PATIENT} WHERE file_no = ANY(%s) RETURNING 'Patient'::text, true),
+         facts AS (DELETE FROM {STAGE_FACT} WHERE file_no = ANY(%s) RETURNING resource_type, first)
+    SELECT kind, count(*) FILTER (WHERE first) FROM (
+        SELECT * FROM patients UNION ALL SELECT * FROM facts) AS gone (kind, first) GROUP BY 1"""  # nosec B608
+
+# Each staged patient's outcome: loaded, or why not. Withdrawn participants' records are not kept.
+MATCH_PATIENTS = f"""
+    CREATE TEMP TABLE ehr_stage_match ON COMMIT DROP AS
+    SELECT DISTINCT ON (s.patient_id) s.patient_id, b.id AS participant_id,
+        CASE WHEN b.id IS NULL THEN 'outside'
+             WHEN b.withdrawn_on IS NOT NULL OR NOT b.consent_research THEN 'withdrawn'
+             WHEN r.extracted_at > %s THEN 'older'
+             ELSE 'loaded' END AS outcome
+    FROM {STAGE_PATIENT} s
+    LEFT JOIN biobank_participant b ON b.mrn_hash = s.mrn_hash
+    LEFT JOIN ehr_loadedrecord r ON r.participant_id = b.id
+    ORDER BY s.patient_id, b.id NULLS LAST;
+    CREATE INDEX ON ehr_stage_match (patient_id);
+    ANALYZE ehr_stage_match;"""  # nosec B608
+OUTCOME_REASONS = {"outside": "not biobank participants", "withdrawn": "withdrawn from the biobank",
+                   "older": "a newer extract is already loaded"}
+PATIENT_OUTCOMES = "SELECT outcome, count(*) FROM ehr_stage_match GROUP BY 1"
+FACT_OUTCOMES = f"""
+    SELECT f.resource_type, m.outcome, count(*) FILTER (WHERE f.first)
+    FROM {STAGE_FACT} f JOIN ehr_stage_match m USING (patient_id) GROUP BY 1, 2"""  # nosec B608
+
+_LOADED = f"{STAGE_FACT} f JOIN ehr_stage_match m USING (patient_id) WHERE m.outcome = 'loaded'"  # nosec B608
+WRITE = (
+    f"""INSERT INTO ehr_concept (domain, system, code, display, participant_count, fact_count)
+        SELECT min(f.domain), f.system, f.code, max(f.display), 0, 0 FROM {_LOADED}
+        GROUP BY f.system, f.code
+        ON CONFLICT (system, code) DO NOTHING""",  # nosec B608
+    """CREATE TEMP TABLE ehr_stage_people ON COMMIT DROP AS
+        SELECT DISTINCT participant_id FROM ehr_stage_match WHERE outcome = 'loaded'""",
+    # A newer extract replaces what it holds for each of its participants (and reloading adds nothing).
+    # The concept counts move by what left and what came, so a load costs the size of its extract only.
+    """CREATE TEMP TABLE ehr_touched ON COMMIT DROP AS
+        WITH gone AS (DELETE FROM ehr_fact f USING ehr_stage_people p WHERE f.participant_id = p.participant_id
+                      RETURNING f.concept_id, f.participant_id)
+        SELECT concept_id, -count(DISTINCT participant_id) AS people, -count(*) AS facts FROM gone
+        GROUP BY concept_id""",
+    f"""WITH came AS (
+            INSERT INTO ehr_fact (participant_id, concept_id, start_date, end_date, value, unit, source_id)
+            SELECT m.participant_id, c.id, f.start_date, f.end_date, f.value, coalesce(f.unit, ''),
+                f.resource_type || '/' || f.resource_id
+            FROM {_LOADED.replace(" WHERE", " JOIN ehr_concept c ON c.system = f.system AND c.code = f.code WHERE")}
+            RETURNING concept_id, participant_id)
+        INSERT INTO ehr_touched SELECT concept_id, count(DISTINCT participant_id), count(*) FROM came
+        GROUP BY concept_id""",  # nosec B608
+    """UPDATE ehr_concept c SET participant_count = c.participant_count + n.people,
+            fact_count = c.fact_count + n.facts
+        FROM (SELECT concept_id, sum(people) AS people, sum(facts) AS facts FROM ehr_touched GROUP BY 1) n
+        WHERE c.id = n.concept_id""",
+    f"""INSERT INTO ehr_loadedrecord (participant_id, extracted_at, loaded_at, fact_count)
+        SELECT p.participant_id, %(extracted_at)s, now(), coalesce(n.facts, 0) FROM ehr_stage_people p
+        LEFT JOIN (SELECT m.participant_id, count(*) AS facts FROM {_LOADED} GROUP BY 1) n USING (participant_id)
+        ON CONFLICT (participant_id) DO UPDATE SET extracted_at = EXCLUDED.extracted_at,
+            loaded_at = EXCLUDED.loaded_at, fact_count = EXCLUDED.fact_count""",  # nosec B608
+)
+LOADED_TOTALS = f"SELECT (SELECT count(*) FROM ehr_stage_people), (SELECT count(*) FROM {_LOADED})"  # nosec B608
