@@ -15,6 +15,8 @@ see, and its answer to a signed-in person opening the admin sign-in page).
 A new view fails tests/security/test_access_matrix.py until it has a row here.
 """
 
+from tests.security.expected_teams import PROJECT_ROWS, TEAM_MEMBER as _TEAM_MEMBER
+
 _ROLES = "anonymous patient researcher other_researcher collaborator staff_a staff_b study_team biobank superuser"
 
 _TABLE = {
@@ -57,27 +59,6 @@ _TABLE = {
     'consultations:survey':                                      "login       403         200         404         403         403         403         403         403         404",
     'consultations:delete_draft':                                "login       403         405         405         403         403         403         403         403         405",
     'consultations:withdraw':                                    "login       403         200         404         403         403         403         403         403         404",
-
-    'projects:mine':                                             "login       403         200         200         403         403         403         403         403         200",
-    'projects:new':                                              "login       403         200         200         403         403         403         403         403         200",
-    'projects:find':                                             "login       403         200         200         403         403         403         403         403         200",
-    'projects:detail':                                           "login       403         200         404         403         403         403         403         403         404",
-    'projects:edit':                                             "login       403         200         404         403         403         403         403         403         404",
-    'projects:add_member':                                       "login       403         200         404         403         403         403         403         403         404",
-    'projects:member':                                           "login       403         405         405         403         403         403         403         403         405",
-    'projects:ask':                                              "login       403         302         200         403         403         403         403         403         200",
-    'projects:answer':                                           "login       403         405         405         403         403         403         403         403         405",
-
-    'budgets:new':                                               "login       403         200         404         403         403         403         403         403         404",
-    'budgets:detail':                                            "login       403         200         404         403         403         403         403         403         404",
-    'budgets:add_arm':                                           "login       403         405         405         403         403         403         403         403         405",
-    'budgets:add_visit':                                         "login       403         405         405         403         403         403         403         403         405",
-    'budgets:add_procedure':                                     "login       403         405         405         403         403         403         403         403         405",
-    'budgets:calendar':                                          "login       403         405         405         403         403         403         403         403         405",
-    'budgets:save_version':                                      "login       403         405         405         403         403         403         403         403         405",
-    'budgets:xlsx':                                              "login       403         200         404         403         403         403         403         403         404",
-    'budgets:csv':                                               "login       403         200         404         403         403         403         403         403         404",
-    'budgets:print':                                             "login       403         200         404         403         403         403         403         403         404",
 
     'studies:finder':                                            "200         200         200         200         200         200         200         200         200         200",
     'studies:detail':                                            "200         200         200         200         200         200         200         200         200         200",
@@ -438,7 +419,6 @@ _TABLE = {
 
     'admin/collaborations/affiliate/<path:object_id>/':          "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
 
-
     'admin:otp_totp_totpdevice_config':                          "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
     'admin:otp_totp_totpdevice_qrcode':                          "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
     'admin:otp_totp_totpdevice_changelist':                      "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
@@ -454,45 +434,14 @@ _TABLE = {
     'admin/otp_totp/totpdevice/<path:object_id>/':               "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
     'admin/otp_static/staticdevice/<path:object_id>/':           "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
 
-    'admin:projects_project_simple_history':                     "admin-login admin-login admin-login admin-login admin-login 200         200         403         403         200",
-    'admin:projects_project_changelist':                         "admin-login admin-login admin-login admin-login admin-login 200         200         403         403         200",
-    'admin:projects_project_add':                                "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
-    'admin:projects_project_history':                            "admin-login admin-login admin-login admin-login admin-login 200         200         403         403         200",
-    'admin:projects_project_delete':                             "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
-    'admin:projects_project_change':                             "admin-login admin-login admin-login admin-login admin-login 200         200         403         403         200",
-    'admin/projects/project/<path:object_id>/':                  "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
-    'admin:projects_accessrequest_changelist':                   "admin-login admin-login admin-login admin-login admin-login 200         200         403         403         200",
-    'admin:projects_accessrequest_add':                          "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
-    'admin:projects_accessrequest_history':                      "admin-login admin-login admin-login admin-login admin-login 200         200         403         403         200",
-    'admin:projects_accessrequest_delete':                       "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
-    'admin:projects_accessrequest_change':                       "admin-login admin-login admin-login admin-login admin-login 200         200         403         403         200",
-    'admin/projects/accessrequest/<path:object_id>/':            "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
-
-    'admin:budgets_budget_changelist':                           "admin-login admin-login admin-login admin-login admin-login 200         200         403         403         200",
-    'admin:budgets_budget_add':                                  "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         403",
-    'admin:budgets_budget_history':                              "admin-login admin-login admin-login admin-login admin-login 200         200         403         403         200",
-    'admin:budgets_budget_delete':                               "admin-login admin-login admin-login admin-login admin-login 403         403         403         403         200",
-    'admin:budgets_budget_change':                               "admin-login admin-login admin-login admin-login admin-login 200         200         403         403         200",
-    'admin/budgets/budget/<path:object_id>/':                    "admin-login admin-login admin-login admin-login admin-login 302         302         302         302         302",
-
     'admin:app_list':                                            "admin-login admin-login admin-login admin-login admin-login 200         200         200         404         200",
 
     'admin/(?P<url>.*)$':                                        "admin-login admin-login admin-login admin-login admin-login 404         404         404         404         404",
 }
 
 
-# "team_member" is on the team of the researcher's project with view rights: everywhere they get what
-# "other_researcher" gets, except where the project lets them in (listed here).
-_TEAM_MEMBER = {
-    'consultations:detail': "200",
-    'consultations:attachment': "200",
-    'projects:detail': "200",
-    'projects:ask': "302",
-    'budgets:detail': "200",
-    'budgets:xlsx': "200",
-    'budgets:csv': "200",
-    'budgets:print': "200",
-}
+
+_TABLE.update(PROJECT_ROWS)  # projects and budgets follow the project's team: tests/security/expected_teams.py
 
 EXPECTED: dict[str, dict[str, str]] = {
     key: dict(zip(_ROLES.split(), row.split(), strict=True)) for key, row in _TABLE.items()
