@@ -60,6 +60,8 @@ def hot_paths() -> list[tuple[str, str, str | None]]:
     on the data of ``manage.py seed_scale``."""
     from urllib.parse import urlencode
 
+    from budgets.models import Budget
+    from budgets.scale import TITLE as BUDGET_TITLE
     from centers.models import Center
     from studies.models import Study
 
@@ -67,6 +69,7 @@ def hot_paths() -> list[tuple[str, str, str | None]]:
              .order_by("irb_protocol").values_list("pk", flat=True).first())
     center = Center.objects.filter(slug="scale-centre-01").values_list("pk", flat=True).first()
     changelist = "/admin/consultations/consultationrequest/"
+    budget = Budget.objects.filter(title=BUDGET_TITLE).values_list("pk", flat=True).first()
     from biobank.models import DistributionOrder, StorageContainer
     from biobank.scale import PICK_TITLE
 
@@ -85,6 +88,9 @@ def hot_paths() -> list[tuple[str, str, str | None]]:
         ("cohort, three groups", f"/cohorts/?{urlencode(THREE_GROUP_QUERY)}", RESEARCHER_EMAIL),
         ("concept search", "/cohorts/concepts/?q=diab", RESEARCHER_EMAIL),
         ("staff dashboard", "/staff/dashboard/", HEAD_EMAIL),
+        # A budget of 10 arms x 40 visits x 50 procedures (budgets.scale), its page and its Excel export.
+        ("budget 10x40x50", f"/budgets/{budget}/", RESEARCHER_EMAIL),
+        ("budget XLSX export", f"/budgets/{budget}/budget.xlsx", RESEARCHER_EMAIL),
         ("box map, 10x10", f"/admin/biobank/storagecontainer/{box}/map/", HEAD_EMAIL),
         ("pick list, 1,000 samples", f"/admin/biobank/distributionorder/{order}/picklist/", HEAD_EMAIL),
     ]

@@ -46,6 +46,7 @@ TARGETS = {
     "study page": {"ratio": 1.5},
     "triage, unfiltered": {"ratio": 3.0, "queries": 12},
     "triage, filtered": {"ratio": 3.0, "queries": 12},
+    "budget 10x40x50": {"ratio": 3.0, "queries": 13},
     "concept search": {"ratio": 2.0},
 }
 COHORT_TARGET = 2.0  # ORM cohort count within 2x the same query in raw SQL

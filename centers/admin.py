@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Center, Service, StaffMembership
+from .models import Center, Service, ServiceRate, StaffMembership
 
 
 class ServiceInline(admin.TabularInline):
@@ -32,9 +32,24 @@ class CenterAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
 
+class ServiceRateInline(admin.TabularInline):
+    """Prices by funding type; a new price is a new row from a later date (quotes keep theirs)."""
+
+    model = ServiceRate
+    extra = 0
+    fields = ["funding_type", "amount", "effective_from"]
+
+
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ["name", "center", "typical_hours", "free_of_charge", "active"]
+    list_display = ["name", "center", "unit", "typical_hours", "free_of_charge", "active"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "center", "summary", "description", "active"]}),
+        ("Effort and price", {"fields": ["unit", "typical_hours_min", "typical_hours_max", "free_of_charge",
+                                         "turnaround_days"]}),
+        ("For the researcher", {"fields": ["deliverables", "preparation"]}),
+    ]
+    inlines = [ServiceRateInline]
     list_filter = ["active", "free_of_charge", "center"]
     list_select_related = ["center"]
     search_fields = ["name", "summary"]

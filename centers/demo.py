@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.utils.text import slugify
 
 from accounts.demo import demo_email
@@ -57,6 +59,40 @@ SERVICES = [
 ]
 
 
+# Catalogue details of the priced services: (unit, turnaround days, deliverables, preparation,
+# {funding type: price per unit}). Synthetic prices for the demonstration.
+CATALOGUE = {
+    "Faculty consultation": ("hour", 10, "A written summary of the advice\nNext steps and who can help",
+                             "A one-page outline of the study\nYour questions", {}),
+    "Study budgeting": ("hour", 15, "A study budget by visit and arm\nA coverage analysis",
+                        "The protocol's schedule of events\nThe sponsor's draft budget, if any",
+                        {"federal": "95.00", "industry": "150.00", "other": "110.00"}),
+    "Biostatistics": ("hour", 20, "A sample size calculation\nA statistical analysis plan",
+                      "Your aims and hypotheses\nAny pilot data", {"federal": "120.00", "industry": "185.00",
+                                                                    "other": "140.00"}),
+    "IRB new application": ("submission", 15, "A pre-reviewed IRB application ready to file",
+                            "The protocol\nConsent forms", {"federal": "450.00", "industry": "900.00",
+                                                              "other": "600.00"}),
+    "Subject recruitment": ("patient_visit", 30, "A recruitment plan\nA weekly enrollment report",
+                            "Eligibility criteria\nIRB-approved materials",
+                            {"federal": "65.00", "industry": "120.00", "other": "80.00"}),
+}
+
+
+def _catalogue(service: Service) -> None:
+    from .models import ServiceRate
+
+    details = CATALOGUE.get(service.name)
+    if details is None or service.deliverables:
+        return
+    unit, days, deliverables, preparation, prices = details
+    Service.objects.filter(pk=service.pk).update(unit=unit, turnaround_days=days, deliverables=deliverables,
+                                                 preparation=preparation)
+    for funding_type, amount in prices.items():
+        ServiceRate.objects.get_or_create(service=service, funding_type=funding_type,
+                                          effective_from=datetime.date(2026, 1, 1), defaults={"amount": amount})
+
+
 def _center(name: str, mission: str, kind: str) -> Center:
     slug = slugify(name)
     center = Center.objects.filter(slug=slug).first()
@@ -75,7 +111,7 @@ def load() -> str:
     centers = {name: _center(name, mission, Center.Kind.CENTER) for name, mission in CENTERS}
     centers.update({name: _center(name, mission, Center.Kind.UNIT) for name, mission in UNITS})
     for name, summary, provider, low, high, free in SERVICES:
-        Service.objects.get_or_create(
+        service, _ = Service.objects.get_or_create(
             slug=slugify(name),
             defaults=dict(
                 name=name, summary=summary, center=centers[provider], typical_hours_min=low,
@@ -85,6 +121,7 @@ def load() -> str:
                              "Questions before you ask? Write to the team that provides it."),
             ),
         )
+        _catalogue(service)
     from accounts.models import User
 
     memberships = [("staff", "Faculty Consultation Unit"), ("staff", "Center for Biostatistics and Data Science"),

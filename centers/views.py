@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from . import selectors
+from . import pricing, selectors
 from .models import Center
 
 DIRECTORY_PAGE_SIZE = 30
@@ -28,8 +28,10 @@ def center_detail(request, slug: str):
 
 
 def service_detail(request, slug: str):
-    service = get_object_or_404(selectors.active_services(), slug=slug)
-    return render(request, "centers/service_detail.html", {"service": service})
+    service = get_object_or_404(pricing.with_rates(selectors.active_services()), slug=slug)
+    return render(request, "centers/service_detail.html", {
+        "service": service, "prices": pricing.price_list(service),
+    })
 
 
 def service_list(request):

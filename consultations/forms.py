@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
 from django.utils import timezone
 
 from centers.models import Center, Service
+from projects import selectors as project_selectors
 
 from .attachments import CONTENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MEGABYTE, validate_attachments
-from .models import SPONSORED, ConsultationRequest, Status
+from .models import LINE_MOVES, SPONSORED, ConsultationRequest, Status
 
 MIN_SUMMARY_LENGTH = 20
 
@@ -34,6 +37,19 @@ class ServiceChoiceField(forms.ModelChoiceField):
         return f"{service.name} ({service.center.name})"
 
 
+_QUANTITY_HELP = ("In the service's unit (hours, submissions, patient visits or samples). "
+                  "Leave it empty for the usual amount.")
+
+
+def _quantity_field(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, required=False, min_value=Decimal("0.25"), max_value=Decimal("9999"), decimal_places=2,
+        help_text=_QUANTITY_HELP, error_messages={
+            "min_value": "Enter a quantity of at least 0.25.", "max_value": "Enter a quantity under 10,000.",
+            "invalid": "Enter the quantity as a number, for example 10.",
+            "max_decimal_places": "Enter the quantity with at most two decimals."})
+
+
 class ConsultationRequestForm(forms.ModelForm):
     service = ServiceChoiceField(
         queryset=Service.objects.filter(active=True).select_related("center"),
@@ -41,11 +57,19 @@ class ConsultationRequestForm(forms.ModelForm):
         error_messages={"required": "Choose the service you need.",
                         "invalid_choice": "Choose one of the services in the list."},
     )
+    quantity = _quantity_field("How much (optional)")
     center = forms.ModelChoiceField(
         queryset=Center.objects.filter(active=True).only("id", "name"), required=False,
         label="Preferred centre or unit (optional)",
         empty_label="No preference: the centre that provides the service",
         error_messages={"invalid_choice": "Choose one of the centres in the list."},
+    )
+    project = forms.ModelChoiceField(
+        queryset=None, required=False, label="Project or study (optional)",
+        empty_label="None: only I follow this request",
+        help_text="The team of the project follows the request with you. Projects where you may request services "
+                  "are listed.",
+        error_messages={"invalid_choice": "Choose one of your projects in the list (you need request rights on it)."},
     )
     attachments = MultipleFileField(
         required=False, label="Attach files (optional)",
@@ -55,7 +79,8 @@ class ConsultationRequestForm(forms.ModelForm):
 
     class Meta:
         model = ConsultationRequest
-        fields = ["service", "center", "title", "summary", "study_stage", "funding_status", "sponsor", "deadline"]
+        fields = ["service", "center", "project", "title", "summary", "study_stage", "funding_status", "sponsor",
+                  "deadline"]
         labels = {
             "title": "Title of your project",
             "summary": "Project summary",
@@ -82,20 +107,23 @@ class ConsultationRequestForm(forms.ModelForm):
             "deadline": {"invalid": "Enter the deadline as a date, for example 2026-12-31."},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = project_selectors.projects_of(user, project_selectors.Rights.REQUEST) \
+            .select_related(None).only("id", "title")
         self.fields["study_stage"].choices = [("", "Choose a stage")] + list(self.fields["study_stage"].choices)[1:]
         self.fields["funding_status"].choices = [("", "Choose one")] + list(self.fields["funding_status"].choices)[1:]
         self.fields["attachments"].widget.attrs["accept"] = ",".join([*CONTENT_TYPES, *CONTENT_TYPES.values()])
         self.fields["deadline"].widget.attrs["min"] = timezone.localdate().isoformat()
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Fieldset("What you need", "service", "center", "title", "summary"),
+            Fieldset("What you need", "service", "quantity", "center", "project",
+                     HTML('{% include "consultations/_more_services.html" %}'), "title", "summary"),
             Fieldset("Your study", "study_stage", "funding_status", "sponsor", "deadline"),
             Fieldset("Documents", "attachments"),
             HTML('<p class="small text-muted">We reply within two working days.</p>'),
         )
-        self.helper.add_input(Submit("submit", "Send my request"))
+        self.helper.form_tag = False  # the page's form also holds the other services (MoreServicesFormSet)
 
     def clean_summary(self) -> str:
         summary = self.cleaned_data["summary"].strip()
@@ -120,6 +148,47 @@ class ConsultationRequestForm(forms.ModelForm):
         if data.get("funding_status") in SPONSORED and not (data.get("sponsor") or "").strip():
             self.add_error("sponsor", "Name the sponsor or funder of the study.")
         return data
+
+
+class MoreServiceForm(forms.Form):
+    """One more service of the same request."""
+
+    service = ServiceChoiceField(
+        queryset=Service.objects.filter(active=True).select_related("center"), required=False,
+        empty_label="Choose a service", label="Service",
+        error_messages={"invalid_choice": "Choose one of the services in the list."})
+    quantity = _quantity_field("How much")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("quantity") and not data.get("service"):
+            self.add_error("service", "Choose the service this quantity is for, or clear the quantity.")
+        return data
+
+
+class BaseMoreServicesFormSet(forms.BaseFormSet):
+    def __init__(self, *args, first_service=None, **kwargs):
+        self.first_service = first_service
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        seen = {self.first_service.pk} if self.first_service else set()
+        for number, form in enumerate(self.forms, start=2):
+            service = getattr(form, "cleaned_data", {}).get("service")
+            if service is None:
+                continue
+            if service.pk in seen:
+                form.add_error("service", f"Service {number}: {service.name} is already in the request; "
+                                          "change its quantity instead.")
+            seen.add(service.pk)
+
+    def wanted(self) -> list[tuple]:
+        return [(form.cleaned_data["service"], form.cleaned_data.get("quantity")) for form in self.forms
+                if form.cleaned_data.get("service")]
+
+
+MoreServicesFormSet = forms.formset_factory(MoreServiceForm, formset=BaseMoreServicesFormSet, extra=3, max_num=9,
+                                            validate_max=True)
 
 
 class MessageForm(forms.Form):
@@ -194,3 +263,31 @@ class ChangeStatusForm(forms.Form):
         if data.get("to_status") == Status.DECLINED and not (data.get("note") or "").strip():
             self.add_error("note", "Give the researcher a reason for declining.")
         return data
+
+
+class LineMoveForm(ChangeStatusForm):
+    """Staff move one service of a request: triage, assign, start, hold, complete or decline it."""
+
+    def __init__(self, *args, line, staff, **kwargs):
+        forms.Form.__init__(self, *args, **kwargs)  # the request's own moves do not apply to a line
+        moves = [m for m in LINE_MOVES.allowed(line.status) if m != Status.WITHDRAWN]
+        self.fields["to_status"].choices = [("", "Choose")] + [(m, Status(m).label) for m in moves]
+        self.fields["to_status"].error_messages["invalid_choice"] = (
+            "This service cannot move to “%(value)s” from its current status.")
+        self.fields["assignee"].queryset = staff
+        self.fields["assignee"].initial = line.assignee_id
+
+
+class SurveyForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label="How satisfied are you with the help you received?", coerce=int, widget=forms.RadioSelect,
+        choices=[(5, "5 - Excellent"), (4, "4 - Good"), (3, "3 - Fair"), (2, "2 - Poor"), (1, "1 - Very poor")],
+        error_messages={"required": "Choose a score from 1 to 5.",
+                        "invalid_choice": "Choose a score from 1 to 5."})
+    comment = forms.CharField(label="What should we improve? (optional)", required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Send my answer"))

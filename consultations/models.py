@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from centers.models import FundingType, Unit
 from common.workflow import MoveTable
 
 # Hours of the free faculty consultation when a service does not say how long it takes.
@@ -95,6 +96,9 @@ class ConsultationRequest(models.Model):
     funding_status = models.CharField(max_length=20, choices=FundingStatus.choices)
     sponsor = models.CharField(max_length=200, blank=True)
     deadline = models.DateField(null=True, blank=True)
+    # The project or study the request serves: its team follows the request (projects.selectors).
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="consultation_requests")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED, editable=False)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="assigned_consultations", editable=False, verbose_name="consultant")
@@ -169,6 +173,8 @@ class ConsultationRequest(models.Model):
 
 class StatusChange(models.Model):
     request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="status_changes")
+    # Set when the move was one service line's (the request's own moves leave it empty).
+    line = models.ForeignKey("LineItem", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -253,3 +259,115 @@ class Attachment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("consultations:attachment", args=[self.pk])
+
+
+# --- line items: one service of a request each ----------------------------------------------
+#
+# A line moves through the same statuses as a request, on its own, by
+# ``consultations.lines.change_line_status``; the request's status then follows from its lines.
+LINE_MOVES = MoveTable(Status, {
+    Status.SUBMITTED: {Status.TRIAGED, Status.ON_HOLD, Status.DECLINED, Status.WITHDRAWN},
+    Status.TRIAGED: {Status.ASSIGNED, Status.ON_HOLD, Status.DECLINED, Status.WITHDRAWN},
+    Status.ASSIGNED: {Status.IN_PROGRESS, Status.ON_HOLD, Status.DECLINED, Status.WITHDRAWN},
+    Status.IN_PROGRESS: {Status.COMPLETED, Status.ON_HOLD, Status.WITHDRAWN},
+    Status.ON_HOLD: {Status.TRIAGED, Status.ASSIGNED, Status.IN_PROGRESS, Status.DECLINED, Status.WITHDRAWN},
+    Status.COMPLETED: set(),
+    Status.DECLINED: set(),
+    Status.WITHDRAWN: set(),
+})
+
+
+class LineItem(models.Model):
+    """One service asked for in a request: how much, at the unit price in force that day, routed to a centre.
+
+    ``unit_price`` is copied from the catalogue when the request is filed: a later rate never
+    changes the estimate. None means the service had no published rate: the price is agreed.
+    """
+
+    request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField()
+    service = models.ForeignKey("centers.Service", on_delete=models.PROTECT, related_name="line_items")
+    center = models.ForeignKey("centers.Center", on_delete=models.PROTECT, related_name="line_items",
+                               verbose_name="centre", help_text="The centre or unit that handles this service.")
+    quantity = models.DecimalField(max_digits=8, decimal_places=2)
+    unit = models.CharField(max_length=20, choices=Unit.choices)
+    funding_type = models.CharField(max_length=20, choices=FundingType.choices)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    priced_on = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED, editable=False)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="assigned_lines", editable=False, verbose_name="consultant")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["request", "position"]
+        verbose_name = "service line"
+        constraints = [
+            models.UniqueConstraint(fields=["request", "position"], name="consult_line_position_unique"),
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="consult_line_quantity_gt_0"),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["assigned", "in_progress"]) | models.Q(assignee__isnull=False),
+                name="consult_line_assigned_has_assignee"),
+        ]
+        indexes = [models.Index(fields=["center", "status"], name="consult_line_center_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.request.reference} #{self.position} {self.service.name}"
+
+    @property
+    def estimate(self) -> Decimal | None:
+        return None if self.unit_price is None else (self.quantity * self.unit_price).quantize(Decimal("0.01"))
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in LINE_MOVES.closed
+
+    @property
+    def waiting_for(self) -> str:
+        """What the line waits for, in the researcher's words."""
+        consultant = self.assignee.get_full_name() if self.assignee_id else ""
+        return {
+            Status.SUBMITTED: f"Waiting for {self.center.name} to look at it",
+            Status.TRIAGED: f"Accepted; waiting for {self.center.name} to choose a consultant",
+            Status.ASSIGNED: f"Waiting for {consultant} to start",
+            Status.IN_PROGRESS: f"{consultant} is working on it",
+            Status.ON_HOLD: "On hold: see the messages",
+            Status.COMPLETED: "Done",
+            Status.DECLINED: "Declined: see the history",
+            Status.WITHDRAWN: "Withdrawn",
+        }[self.status]
+
+
+class Draft(models.Model):
+    """A request being written: what the researcher typed, kept until they send it (files are not kept)."""
+
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="request_drafts")
+    title = models.CharField(max_length=200, blank=True)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["updated_at"], name="consult_draft_reminder_idx",
+                                condition=models.Q(reminded_at__isnull=True))]
+
+    def __str__(self) -> str:
+        return self.title or "Untitled draft"
+
+
+class Survey(models.Model):
+    """The researcher's rating of a completed request (asked once by email)."""
+
+    request = models.OneToOneField(ConsultationRequest, on_delete=models.CASCADE, related_name="survey")
+    score = models.PositiveSmallIntegerField(choices=[(n, str(n)) for n in range(1, 6)])
+    comment = models.TextField(max_length=2000, blank=True)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5),
+                                              name="consult_survey_score_1_5")]
+
+    def __str__(self) -> str:
+        return f"{self.request.reference}: {self.score}/5"

@@ -108,7 +108,18 @@ def seed(stdout=None, factor: float = 1.0) -> str:
         copy_rows(cursor, "consultations_timeentry", "request_id, consultant_id, hours, date, note, created_at",
                   (copy_line([pk, row[5], hours, min((row[7] + timedelta(days=day)).date(), now.date()), "Synthetic work", row[7]])
                    for pk, row in keyed if row[4] in WORKED for hours, day in (("1.50", 1), ("2.00", 3))))
+        # One service line per request, in its status; one request in four still waiting has a second service.
+        unit_of = dict(Service.objects.filter(pk__in={s for s, _ in services}).values_list("pk", "unit"))
+        copy_rows(cursor, "consultations_lineitem", "request_id, position, service_id, center_id, quantity, unit, "
+                  "funding_type, unit_price, priced_on, status, assignee_id, updated_at",
+                  (copy_line([pk, position, service, center, "8.00", unit_of[service], "federal", "95.00",
+                              row[6].date(), row[4] if position == 1 else Status.SUBMITTED,
+                              row[5] if position == 1 else None, now])
+                   for pk, row in keyed
+                   for position, (service, center) in enumerate(
+                       [(row[2], row[3])] + ([services[(row[0] + 1) % len(services)]]
+                                             if row[4] == Status.SUBMITTED and row[0] % 4 == 0 else []), start=1)))
         for table in ("consultations_consultationrequest", "consultations_statuschange", "consultations_message",
-                      "consultations_timeentry"):
+                      "consultations_timeentry", "consultations_lineitem"):
             cursor.execute(f"ANALYZE {table}")
     return f"{total:,} requests from {len(researchers):,} researchers, {2 * total:,} messages"

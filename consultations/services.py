@@ -21,13 +21,16 @@ from centers.models import Center, Service
 from common.references import next_reference
 from common.workflow import InvalidTransition
 from notifications.services import queue_email
+from projects import selectors as project_selectors
 
 from . import selectors
 from .attachments import validate_attachments
 from .models import (
-    CLOSED_STATUSES, MOVES, DEFAULT_HOURS_ALLOTTED, SPONSORED, Attachment, ConsultationRequest, Message,
-    Status, StatusChange, TimeEntry,
+    CLOSED_STATUSES, MOVES, DEFAULT_HOURS_ALLOTTED, LINE_MOVES, SPONSORED, Attachment, ConsultationRequest,
+    LineItem, Message, Status, StatusChange, TimeEntry,
 )
+from .follow_up import ask_for_survey
+from .quotes import Wanted, funding_type_for, priced_lines
 from .workdays import add_working_days
 
 TRIAGE_WORKING_DAYS = 2
@@ -69,9 +72,18 @@ def _staff_email(consultation: ConsultationRequest, recipients: Iterable, templa
 
 def submit_request(*, requester, service: Service, title: str, summary: str, study_stage: str,
                    funding_status: str, sponsor: str = "", deadline: datetime.date | None = None,
-                   center: Center | None = None, uploads: Iterable = ()) -> ConsultationRequest:
-    """File a researcher's request: reference, first history row, attachments, emails."""
+                   center: Center | None = None, uploads: Iterable = (), project=None,
+                   quantity: Decimal | None = None, more: Iterable[Wanted] = ()) -> ConsultationRequest:
+    """File a researcher's request: reference, service lines, first history row, attachments, emails.
+
+    ``service`` (``quantity`` of it, at ``center``) is the first line, ``more`` the other services;
+    each line is priced at the rate of the day and routed to its centre, whose staff are told.
+    ``project``: a project on whose team the requester may request services; its team follows it.
+    """
     uploads = list(uploads)
+    wanted = [Wanted(service, quantity, center), *more]
+    if project is not None and not project_selectors.may(requester, project.pk, project_selectors.Rights.REQUEST):
+        raise ValidationError({"project": "You need request rights on this project to file a request on it."})
     checked = validate_attachments(uploads)
     if deadline and deadline < timezone.localdate():
         raise ValidationError({"deadline": "The deadline cannot be in the past."})
@@ -85,12 +97,17 @@ def submit_request(*, requester, service: Service, title: str, summary: str, stu
                 reference=next_reference(ConsultationRequest.REFERENCE_PREFIX, year=timezone.localtime(now).year),
                 requester=requester, service=service, center=center or service.center,
                 title=title.strip(), summary=summary.strip(), study_stage=study_stage,
-                funding_status=funding_status, sponsor=sponsor.strip(), deadline=deadline,
+                funding_status=funding_status, sponsor=sponsor.strip(), deadline=deadline, project=project,
                 hours_allotted=Decimal(service.typical_hours_max or DEFAULT_HOURS_ALLOTTED),
                 submitted_at=now, overdue_at=add_working_days(now, TRIAGE_WORKING_DAYS),
             )
             StatusChange.objects.create(request=consultation, from_status="", to_status=Status.SUBMITTED,
                                         changed_by=requester, changed_at=now, note="Request submitted.")
+            lines = priced_lines(wanted, funding_type=funding_type_for(project=project, funding_status=funding_status),
+                                 on=timezone.localdate())
+            for line in lines:
+                line.request = consultation
+            LineItem.objects.bulk_create(lines)
             for upload, content_type in checked:
                 attachment = Attachment(request=consultation, original_name=upload.name[:255], size=upload.size,
                                         content_type=content_type, uploaded_by=requester)
@@ -98,8 +115,8 @@ def submit_request(*, requester, service: Service, title: str, summary: str, stu
                 saved_files.append(attachment.file.name)
                 attachment.save()
             _researcher_email(consultation, "consultation_received", "received")
-            _staff_email(consultation, selectors.center_staff(consultation.center_id),
-                         "consultation_new_request", "new")
+            for center_id in dict.fromkeys(line.center_id for line in lines):
+                _staff_email(consultation, selectors.center_staff(center_id), "consultation_new_request", "new")
     except BaseException:
         # The rows rolled back; the files written to disk go too.
         for name in saved_files:
@@ -113,7 +130,7 @@ def submit_request(*, requester, service: Service, title: str, summary: str, stu
 def _check_assignee(consultation: ConsultationRequest, assignee) -> None:
     if assignee is None:
         raise InvalidTransition(f"{consultation.reference}: choose who the request is assigned to.")
-    if not selectors.is_center_staff(assignee, consultation.center_id):
+    if not selectors.may_be_assigned(assignee, consultation):
         raise InvalidTransition(
             f"{consultation.reference}: {assignee} is not on the staff of {consultation.center}; "
             "assign someone who is, or move the request to their centre first.")
@@ -121,7 +138,7 @@ def _check_assignee(consultation: ConsultationRequest, assignee) -> None:
 
 @transaction.atomic
 def change_status(consultation: ConsultationRequest, to_status: str, *, by, note: str = "",
-                  assignee=None, notify: bool = True) -> ConsultationRequest:
+                  assignee=None, notify: bool = True, follow_lines: bool = True) -> ConsultationRequest:
     """Move a request to ``to_status`` if ``MOVES`` allows it; write history; queue emails.
 
     Raises ``InvalidTransition`` with a message for the person who tried. ``assignee`` is
@@ -154,6 +171,11 @@ def change_status(consultation: ConsultationRequest, to_status: str, *, by, note
     current.save(update_fields=["status", "assignee", "triaged_at", "completed_at", "updated_at"])
     change = StatusChange.objects.create(request=current, from_status=from_status, to_status=to_status,
                                          changed_by=by, changed_at=now, note=note)
+    if follow_lines:
+        _move_lines_with(current, to_status)
+
+    if to_status == Status.COMPLETED:
+        ask_for_survey(current)
 
     if notify and to_status == Status.ASSIGNED:
         _researcher_email(current, "consultation_assigned", f"change-{change.pk}",
@@ -164,6 +186,24 @@ def change_status(consultation: ConsultationRequest, to_status: str, *, by, note
     if consultation is not current:
         consultation.refresh_from_db(fields=_WORKFLOW_FIELDS)
     return current
+
+
+def _move_lines_with(consultation: ConsultationRequest, to_status: str) -> None:
+    """A move of the whole request moves each open line that may make it (the request's history row says so).
+
+    A line goes to "assigned" only with a consultant of its own centre; the others stay where they are.
+    """
+    for line in consultation.lines.select_for_update().filter(status__in=LINE_MOVES.open).order_by("position"):
+        if to_status not in LINE_MOVES[line.status]:
+            continue
+        if to_status == Status.ASSIGNED:
+            if not selectors.is_center_staff(consultation.assignee, line.center_id):
+                continue
+            line.assignee = consultation.assignee
+        if to_status == Status.IN_PROGRESS and line.assignee_id is None:
+            continue
+        line.status = to_status
+        line.save(update_fields=["status", "assignee", "updated_at"])
 
 
 @transaction.atomic
@@ -208,7 +248,9 @@ def post_message(consultation: ConsultationRequest, *, author, body: str, intern
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": "Write a message first."})
-    from_researcher = author.pk == consultation.requester_id
+    # The researcher's side: the requester and their project's team (staff write from the desk).
+    from_researcher = author.pk == consultation.requester_id or (
+        not author.is_staff and project_selectors.may(author, consultation.project_id, project_selectors.Rights.VIEW))
     if from_researcher and internal:
         raise ValidationError("Only staff can write internal notes.")
     if from_researcher and consultation.status in CLOSED_STATUSES:

@@ -14,4 +14,6 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.download_attachment, name="attachment"),
     re_path(rf"^{REFERENCE}/$", views.detail, name="detail"),
     re_path(rf"^{REFERENCE}/withdraw/$", views.withdraw, name="withdraw"),
+    re_path(rf"^{REFERENCE}/survey/$", views.survey, name="survey"),
+    path("drafts/<int:pk>/delete/", views.delete_draft, name="delete_draft"),
 ]

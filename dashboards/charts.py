@@ -97,9 +97,26 @@ def columns(labels: list[str], series: list[Series], *, title: str, unit: str = 
     return _svg(width, top + plot_height + axis + legend_h + 8, title, parts + legend)
 
 
+LABEL_CHARS = 40
+
+
+def _label_lines(label: str) -> list[str]:
+    """A bar's label on one line, or two split between words: a centre's name is never cut short."""
+    if len(label) <= LABEL_CHARS:
+        return [label]
+    words, first = label.split(), ""
+    while words and len(f"{first} {words[0]}".strip()) <= LABEL_CHARS:
+        first = f"{first} {words.pop(0)}".strip()
+    if not first:  # one very long word
+        return [label[:LABEL_CHARS], label[LABEL_CHARS:]]
+    return [first, " ".join(words)]
+
+
 def bars(labels: list[str], series: list[Series], *, title: str, unit: str = "", width: int = 720,
          bar_height: int = 22) -> SafeString:
-    """Horizontal bars, one row per label (long names fit); several series are stacked."""
+    """Horizontal bars, one row per label (long names wrap on two lines); several series are stacked."""
+    if any(len(label) > LABEL_CHARS for label in labels):
+        bar_height = max(bar_height, 34)
     label_w, right, top = 270, 60, 6
     totals = [sum(s.values[i] for s in series) for i in range(len(labels))]
     top_value = _nice_max(max(totals, default=0))
@@ -107,9 +124,12 @@ def bars(labels: list[str], series: list[Series], *, title: str, unit: str = "",
     parts = []
     for i, label in enumerate(labels):
         y = top + i * bar_height
-        short = label if len(label) <= 40 else label[:39] + "…"
-        parts.append(f'<text x="{label_w - 8}" y="{y + bar_height * 0.68:.1f}" text-anchor="end" font-size="12" '
-                     f'fill="#222">{escape(short)}<title>{escape(label)}</title></text>')
+        lines = _label_lines(label)
+        first_y = y + bar_height * 0.68 - (7 if len(lines) > 1 else 0)
+        spans = "".join(f'<tspan x="{label_w - 8}" dy="{0 if n == 0 else 14}">{escape(text)}</tspan>'
+                        for n, text in enumerate(lines))
+        parts.append(f'<text x="{label_w - 8}" y="{first_y:.1f}" text-anchor="end" font-size="12" '
+                     f'fill="#222">{spans}<title>{escape(label)}</title></text>')
         x = label_w
         for index, s in enumerate(series):
             value = s.values[i]

@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, FloatField, Q, Sum
+from django.db.models import Aggregate, Avg, Count, DurationField, ExpressionWrapper, F, FloatField, Min, Q, Sum
 from django.db.models.functions import Extract, TruncMonth
 from django.utils import timezone
 
 from accounts import roles
 from biobank.models import RecontactRequest, SampleRequest
 from centers.models import Center, StaffMembership
-from consultations.models import OPEN_STATUSES, ConsultationRequest, Status
+from consultations.models import OPEN_STATUSES, ConsultationRequest, Status, Survey
 from studies.models import Interest, Study
 from studies.selectors import funnel_annotations
 
@@ -33,32 +33,59 @@ class Median(Aggregate):
     output_field = FloatField()
 
 
+@dataclass(frozen=True)
+class Link:
+    """A table cell that leads to the record (the CSV keeps the text)."""
+
+    text: str
+    url: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
 @dataclass
 class Scope:
-    """What a person may see: ``center_ids`` None means every centre."""
+    """What a person may see: ``center_ids`` None means every centre.
+
+    ``choices`` are the centres the person may narrow the figures to ((id, name); a superuser's
+    list is every active centre); ``chosen`` the one they narrowed it to, if any.
+    """
 
     center_ids: list[int] | None
     biobank: bool
     center_names: list[str] = field(default_factory=list)
+    choices: list[tuple[int, str]] = field(default_factory=list)
+    chosen: int | None = None
 
     @property
     def everything(self) -> bool:
         return self.center_ids is None
 
 
-def scope_for(user) -> Scope | None:
-    """None when the person may not use the dashboard at all."""
+def scope_for(user, centre: int | str | None = None) -> Scope | None:
+    """None when the person may not use the dashboard at all.
+
+    ``centre`` narrows the figures to one of the person's centres (another id is ignored).
+    """
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return None
     if user.is_superuser:
-        return Scope(center_ids=None, biobank=True)
-    memberships = list(StaffMembership.objects.filter(user=user).select_related("center")
-                       .values_list("center_id", "center__name"))
-    biobank = roles.has_role(user, roles.BIOBANK_STAFF)
-    if not memberships and not biobank:
-        return None
-    return Scope(center_ids=[pk for pk, _ in memberships], biobank=biobank,
-                 center_names=[name for _, name in memberships])
+        scope = Scope(center_ids=None, biobank=True,
+                      choices=list(Center.objects.filter(active=True).order_by("name").values_list("pk", "name")))
+    else:
+        memberships = list(StaffMembership.objects.filter(user=user).order_by("center__name")
+                           .values_list("center_id", "center__name"))
+        biobank = roles.has_role(user, roles.BIOBANK_STAFF)
+        if not memberships and not biobank:
+            return None
+        scope = Scope(center_ids=[pk for pk, _ in memberships], biobank=biobank,
+                      center_names=[name for _, name in memberships], choices=memberships)
+    chosen = next((pk for pk, _ in scope.choices if str(pk) == str(centre)), None) if centre else None
+    if chosen is not None:
+        scope.center_ids, scope.chosen = [chosen], chosen
+        scope.center_names = [name for pk, name in scope.choices if pk == chosen]
+    return scope
 
 
 def _month_starts(now: datetime.datetime) -> list[datetime.date]:
@@ -132,7 +159,8 @@ def open_by_center_and_age(scope: Scope, now: datetime.datetime) -> list[list]:
 def overdue(scope: Scope, now: datetime.datetime, limit: int = 25) -> list[list]:
     rows = (_consultations(scope).filter(status=Status.SUBMITTED, overdue_at__lt=now)
             .select_related("center", "service").order_by("submitted_at")[:limit])
-    return [[r.reference, r.center.name, r.service.name, (now - r.submitted_at).days] for r in rows]
+    return [[Link(r.reference, r.get_admin_url()), r.center.name, r.service.name, (now - r.submitted_at).days]
+            for r in rows]
 
 
 def hours_by_center(scope: Scope) -> list[list]:
@@ -141,6 +169,16 @@ def hours_by_center(scope: Scope) -> list[list]:
                       over=Count("id", filter=Q(hours_used__gt=F("hours_allotted"))), n=Count("id"))
             .order_by("-used", "center__name"))
     return [[r["center__name"], float(r["used"] or 0), float(r["allotted"] or 0), r["over"], r["n"]] for r in rows]
+
+
+def satisfaction(scope: Scope) -> list[list]:
+    """The researchers' survey answers by centre and service: answers, average score (1-5), lowest."""
+    rows = (Survey.objects.filter(request__in=_consultations(scope))
+            .values("request__center__name", "request__service__name")
+            .annotate(n=Count("id"), average=Avg("score"), lowest=Min("score"))
+            .order_by("request__center__name", "request__service__name"))
+    return [[f"{r['request__center__name']} · {r['request__service__name']}", r["n"], round(r["average"], 1),
+             r["lowest"]] for r in rows]
 
 
 def _studies(scope: Scope):

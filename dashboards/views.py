@@ -23,6 +23,7 @@ class Table:
     rows: list[list]
     chart: SafeString | None = None
     note: str = ""
+    empty: str = ""  # said instead of a chart of zeros: why there is nothing, and what to do
 
 
 def _tables(scope: selectors.Scope, now) -> list[Table]:
@@ -32,6 +33,9 @@ def _tables(scope: selectors.Scope, now) -> list[Table]:
     hours = selectors.hours_by_center(scope)
     interests = selectors.interests_per_month(scope, now)
     funnel = selectors.funnel_per_study(scope)
+    shown = ", ".join(selectors.all_centres_shown(scope))
+    no_studies = (f"No study inquiries in the last {selectors.MONTHS} months for the studies run by {shown}. "
+                  "Studies count under the centre that runs them: choose another centre above to see its studies.")
     tables = [
         Table("requests-per-month", "Consultation requests received per month, by service",
               ["Month"] + per_month["services"] + ["Total"], per_month["rows"],
@@ -60,7 +64,8 @@ def _tables(scope: selectors.Scope, now) -> list[Table]:
                           title="Faculty hours used, by centre", unit=" h")),
         Table("interests-per-month", "Study inquiries per month", ["Month", "Inquiries"], interests,
               charts.columns([r[0][:3] for r in interests], [charts.Series("Inquiries", [r[1] for r in interests])],
-                             title="Study inquiries per month")),
+                             title="Study inquiries per month"),
+              empty=no_studies if not any(r[1] for r in interests) else ""),
         Table("enrollment-funnel", "Enrollment funnel per study (15 studies with most inquiries)",
               ["Study"] + [stage.label for stage in selectors.Interest.Stage], funnel,
               charts.columns([r[0][:10] for r in funnel],
@@ -68,8 +73,16 @@ def _tables(scope: selectors.Scope, now) -> list[Table]:
                               for i, stage in enumerate(selectors.Interest.Stage)],
                              title="Enrollment funnel per study", grouped=True)
               if funnel else None,
-              note="Each stage counts the inquiries that reached it, whatever happened after."),
+              note="Each stage counts the inquiries that reached it, whatever happened after.",
+              empty="" if funnel else no_studies),
     ]
+    ratings = selectors.satisfaction(scope)
+    tables.append(Table(
+        "satisfaction", "Researchers' satisfaction by centre and service (1 to 5)",
+        ["Centre · service", "Answers", "Average score", "Lowest score"], ratings,
+        charts.bars([r[0] for r in ratings], [charts.Series("Average score", [r[2] for r in ratings])],
+                    title="Average satisfaction by centre and service") if ratings else None,
+        note="Asked once by email when a request is completed."))
     if scope.biobank:
         biobank = selectors.biobank_requests_by_status()
         tables.append(Table("biobank-requests", "Biobank requests by status", ["Kind", "Status", "Requests"], biobank,
@@ -97,7 +110,7 @@ def _cached_tables(scope: selectors.Scope):
 
 
 def _scope_or_403(request) -> selectors.Scope:
-    scope = selectors.scope_for(request.user)
+    scope = selectors.scope_for(request.user, request.GET.get("centre", "")[:12])
     if scope is None:
         raise PermissionDenied("The dashboard is for DCR staff.")
     return scope
@@ -108,7 +121,8 @@ def dashboard(request):
     scope = _scope_or_403(request)
     tables, now = _cached_tables(scope)
     return render(request, "dashboards/dashboard.html", {
-        "tables": tables, "now": now, "centres": selectors.all_centres_shown(scope),
+        "tables": tables, "now": now, "centres": selectors.all_centres_shown(scope), "scope": scope,
+        "several": len(scope.choices) > 1,
     })
 
 

@@ -25,7 +25,11 @@ class WorkflowActionsMixin:
     def _apply(self, request, queryset, done: str, move) -> None:
         """Run ``move`` on each request; report what moved and, one by one, what could not."""
         moved, refused = 0, []
-        for consultation in queryset.select_related(None).order_by("submitted_at"):
+        for consultation in queryset.select_related("center").order_by("submitted_at"):
+            reason = selectors.why_not(request.user, consultation)
+            if reason:
+                refused.append(reason)
+                continue
             try:
                 move(consultation)
             except ValidationError as error:

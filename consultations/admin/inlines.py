@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
-from ..models import Message, StatusChange, TimeEntry
+from .. import selectors
+from ..models import LineItem, Message, StatusChange, TimeEntry
+
 
 class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     extra = 0
     can_delete = False
-    fields = ["changed_at", "from_status", "to_status", "changed_by", "note"]
+    fields = ["changed_at", "line", "from_status", "to_status", "changed_by", "note"]
     readonly_fields = fields
     verbose_name_plural = "status history"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("changed_by")
+        return super().get_queryset(request).select_related("changed_by", "line__service", "line__request")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -57,3 +61,40 @@ class TimeEntryInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("consultant")
+
+    def has_add_permission(self, request, obj=None):
+        # Hours are logged by those who may work on the request (selectors.may_work_on_request).
+        return super().has_add_permission(request, obj) and (
+            obj is None or selectors.may_work_on_request(request.user, obj))
+
+
+class LineItemInline(admin.TabularInline):
+    """The request's services: each is moved on its own page (its status, consultant and history)."""
+
+    model = LineItem
+    extra = 0
+    can_delete = False
+    fields = ["position", "service", "center", "quantity", "unit_price", "estimate_display", "status",
+              "assignee", "move_link"]
+    readonly_fields = fields
+    verbose_name_plural = "services (each triaged on its own)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("service", "center", "assignee")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Estimate")
+    def estimate_display(self, line):
+        return "To be agreed" if line.estimate is None else f"${line.estimate:,.2f}"
+
+    @admin.display(description="")
+    def move_link(self, line):
+        if line.is_closed:
+            return "Closed"
+        url = reverse("admin:consultations_consultationrequest_line", args=[line.request_id, line.pk])
+        return format_html('<a href="{}">Triage, assign or move</a>', url)

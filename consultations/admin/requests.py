@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
+from django.db.models import Prefetch
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
@@ -15,11 +16,11 @@ from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import selectors, services, triage_cache
-from ..models import ConsultationRequest, Message, TimeEntry
+from ..models import ConsultationRequest, LineItem, Message, TimeEntry
 from ..templatetags.consultations_tags import hours as format_hours
 from .actions import WorkflowActionsMixin
 from .filters import AgeFilter, AssigneeFilter, OverdueFilter
-from .inlines import MessageInline, StatusChangeInline, TimeEntryInline
+from .inlines import LineItemInline, MessageInline, StatusChangeInline, TimeEntryInline
 from .pages import RequestPagesMixin
 from .paginator import RecentCountPaginator
 
@@ -60,7 +61,7 @@ class ConsultationRequestAdmin(RequestPagesMixin, WorkflowActionsMixin, SimpleHi
     show_facets = admin.ShowFacets.NEVER
     list_per_page = 50
     ordering = ["-submitted_at", "-id"]
-    inlines = [StatusChangeInline, MessageInline, TimeEntryInline]
+    inlines = [LineItemInline, StatusChangeInline, MessageInline, TimeEntryInline]
     actions = ["assign_to_me", "assign_to", "triage", "start_work", "put_on_hold", "decline", "complete",
                "export_csv"]
     fieldsets = [
@@ -79,7 +80,9 @@ class ConsultationRequestAdmin(RequestPagesMixin, WorkflowActionsMixin, SimpleHi
     # --- who sees what ----------------------------------------------------------------
 
     def get_queryset(self, request):
-        return selectors.staff_visible(request.user, super().get_queryset(request))
+        # The list shows each request's services: one more query for the whole page.
+        lines = Prefetch("lines", queryset=LineItem.objects.select_related("service", "center").order_by("position"))
+        return selectors.staff_visible(request.user, super().get_queryset(request)).prefetch_related(lines)
 
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj)
@@ -137,7 +140,12 @@ class ConsultationRequestAdmin(RequestPagesMixin, WorkflowActionsMixin, SimpleHi
     @admin.display(description="Title, service and centre", ordering="title")
     def short_title(self, obj):
         title = obj.title if len(obj.title) <= 60 else obj.title[:57] + "…"
-        return format_html('{}<br><span class="quiet">{} · {}</span>', title, obj.service.name, obj.center.name)
+        lines = list(obj.lines.all())
+        if len(lines) <= 1:
+            return format_html('{}<br><span class="quiet">{} · {}</span>', title, obj.service.name, obj.center.name)
+        rows = format_html_join(mark_safe("<br>"), '<span class="quiet">{} · {} · {}</span>',  # nosec B308: constant <br>
+                                ((line.service.name, line.center.name, line.get_status_display()) for line in lines))
+        return format_html("{}<br>{}", title, rows)
 
     @admin.display(description="Age (days)", ordering="-submitted_at")
     def age(self, obj):
@@ -150,6 +158,9 @@ class ConsultationRequestAdmin(RequestPagesMixin, WorkflowActionsMixin, SimpleHi
 
     @admin.display(description="Hours used", ordering="hours_used")
     def hours(self, obj):
+        # Only the free faculty consultation has an allotment of hours; other services are priced.
+        if not obj.service.free_of_charge:
+            return format_hours(obj.hours_used)
         text = f"{format_hours(obj.hours_used)} of {format_hours(obj.hours_allotted)}"
         if obj.allotment_used_up:
             return format_html('<strong title="The allotted hours are used up">{} ⚠</strong>', text)
@@ -157,7 +168,9 @@ class ConsultationRequestAdmin(RequestPagesMixin, WorkflowActionsMixin, SimpleHi
 
     @admin.display(description="Hours used")
     def hours_used_display(self, obj):
-        return f"{format_hours(obj.hours_used)} of {format_hours(obj.hours_allotted)}"
+        if not obj.service.free_of_charge:
+            return f"{format_hours(obj.hours_used)} (a priced service: no free allotment)"
+        return f"{format_hours(obj.hours_used)} of {format_hours(obj.hours_allotted)} free hours"
 
     @admin.display(description="Requester")
     def requester_details(self, obj):
@@ -203,7 +216,7 @@ class ConsultationRequestAdmin(RequestPagesMixin, WorkflowActionsMixin, SimpleHi
             super().save_formset(request, form, formset, change)
 
     def _warn_if_used_up(self, request, obj):
-        if obj.allotment_used_up:
+        if obj.service.free_of_charge and obj.allotment_used_up:
             self.message_user(
                 request,
                 f"{obj.reference}: {format_hours(obj.hours_used)} of {format_hours(obj.hours_allotted)} allotted hours "

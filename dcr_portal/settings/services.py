@@ -60,6 +60,10 @@ OUTBOX_STUCK_AFTER = timedelta(minutes=int(os.environ.get("DCR_OUTBOX_STUCK_MINU
 # First retry after this many seconds, then doubling (capped at one hour).
 OUTBOX_BACKOFF_BASE_SECONDS = int(os.environ.get("DCR_OUTBOX_BACKOFF_BASE_SECONDS", "30"))
 
+# Request drafts left unsent for seven days: remind the researcher, once.
+CELERY_BEAT_SCHEDULE["consultations-drafts"] = {
+    "task": "consultations.tasks.remind_unsent_drafts", "schedule": timedelta(hours=6),
+}
 # Consultation requests still waiting for triage after two working days: remind the centre, once.
 CELERY_BEAT_SCHEDULE["consultations-overdue"] = {
     "task": "consultations.tasks.remind_overdue_requests", "schedule": timedelta(hours=1),

@@ -7,3 +7,6 @@ document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
 // After a failed send, start at the error summary: it is read out and it links to each field.
 var errorSummary = document.querySelector("[data-error-summary]");
 if (errorSummary) { errorSummary.focus(); }
+document.querySelectorAll("button[data-print]").forEach(function (button) {
+  button.addEventListener("click", function () { window.print(); });
+});

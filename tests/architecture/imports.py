@@ -17,7 +17,7 @@ LAYERS: list[set[str]] = [
     {"notifications"},
     {"accounts"},
     {"centers"},
-    {"consultations", "studies", "biobank", "collaborations"},
+    {"projects", "consultations", "studies", "biobank", "collaborations", "budgets"},
     {"ehr"},  # health records of biobank participants
     {"cohorts"},  # questions over biobank and ehr
     {"dashboards"},

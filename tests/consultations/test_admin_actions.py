@@ -44,8 +44,9 @@ def test_assign_to_me_is_refused_outside_my_centres(client, researcher, center_b
     pool = ConsultationRequestFactory(requester=researcher, service=ServiceFactory(center=center_b))
     client.force_login(staff_a)
     messages = flashed(act(client, "assign_to_me", [pool]))
-    assert messages == [f"{pool.reference}: Stella Staff-A is not on the staff of {center_b}; assign someone who "
-                        "is, or move the request to their centre first."]
+    assert messages == [f"You are not on the staff of {center_b}, so you cannot triage, take or log hours on "
+                        f"{pool.reference}. If it was sent to the wrong centre, change its centre on the request's "
+                        f"page; otherwise leave it to {center_b}'s staff, or ask an administrator to add you to it."]
     pool.refresh_from_db()
     assert pool.status == Status.SUBMITTED
 

@@ -140,6 +140,11 @@ def test_columns_show_age_overdue_and_hours(client, researcher, service, staff_a
     assert f"Biostatistics consult · {service.center.name}" in html
     assert '<td class="field-age">12</td>' in html
     assert html.count('<strong class="overdue-flag">Overdue</strong>') == 1
+    # A priced service shows the hours worked, with no free allotment.
+    assert '<td class="field-hours">8</td>' in html and "of 8" not in html
+    service.free_of_charge = True  # the faculty consultation: its 8 free hours count down
+    service.save()
+    html = client.get(CHANGELIST).content.decode()
     assert "8 of 8 ⚠" in html
     assert "0 of 8" in html
 

@@ -45,7 +45,9 @@ def test_shows_history_and_the_thread_but_never_internal_notes(client, researche
     assert "Stella Staff-A (DCR)" in html
     assert "Triaged on assignment." in html
     assert html.count("Assigned") >= 2  # badge and history
-    assert "0 of 8" in html
+    assert "0 of 8" not in html and "Free faculty hours used" not in html  # a priced service has no allotment
+    type(consultation.service).objects.filter(pk=consultation.service_id).update(free_of_charge=True)
+    assert "0 of 8" in client.get(consultation.get_absolute_url()).content.decode()
 
 
 @pytest.mark.django_db
@@ -55,8 +57,8 @@ def test_query_count_of_the_page(client, researcher, consultation, staff_a, djan
         StatusChange.objects.create(request=consultation, from_status="submitted", to_status="triaged",
                                     changed_by=staff_a)
     client.force_login(researcher)
-    # session, user, roles, request, history, thread, attachments
-    with django_assert_max_num_queries(8):
+    # session, user, roles, request, its services, its budgets, history, thread, attachments
+    with django_assert_max_num_queries(9):
         response = client.get(url(consultation))
     assert response.status_code == 200
 

@@ -26,7 +26,9 @@ def test_lists_only_my_requests_with_what_i_need_to_know(client, researcher, oth
     assert "Somebody else&#x27;s trial" not in html and "Somebody else's trial" not in html
     assert "In progress" in html
     assert "Stella Staff-A" in html
-    assert "3.5 of 8" in html
+    assert "3.5 of 8" not in html and "3.5" in html  # hours worked on a priced service, no allotment
+    type(service).objects.filter(pk=service.pk).update(free_of_charge=True)
+    assert "3.5 of 8" in client.get(reverse("consultations:mine")).content.decode()
 
 
 @pytest.mark.django_db

@@ -70,7 +70,8 @@ def test_researcher_files_staff_assign_and_answer_researcher_sees_it(
 
     page.goto("/consultations/mine/")
     row = page.get_by_role("row", name=consultation.reference)
-    assert "Not yet assigned" in row.inner_text() and "0 of 8" in row.inner_text()
+    # A priced service: no free allotment of hours to count down ("0 of 8" is the faculty consultation's only).
+    assert "Not yet assigned" in row.inner_text() and "of 8" not in row.inner_text()
     screenshot(page, "consultations/3-my-requests")
 
     # Staff find it on the desk, assign it to themselves and write to the researcher.

@@ -27,7 +27,7 @@ from django.utils import timezone
 HEALTH_DEPENDENT = frozenset({"readyz"})
 
 # Column order of the table: who asks.
-ROLES = ("anonymous", "patient", "researcher", "other_researcher", "collaborator",
+ROLES = ("anonymous", "patient", "researcher", "other_researcher", "team_member", "collaborator",
          "staff_a", "staff_b", "study_team", "biobank", "superuser")
 
 
@@ -75,6 +75,10 @@ class World:
     service: object
     center: object
     dashboard_key: str
+    project: object
+    line: object
+    team_member: object
+    access_request: object
 
 
 def build_world() -> World:
@@ -103,6 +107,7 @@ def build_world() -> World:
         "patient": UserFactory(roles=[roles.PATIENT], full_name="Pat Matrix"),
         "researcher": UserFactory(roles=[roles.RESEARCHER], full_name="Rae Matrix"),
         "other_researcher": UserFactory(roles=[roles.RESEARCHER], full_name="Otto Matrix"),
+        "team_member": UserFactory(roles=[roles.RESEARCHER], full_name="Tim Matrix"),
         "collaborator": UserFactory(roles=[roles.COLLABORATOR], full_name="Cleo Matrix"),
         "staff_a": UserFactory(roles=[roles.DCR_STAFF], is_staff=True, full_name="Stella Matrix-A"),
         "staff_b": UserFactory(roles=[roles.DCR_STAFF], is_staff=True, full_name="Bruno Matrix-B"),
@@ -115,9 +120,28 @@ def build_world() -> World:
     StaffMembershipFactory(user=users["study_team"], center=center_a)
 
     service = ServiceFactory(center=center_a, name="Matrix biostatistics")
+    # The researcher's project; "team_member" is on its team with view rights, "other_researcher" is not.
+    from projects import services as project_services
+    from projects.models import Rights, Role
+
+    project = project_services.create_project(by=users["researcher"], title="Matrix project", irb_number="IRB-M-1",
+                                              funding_type="federal")
+    team_member = project_services.add_member(project, by=users["researcher"], email=users["team_member"].email,
+                                              role=Role.COORDINATOR, rights=Rights.VIEW)
+    access_request = project_services.ask_access(project, user=users["other_researcher"], role=Role.OTHER,
+                                                 rights=Rights.VIEW, note="I analyse the data.")
+    from budgets import services as budget_services
+
+    budget = budget_services.create_budget(by=users["researcher"], project=project, title="Matrix budget",
+                                           sponsor_type="federal")
     # Assigned to staff of centre A: unassigned requests are open to every triage desk by design.
     consultation = ConsultationRequestFactory(requester=users["researcher"], service=service,
-                                              assignee=users["staff_a"])
+                                              assignee=users["staff_a"], project=project)
+    from consultations.models import LineItem
+
+    line = LineItem.objects.create(request=consultation, position=1, service=service, center=center_a, quantity=8,
+                                   unit="hour", funding_type="federal", priced_on=date(2026, 1, 1),
+                                   status=consultation.status, assignee=consultation.assignee)
     attachment = Attachment.objects.create(
         request=consultation, file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="protocol.pdf"),
         original_name="protocol.pdf", size=15, content_type="application/pdf", uploaded_by=users["researcher"])
@@ -207,11 +231,13 @@ def build_world() -> World:
         "cohorts.cohortquerylog": query_log, "ehr.concept": concept, "ehr.ehrimport": ehr_import,
         "otp_totp.totpdevice": device, "otp_static.staticdevice": recovery,
         "collaborations.inquiry": inquiry, "collaborations.affiliate": affiliate,
+        "projects.project": project, "projects.accessrequest": access_request, "budgets.budget": budget,
     }
     return World(users=users, objects=objects, consultation=consultation, attachment=attachment,
                  interest=interest, study=study, booking=booking, sample_request=sample_request,
                  recontact_request=recontact_request, saved_cohort=saved_cohort, participant=participant, service=service,
-                 center=center_a, dashboard_key=dashboard_key)
+                 center=center_a, dashboard_key=dashboard_key, project=project, line=line, team_member=team_member,
+                 access_request=access_request)
 
 
 # --- Concrete addresses ----------------------------------------------------------------------
@@ -238,6 +264,8 @@ def concrete_url(pattern: Pattern, world: World) -> str:
         "consultations:attachment": reverse("consultations:attachment", args=[world.attachment.pk]),
         "consultations:detail": reverse("consultations:detail", args=[world.consultation.reference]),
         "consultations:withdraw": reverse("consultations:withdraw", args=[world.consultation.reference]),
+        "consultations:survey": reverse("consultations:survey", args=[world.consultation.reference]),
+        "consultations:delete_draft": reverse("consultations:delete_draft", args=[1]),  # POST only: no record needed
         "studies:detail": reverse("studies:detail", args=[world.study.pk]),
         "studies:print": reverse("studies:print", args=[world.study.pk]),
         "studies:save": reverse("studies:save", args=[world.study.pk]),
@@ -265,6 +293,19 @@ def concrete_url(pattern: Pattern, world: World) -> str:
         "admin:cohorts_request_matches": reverse("admin:cohorts_request_matches",
                                                  args=[world.sample_request.reference]),
         "dashboards:table_csv": reverse("dashboards:table_csv", args=[world.dashboard_key]),
+        "admin:consultations_consultationrequest_line": reverse(
+            "admin:consultations_consultationrequest_line", args=[world.consultation.pk, world.line.pk]),
+        "budgets:new": reverse("budgets:new", args=[world.project.pk]),
+        **{f"budgets:{name}": reverse(f"budgets:{name}", args=[world.objects["budgets.budget"].pk])
+           for name in ("detail", "add_arm", "add_visit", "add_procedure", "save_version", "xlsx", "csv", "print")},
+        "budgets:calendar": reverse("budgets:calendar", args=[world.objects["budgets.budget"].pk,
+                                                              world.objects["budgets.budget"].arms.get().pk]),
+        "projects:detail": reverse("projects:detail", args=[world.project.pk]),
+        "projects:edit": reverse("projects:edit", args=[world.project.pk]),
+        "projects:add_member": reverse("projects:add_member", args=[world.project.pk]),
+        "projects:member": reverse("projects:member", args=[world.project.pk, world.team_member.pk]),
+        "projects:ask": reverse("projects:ask", args=[world.project.pk]),
+        "projects:answer": reverse("projects:answer", args=[world.access_request.pk]),
         "fhir:researchstudy": reverse("fhir:researchstudy", args=[str(world.study.pk)]),
         "admin:view_on_site": reverse("admin:view_on_site", args=[
             ContentType.objects.get_for_model(world.study).pk, world.study.pk]),

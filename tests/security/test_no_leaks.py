@@ -84,6 +84,24 @@ def test_no_email_of_any_code_path_carries_protected_values(django_capture_on_co
         consultation_services.change_status(consultation, "in_progress", by=staff)
         from django.utils import timezone
         consultation_services.send_overdue_reminders(now=timezone.now() + timezone.timedelta(days=30))
+        # Completed: the satisfaction survey; a draft left a week: its reminder.
+        consultation_services.change_status(consultation, "completed", by=staff, note=f"Called {RESEARCHER_PHONE}")
+        from django.test.client import QueryDict
+
+        from consultations import follow_up
+        follow_up.save_draft(requester=researcher, post=QueryDict(f"title=Draft&summary=Call {RESEARCHER_PHONE}"))
+        follow_up.send_draft_reminders(now=timezone.now() + timezone.timedelta(days=8))
+        # A project: a PI named by a coordinator, someone asks to join, the PI answers.
+        from projects import services as project_services
+        project = project_services.create_project(by=researcher, title="Quartermaine cohort", funding_type="federal",
+                                                  )
+        coordinator = UserFactory(roles=[roles.RESEARCHER], phone=RESEARCHER_PHONE)
+        project_services.add_member(project, by=researcher, email=coordinator.email, role="coordinator",
+                                    rights="view")
+        outsider = UserFactory(roles=[roles.RESEARCHER])
+        access = project_services.ask_access(project, user=outsider, role="other", rights="view",
+                                             note=f"Call me on {RESEARCHER_PHONE}")
+        project_services.decide_access(access, "granted", by=researcher)
         # Biobank requests: submitted and decided.
         sample_request = SampleRequestFactory(researcher=researcher)
         biobank_services._notify_submitted(sample_request)

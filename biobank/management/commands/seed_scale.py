@@ -17,6 +17,7 @@ SEEDERS = {
     "studies": "studies.scale.seed",
     "consultations": "consultations.scale.seed",
     "biobank": "biobank.scale.seed",
+    "budgets": "budgets.scale.seed",
     "ehr": "ehr.scale.seed",
     "cohorts": "cohorts.scale.seed",
 }

@@ -1,0 +1,3 @@
+ROLE_PERMISSIONS = {
+    "DCR staff": ["projects.view_project", "projects.view_member", "projects.view_accessrequest"],
+}
