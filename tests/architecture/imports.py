@@ -9,8 +9,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 # Top-level packages of the project, lowest layer first. The outbox (notifications) sits right
 # above the kernel: it is handed a template name, an address and plain values, so every app,
-# accounts included (sign-up, password reset), may queue email through it. An import may run sideways inside one
-# layer or down to a lower one, never up. Tooling (bench, devtools) and the configuration
+# accounts included (sign-up, password reset), may queue email through it. An import may run
+# sideways inside one layer or down to a lower one, never up. Tooling (bench, devtools) and the configuration
 # (dcr_portal: settings, urls, the Celery app) sit on top and may import anything.
 LAYERS: list[set[str]] = [
     {"common"},
