@@ -93,7 +93,7 @@ def matched_sql(question: Question) -> tuple[str, list]:
     if sample.recontact:
         where.append("p.consent_recontact" if sample.recontact == YES else "NOT p.consent_recontact")
     for use in sample.uses:  # consent tiers: the donor said yes to every intended use
-        where.append(f"EXISTS (SELECT 1 FROM {ConsentResponse._meta.db_table} r "
+        where.append(f"EXISTS (SELECT 1 FROM {ConsentResponse._meta.db_table} r "  # nosec B608: the model's table
                      "WHERE r.participant_id = p.id AND r.code = %s AND r.answer = %s)")
         params += [use, ConsentAnswer.YES]
     ids = concepts.concept_ids(question.keys())

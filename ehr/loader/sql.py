@@ -19,7 +19,7 @@ INDEX_STAGING = f"""
     CREATE INDEX ON {STAGE_PATIENT} (patient_id);
     ANALYZE {STAGE_PATIENT};
 """
-_NO_PATIENT = f"NOT EXISTS (SELECT 1 FROM {STAGE_PATIENT} p WHERE p.patient_id = f.patient_id)"
+_NO_PATIENT = f"NOT EXISTS (SELECT 1 FROM {STAGE_PATIENT} p WHERE p.patient_id = f.patient_id)"  # nosec B608: module constants
 
 MISSING_PATIENTS = f"""
     SELECT f.file_no, f.line, f.resource_type, f.resource_id, f.patient_id, count(*) OVER ()
