@@ -8,6 +8,20 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def create_trigram_index(apps, schema_editor):
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        if cursor.fetchone() is None:
+            return
+        cursor.execute('CREATE INDEX IF NOT EXISTS "ehr_concept_display_trgm" ON "ehr_concept" '
+                       'USING gin (UPPER("display") gin_trgm_ops)')
+
+
+def drop_trigram_index(apps, schema_editor):
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute('DROP INDEX IF EXISTS "ehr_concept_display_trgm"')
+
+
 class Migration(migrations.Migration):
 
     initial = True
@@ -42,7 +56,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['system', 'code'],
-                'indexes': [django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('display'), name='gin_trgm_ops'), name='ehr_concept_display_trgm'), models.Index(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('code'), name='text_pattern_ops'), name='ehr_concept_code_prefix')],
+                'indexes': [models.Index(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('code'), name='text_pattern_ops'), name='ehr_concept_code_prefix')],
                 'constraints': [models.UniqueConstraint(fields=('system', 'code'), name='ehr_concept_system_code_unique')],
             },
         ),
@@ -88,5 +102,16 @@ class Migration(migrations.Migration):
             options={
                 'indexes': [models.Index(fields=['concept', 'participant'], include=('start_date', 'value', 'unit'), name='ehr_fact_concept_idx'), models.Index(fields=['participant', 'concept'], name='ehr_fact_participant_idx')],
             },
+        ),
+        # The trigram index of concept names needs pg_trgm (PostgreSQL's contrib modules); the
+        # embedded development server has none, and there the search scans the small dictionary.
+        migrations.SeparateDatabaseAndState(
+            database_operations=[migrations.RunPython(create_trigram_index, drop_trigram_index)],
+            state_operations=[
+                migrations.AddIndex(
+                    model_name='concept',
+                    index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('display'), name='gin_trgm_ops'), name='ehr_concept_display_trgm'),
+                ),
+            ],
         ),
     ]
