@@ -161,6 +161,8 @@ def _stage_file(stager: _Stager, file_no: int, source: Source, result: LoadResul
                 if not isinstance(resource, dict):
                     raise fhir.BadResource("the line is not a FHIR resource (a JSON object)")
                 kind = resource.get("resourceType")
+                if kind.__class__ is not str:  # a list or an object is no type either (and cannot be looked up)
+                    kind = ""
                 rid = resource.get("id") if isinstance(resource.get("id"), str) else ""
                 if kind in readers:
                     try:
@@ -183,7 +185,7 @@ def _stage_file(stager: _Stager, file_no: int, source: Source, result: LoadResul
                 elif kind == "Patient":
                     stager.patients.append(copy_line([file_no, number, fhir.resource_id(resource),
                                                       fhir.patient_mrn_digest(resource)]))
-                elif isinstance(kind, str) and kind:
+                elif kind:
                     skipped[kind[:40]].skipped["not a type the portal loads"] += 1
                 else:
                     raise fhir.BadResource("resourceType: the line names no resource type")
