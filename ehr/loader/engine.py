@@ -239,15 +239,14 @@ def _check_references(cursor, sources: list[Source], result: LoadResult, skip_ba
     """Resources naming a patient the extract does not hold: errors, and their files are bad."""
     cursor.execute(sql.MISSING_PATIENTS, [MAX_REPORTED_ERRORS])
     rows = cursor.fetchall()
-    for file_no, line, kind, rid, patient, _total in rows:
+    for file_no, line, kind, rid, patient, _total, _files in rows:
         result.error(LineError(sources[file_no].name, line, f"{kind}/{rid}",
                                f"subject: patient {patient[:64]} is not in the extract"))
     if rows:
         result.error_count += rows[0][5] - len(rows)
-    cursor.execute(sql.MISSING_PATIENT_FILES)
-    for (file_no,) in cursor.fetchall():
-        if sources[file_no].name not in result.rejected_files:
-            result.rejected_files.append(sources[file_no].name)
+        for file_no in rows[0][6]:
+            if sources[file_no].name not in result.rejected_files:
+                result.rejected_files.append(sources[file_no].name)
     if skip_bad:
         cursor.execute(sql.DROP_ORPHANS)
         for kind, lines in cursor.fetchall():

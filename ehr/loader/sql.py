@@ -26,10 +26,13 @@ INDEX_STAGING = f"""
 """
 _NO_PATIENT = f"NOT EXISTS (SELECT 1 FROM {STAGE_PATIENT} p WHERE p.patient_id = f.patient_id)"  # nosec B608: module constants
 
+# Resources naming a patient the extract does not hold: the first ones, how many, and their files.
 MISSING_PATIENTS = f"""
-    SELECT f.file_no, f.line, f.resource_type, f.resource_id, f.patient_id, count(*) OVER ()
-    FROM {STAGE_FACT} f WHERE f.first AND {_NO_PATIENT} ORDER BY f.file_no, f.line LIMIT %s"""  # nosec B608
-MISSING_PATIENT_FILES = f"SELECT DISTINCT f.file_no FROM {STAGE_FACT} f WHERE {_NO_PATIENT}"  # nosec B608
+    WITH missing AS MATERIALIZED (
+        SELECT f.file_no, f.line, f.resource_type, f.resource_id, f.patient_id FROM {STAGE_FACT} f
+        WHERE f.first AND {_NO_PATIENT})
+    SELECT *, (SELECT count(*) FROM missing), (SELECT array_agg(DISTINCT file_no) FROM missing)
+    FROM missing ORDER BY file_no, line LIMIT %s"""  # nosec B608
 # Resources whose patient is not (or no longer) staged: dropped, counted per type.
 DROP_ORPHANS = f"""
     WITH gone AS (DELETE FROM {STAGE_FACT} f WHERE {_NO_PATIENT} RETURNING resource_type, first)
@@ -79,22 +82,24 @@ WRITE = (
                       RETURNING f.concept_id, f.participant_id)
         SELECT concept_id, -count(*) AS people, -sum(facts) AS facts
         FROM (SELECT concept_id, participant_id, count(*) AS facts FROM gone GROUP BY 1, 2) g GROUP BY concept_id""",
+    # The facts come, the concept counts and each participant's record note follow from what came.
     f"""WITH came AS (
             INSERT INTO ehr_fact (participant_id, concept_id, start_date, end_date, value, unit, source_id)
             SELECT m.participant_id, c.id, f.start_date, f.end_date, f.value, coalesce(f.unit, ''),
                 f.resource_type || '/' || f.resource_id
             FROM {_LOADED.replace(" WHERE", " JOIN ehr_stage_concept_id c ON c.no = f.concept_no WHERE")}
-            RETURNING concept_id, participant_id)
-        INSERT INTO ehr_touched SELECT concept_id, count(*), sum(facts)
-        FROM (SELECT concept_id, participant_id, count(*) AS facts FROM came GROUP BY 1, 2) c GROUP BY concept_id""",  # nosec B608
+            RETURNING concept_id, participant_id),
+        pairs AS (SELECT concept_id, participant_id, count(*) AS facts FROM came GROUP BY 1, 2),
+        touched AS (INSERT INTO ehr_touched SELECT concept_id, count(*), sum(facts) FROM pairs GROUP BY concept_id)
+        INSERT INTO ehr_loadedrecord (participant_id, extracted_at, loaded_at, fact_count)
+        SELECT p.participant_id, %(extracted_at)s, now(), coalesce(n.facts, 0) FROM ehr_stage_people p
+        LEFT JOIN (SELECT participant_id, sum(facts) AS facts FROM pairs GROUP BY 1) n USING (participant_id)
+        ON CONFLICT (participant_id) DO UPDATE SET extracted_at = EXCLUDED.extracted_at,
+            loaded_at = EXCLUDED.loaded_at, fact_count = EXCLUDED.fact_count""",  # nosec B608
     """UPDATE ehr_concept c SET participant_count = c.participant_count + n.people,
             fact_count = c.fact_count + n.facts
         FROM (SELECT concept_id, sum(people) AS people, sum(facts) AS facts FROM ehr_touched GROUP BY 1) n
         WHERE c.id = n.concept_id""",
-    f"""INSERT INTO ehr_loadedrecord (participant_id, extracted_at, loaded_at, fact_count)
-        SELECT p.participant_id, %(extracted_at)s, now(), coalesce(n.facts, 0) FROM ehr_stage_people p
-        LEFT JOIN (SELECT m.participant_id, count(*) AS facts FROM {_LOADED} GROUP BY 1) n USING (participant_id)
-        ON CONFLICT (participant_id) DO UPDATE SET extracted_at = EXCLUDED.extracted_at,
-            loaded_at = EXCLUDED.loaded_at, fact_count = EXCLUDED.fact_count""",  # nosec B608
 )
-LOADED_TOTALS = f"SELECT (SELECT count(*) FROM ehr_stage_people), (SELECT count(*) FROM {_LOADED})"  # nosec B608
+LOADED_TOTALS = """SELECT count(*), coalesce(sum(r.fact_count), 0) FROM ehr_loadedrecord r
+    JOIN ehr_stage_people p USING (participant_id)"""
