@@ -66,7 +66,7 @@ def fhir_date(value, field: str) -> str | None:
     if not match:
         raise BadResource(f"{field} \"{str(value)[:40]}\" is not a FHIR date")
     year, month, day = match["y"], match["m"] or "01", match["d"] or "01"
-    if day > "28":  # the pattern allows 29-31 in every month: the calendar decides
+    if day > "28" or year == "0000":  # the pattern allows 29-31 in every month, and year 0: the calendar decides
         try:
             date(int(year), int(month), int(day))
         except ValueError:

@@ -115,3 +115,23 @@ def test_a_load_left_running_by_a_lost_worker_runs_again_and_a_running_one_is_le
     done.refresh_from_db()
     assert (done.status, done.facts_loaded, bool(done.upload)) == ("loaded", Fact.objects.count(), False)
     assert jobs.job_progress(done)["percent"] == 100
+
+
+def test_year_zero_is_not_a_day_of_the_calendar(tmp_path):
+    ParticipantFactory(biobank_id="BB0000101", mrn="SYN0000101")
+    folder = write_extract(tmp_path / "x", [Person("alice", "SYN0000101", conditions=[(DIABETES, "0000-03-01")])])
+    _, err = run(folder, fails=True)
+    assert 'Condition.ndjson, line 1, Condition/alice-c0: onsetDateTime "0000-03-01" is not a day of the calendar' in err
+    assert EhrImport.objects.get().status == "rejected"
+
+
+def test_a_staging_copy_that_fails_in_the_background_fails_the_load_and_loads_nothing(tmp_path, monkeypatch):
+    from ehr.loader import sql
+
+    ParticipantFactory(biobank_id="BB0000101", mrn="SYN0000101")
+    monkeypatch.setattr(sql, "FACT_COLUMNS", sql.FACT_COLUMNS.replace("concept_no", "no_such_column"))
+    with pytest.raises(Exception, match="no_such_column"):
+        run(write_extract(tmp_path / "x", people()[:1]))
+    job = EhrImport.objects.get()
+    assert job.status == "failed" and "nothing was loaded" in job.errors[0]["message"]
+    assert not Fact.objects.exists()
