@@ -143,7 +143,7 @@ def start_gunicorn(env: dict[str, str], port: int, log_path: Path) -> subprocess
         [str(Path(PYTHON).with_name("gunicorn")), "-c", "gunicorn.conf.py"], cwd=ROOT, stdout=log,
         stderr=subprocess.STDOUT,
         env={**env, "GUNICORN_BIND": f"{HOST}:{port}", "GUNICORN_MAX_REQUESTS": "0"})
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # a loaded machine starts its workers slowly
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit(f"gunicorn exited; see {log_path}:\n{log_path.read_text()[-3000:]}")
@@ -155,7 +155,7 @@ def start_gunicorn(env: dict[str, str], port: int, log_path: Path) -> subprocess
             pass
         time.sleep(0.3)
     server.terminate()
-    raise SystemExit("gunicorn did not answer within 60 s")
+    raise SystemExit("gunicorn did not answer within 180 s")
 
 
 
