@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
@@ -31,7 +32,7 @@ BOOKING_NOTE = "Synthetic scale booking"
 
 
 def _person(email: str, name: str, role: str) -> User:
-    user, _ = User.objects.get_or_create(email=email, defaults={"full_name": name, "password": "!"})
+    user, _ = User.objects.get_or_create(email=email, defaults={"full_name": name, "password": make_password(None)})
     Group.objects.get_or_create(name=role)[0].user_set.add(user)
     return user
 
