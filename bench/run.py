@@ -298,7 +298,8 @@ def main() -> None:
         setup_django(env)
         from bench import hooks as bench
 
-        cookies = sign_in_cookies({email for _, _, email in bench.hot_paths() if email})
+        cookies = sign_in_cookies({email for name, _, email in bench.hot_paths()  # the measured paths' users
+                                   if email and (not args.paths or any(word in name for word in args.paths))})
         port = free_port()
         log_path = Path(folder) / "gunicorn.log"
         server = start_gunicorn(env, port, log_path)
