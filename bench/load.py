@@ -135,7 +135,7 @@ def measure_paths(port: int, cookies: dict[str, str], seconds: float, max_reques
             queries.append(count)
         conn.close()
         # A page served from a cache shows it: the first visit renders (and counts) more.
-        row = {"path": name, "url": path, "queries": queries[-1], "queries_first_visit": queries[0], "levels": {},
+        row = {"path": name, "url": path, "person": email is not None, "queries": queries[-1], "queries_first_visit": queries[0], "levels": {},
                "cold_p50_ms": cold_p50(port, path, cookie)}
         for clients in CONCURRENCY:
             # One client: alternate with the floor, whose p50 is then taken under the same load.
