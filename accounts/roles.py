@@ -30,6 +30,16 @@ def role_names(user) -> frozenset[str]:
     return cached
 
 
+def remember(user, names) -> None:
+    """Keep role names read together with the user (``accounts.backends``): no query asks again."""
+    user._role_names = frozenset(names)
+
+
+def known(user) -> bool:
+    """True when the user's role names are already on the user object (no query to read them)."""
+    return getattr(user, "_role_names", None) is not None
+
+
 def has_role(user, *roles: str) -> bool:
     """True when the user holds any of ``roles`` (superusers hold every role)."""
     if not getattr(user, "is_authenticated", False):

@@ -1,15 +1,36 @@
-"""Who may ask cohort questions: researchers whose biobank access is approved and email verified."""
+"""Who may ask cohort questions: researchers whose biobank access is approved and email verified.
+
+The decision is asked on every cohort page, and on every key a person types into the concept
+search: the approved application is kept per person in the cache (``APPROVED``, as
+``accounts.backends`` keeps permissions), forgotten as soon as any application is saved or
+deleted, so a revoked researcher is refused on the very next request. The role comes with the
+user (``accounts.backends``); a first visit asks the database one query.
+"""
 
 from __future__ import annotations
 
 from functools import wraps
 
+from django.db.models.signals import post_delete, post_save
 from django.shortcuts import render
 
 from accounts import roles
 from accounts.decorators import researcher_required as accounts_researcher_required
+from common.cache import VersionedCache
 
 from .models import BiobankAccess
+
+APPROVED = VersionedCache("cohorts:biobank-access", timeout=300)
+
+
+def _approved(user) -> bool:
+    key = APPROVED.key(user.pk)
+    approved, version = APPROVED.read(key)
+    if approved is None:
+        approved = BiobankAccess.objects.filter(user=user, status=BiobankAccess.Status.APPROVED,
+                                                email_verified_at__isnull=False).exists()
+        APPROVED.write(key, version, approved)
+    return approved
 
 
 def has_biobank_access(user) -> bool:
@@ -20,10 +41,14 @@ def has_biobank_access(user) -> bool:
         return True
     cached = getattr(user, "_biobank_access", None)
     if cached is None:
-        cached = roles.has_role(user, roles.RESEARCHER) and BiobankAccess.objects.filter(
-            user=user, status=BiobankAccess.Status.APPROVED, email_verified_at__isnull=False).exists()
+        cached = roles.has_role(user, roles.RESEARCHER) and _approved(user)
         user._biobank_access = cached
     return cached
+
+
+def connect() -> None:
+    for signal, event in ((post_save, "saved"), (post_delete, "deleted")):
+        signal.connect(APPROVED.invalidate, sender=BiobankAccess, dispatch_uid=f"cohorts.access.{event}")
 
 
 researcher_required = accounts_researcher_required("biobank/researchers_only.html")

@@ -5,3 +5,8 @@ class CohortsConfig(AppConfig):
     name = "cohorts"
     verbose_name = "Biobank cohorts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .access import connect
+
+        connect()

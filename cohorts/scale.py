@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from .access import APPROVED
 from .models import BiobankAccess
 
 
@@ -16,4 +17,6 @@ def seed(stdout=None, factor: float = 1.0) -> str:
         BiobankAccess(user=user, irb_protocol="SCALE-IRB-0001", institution="Scale Institute", purpose="Benchmark.",
                       status=BiobankAccess.Status.APPROVED, email_verified_at=timezone.now())
         for user in researchers])
+    if made:
+        APPROVED.invalidate()  # bulk_create sends no signal
     return f"{len(made)} researchers given biobank access"

@@ -12,6 +12,8 @@ from accounts.demo import demo_email
 from accounts.models import User
 from centers.models import Center
 
+from . import page_cache
+from .demo_sites import add_sites
 from .models import TRC_BED_COUNT, Bed, BedBooking, Condition, Interest, PrescreenQuestion, Study
 from .services import book_bed, change_interest_status
 
@@ -209,9 +211,9 @@ def _centres() -> dict[str, Center]:
     return found
 
 
-def _studies(team_user: User | None) -> tuple[list[Study], int]:
+def _studies(team_user: User | None) -> tuple[list[Study], int, int]:
     centres = _centres()
-    studies, created_count, index = [], 0, 0
+    studies, designs, created_count, index = [], [], 0, 0
     for topic_number, topic in enumerate(TOPICS):
         condition, _ = Condition.objects.get_or_create(slug=slugify(topic.condition), defaults={"name": topic.condition})
         for turn in range(3):
@@ -249,7 +251,10 @@ def _studies(team_user: User | None) -> tuple[list[Study], int]:
                     study.team.add(team_user)
                 created_count += 1
             studies.append(study)
-    return studies, created_count
+            designs.append(design)
+    # Sites are added to any demo study without one (also the demo studies of an older run).
+    new_sites = add_sites(list(zip(studies, designs)))
+    return studies, created_count, new_sites
 
 
 # (name, email, preferred contact, best time)
@@ -325,8 +330,10 @@ def load() -> str:
         Bed.objects.get_or_create(number=number, defaults={"label": f"Room {(number + 1) // 2}"})
     team_user = User.objects.filter(email=demo_email("studyteam")).first()
     patient = User.objects.filter(email=demo_email("patient")).first()
-    studies, new_studies = _studies(team_user)
+    studies, new_studies, new_sites = _studies(team_user)
+    if new_sites:
+        page_cache.invalidate()  # bulk-created sites send no signal: the finder's stored pages forget them
     new_interests = _interests(studies, team_user, patient)
     new_bookings = _bookings(studies, team_user)
     return (f"{len(studies)} studies ({new_studies} new), {new_interests} new inquiries, "
-            f"{new_bookings} new TRC bookings, {TRC_BED_COUNT} beds")
+            f"{new_bookings} new TRC bookings, {new_sites} new sites, {TRC_BED_COUNT} beds")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import geocode, nearby
 from .models import Interest, Study
-from .registry_values import PHASE_MATCHES, SEARCH_PHASES
+from .registry_values import SEARCH_PHASES
 
 FINDER_STATUSES = [(Study.Status.RECRUITING, _("Recruiting now")), (Study.Status.NOT_YET_RECRUITING, _("Opening soon"))]
 # A person picks one phase; a combined-phase study (Phase 1/Phase 2) is found under both.
@@ -67,17 +67,17 @@ class FinderForm(forms.Form):
 
 class StudyFinderFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"), max_length=200)
-    condition = django_filters.CharFilter(method="filter_condition", label=_("Condition"), max_length=120)
-    phase = django_filters.ChoiceFilter(choices=PHASE_CHOICES, method="filter_phase", label=_("Phase"))
+    condition = django_filters.CharFilter(method="filter_nothing", label=_("Condition"), max_length=120)
+    phase = django_filters.ChoiceFilter(choices=PHASE_CHOICES, method="filter_nothing", label=_("Phase"))
     age = AgeFilter(method="filter_age", label=_("Your age"), min_value=0, max_value=120,
                     error_messages={"min_value": _("Enter an age from 0 to 120."),
                                     "max_value": _("Enter an age from 0 to 120."),
                                     "invalid": _("Enter your age as a whole number of years, e.g. 42.")})
-    sex = django_filters.ChoiceFilter(choices=SEX_CHOICES, method="filter_sex", label=_("Sex"))
-    healthy = FlagFilter(method="filter_healthy", label=_("Accepts healthy volunteers"))
-    trc = FlagFilter(method="filter_trc", label=_("Includes a stay at the Translational Research Center"))
-    center = django_filters.CharFilter(method="filter_center", label=_("Centre or unit"), max_length=200)
-    status = django_filters.ChoiceFilter(choices=FINDER_STATUSES, label=_("Recruitment"))
+    sex = django_filters.ChoiceFilter(choices=SEX_CHOICES, method="filter_nothing", label=_("Sex"))
+    healthy = FlagFilter(method="filter_nothing", label=_("Accepts healthy volunteers"))
+    trc = FlagFilter(method="filter_nothing", label=_("Includes a stay at the Translational Research Center"))
+    center = django_filters.CharFilter(method="filter_nothing", label=_("Centre or unit"), max_length=200)
+    status = django_filters.ChoiceFilter(choices=FINDER_STATUSES, method="filter_nothing", label=_("Recruitment"))
     near = PlaceFilter(method="filter_near", label=_("Near (US ZIP code or city)"), max_length=80)
     distance = django_filters.TypedChoiceFilter(choices=DISTANCE_CHOICES, coerce=int, method="filter_nothing",
                                                 label=_("Within"))
@@ -88,47 +88,26 @@ class StudyFinderFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = FinderForm
 
-    # Filters whose options show a count of matching studies.
+    # Filters whose options show a count of matching studies. ``qs`` narrows by the words, the age
+    # and the place only: these groups are matched and counted on its rows by ``facets``.
     FACETS = ("condition", "phase", "sex", "healthy", "trc", "center", "status")
 
     def filter_text(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(search_vector=search_query(value)) if value else queryset
 
-    # The studies near the place, when the caller found them once for several filter sets.
-    near_ids: list[int] | None = None
-
     def filter_near(self, queryset, name, value):
-        if self.near_ids is not None:
-            return queryset.filter(pk__in=self.near_ids)
         return nearby.within(queryset, value, self.form.cleaned_data.get("distance") or DEFAULT_DISTANCE)
 
     def filter_nothing(self, queryset, name, value):
-        """Read by the finder (distance by ``filter_near``, sort for the order), not a filter of its own."""
+        """Read by the finder, not a filter in SQL: the distance by ``filter_near``, the sort for the
+        order, the groups of ``FACETS`` by ``facets.count`` (with their counts)."""
         return queryset
-
-    def filter_phase(self, queryset, name, value):
-        return queryset.filter(phase__in=PHASE_MATCHES[value])
-
-    def filter_condition(self, queryset, name, value):
-        return queryset.filter(conditions__slug=value)
 
     def filter_age(self, queryset, name, value):
         # No minimum or no maximum means no limit on that side.
         return queryset.filter(Q(min_age__isnull=True) | Q(min_age__lte=value),
                                Q(max_age__isnull=True) | Q(max_age__gte=value))
-
-    def filter_sex(self, queryset, name, value):
-        return queryset.filter(sex__in=[Study.Sex.ALL, value])
-
-    def filter_healthy(self, queryset, name, value):
-        return queryset.filter(healthy_volunteers=True) if value else queryset
-
-    def filter_trc(self, queryset, name, value):
-        return queryset.filter(trc_inpatient=True) if value else queryset
-
-    def filter_center(self, queryset, name, value):
-        return queryset.filter(center__slug=value)
 
 
 AGE_BANDS = {

@@ -35,12 +35,14 @@ def within(queryset: QuerySet[Study], place: Place, miles: float) -> QuerySet[St
     return queryset.filter(pk__in=near_sites)
 
 
-def by_distance(queryset: QuerySet[Study], place: Place) -> QuerySet[Study]:
-    """``queryset`` annotated with ``distance_miles`` to each study's nearest site, nearest first.
+def by_distance(queryset: QuerySet[Study], place: Place, miles: float) -> QuerySet[Study]:
+    """``queryset`` (studies ``within`` ``miles``) annotated with ``distance_miles`` to each study's
+    nearest site, nearest first.
 
-    Computed for the studies that matched only (this is the ordering of the page query).
+    Each study's sites are read by location_study_idx, and only those inside the bounding box are
+    measured: the nearest site of a study within ``miles`` is one of them.
     """
-    nearest = (Location.objects.filter(study=OuterRef("pk"), latitude__isnull=False)
+    nearest = (sites_near(place, miles).filter(study=OuterRef("pk"))
                .annotate(miles=_miles_from(place)).order_by("miles").values("miles")[:1])
     return (queryset.annotate(distance_miles=Subquery(nearest, output_field=FloatField()))
             .order_by(F("distance_miles").asc(nulls_last=True), "lay_title", "pk"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -16,22 +17,14 @@ from psycopg2.extras import DateTimeTZRange
 
 from accounts import roles
 
-from .filters import DEFAULT_DISTANCE, FINDER_STATUSES, PHASE_CHOICES, SEX_CHOICES, StudyFinderFilter, search_query
-from . import nearby
+from . import facets, nearby
+from .facets import FacetOption
+from .filters import DEFAULT_DISTANCE, StudyFinderFilter, search_query
 from .geocode import Place
 from .models import Bed, BedBooking, Interest, InterestNote, InterestStatusChange, Study
 from .study_page import spanish_or_none
-from .registry_values import PHASE_MATCHES
 
 FINDER_PAGE_SIZE = 20
-
-
-@dataclass
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool
 
 
 @dataclass
@@ -61,44 +54,29 @@ class Finder:
         return self.page.paginator.count
 
 
+class StudiesInOrder(Sequence):
+    """The studies of ``ids``, in that order, read a slice at a time (what a paginator asks for)."""
+
+    def __init__(self, ids: list[int], queryset: QuerySet[Study]):
+        self.ids, self.queryset = ids, queryset
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self):
+        return iter(self[:])  # one query, not one per study
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index:index + 1 or None][0]
+        ids = self.ids[index]
+        found = {study.pk: study for study in self.queryset.filter(pk__in=ids)} if ids else {}
+        return [found[pk] for pk in ids if pk in found]
+
+
 def finder_base() -> QuerySet[Study]:
     """Studies the finder searches: public and taking inquiries."""
     return Study.objects.listed().filter(status__in=Study.OPEN_TO_INQUIRIES)
-
-
-def _options(choices, counts: dict[str, int], selected: str) -> list[FacetOption]:
-    return [FacetOption(str(value), label, counts.get(str(value), 0), str(value) == selected) for value, label in choices]
-
-
-def _grouped_options(queryset: QuerySet[Study], slug: str, name: str, selected: str) -> list[FacetOption]:
-    """Options of a related model (condition, centre) that the studies have, with their counts."""
-    rows = (queryset.filter(**{f"{slug}__isnull": False}).values(slug, name).annotate(n=Count("pk")).order_by(name))
-    options = [FacetOption(row[slug], row[name], row["n"], row[slug] == selected) for row in rows]
-    if selected and not any(option.selected for option in options):
-        options.append(FacetOption(selected, selected.replace("-", " ").capitalize(), 0, True))
-    return options
-
-
-def _facet_options(group: str, queryset: QuerySet[Study], selected: str) -> list[FacetOption]:
-    """The options of one filter group with their counts: one query per group."""
-    queryset = queryset.order_by()
-    if group in ("condition", "center"):
-        prefix = "conditions" if group == "condition" else "center"
-        return _grouped_options(queryset, f"{prefix}__slug", f"{prefix}__name", selected)
-    if group == "phase":
-        counts = queryset.aggregate(**{value: Count("pk", filter=Q(phase__in=PHASE_MATCHES[value]))
-                                       for value, _ in PHASE_CHOICES})
-        return _options(PHASE_CHOICES, counts, selected)
-    if group == "status":
-        counts = dict(queryset.values_list("status").annotate(n=Count("pk")))
-        return _options(FINDER_STATUSES, counts, selected)
-    if group == "sex":
-        counts = queryset.aggregate(**{value: Count("pk", filter=Q(sex__in=[Study.Sex.ALL, value]))
-                                       for value, _ in SEX_CHOICES})
-        return _options(SEX_CHOICES, counts, selected)
-    flag_field = {"healthy": "healthy_volunteers", "trc": "trc_inpatient"}[group]
-    count = queryset.filter(**{flag_field: True}).count()
-    return [FacetOption("on", "", count, bool(selected))]
 
 
 def _without(params: QueryDict, *keys: str) -> QueryDict:
@@ -111,38 +89,34 @@ def _without(params: QueryDict, *keys: str) -> QueryDict:
 def finder(params: QueryDict, page_number: Any = None) -> Finder:
     """Search the listed, recruiting studies; count, for each filter option, the studies it would show.
 
-    Queries: one per filter group for the counts, then the page count, the page and its conditions.
+    Queries: one finds the studies the words, age and place allow, in order, with what the filter
+    groups count (``facets``); then the page's studies, their conditions and (near a place) sites.
     """
-    base = finder_base()
-    filterset = StudyFinderFilter(params, queryset=base)
+    filterset = StudyFinderFilter(params, queryset=finder_base())
     filterset.is_valid()
     cleaned = filterset.form.cleaned_data
     text = (cleaned.get("q") or "").strip()
     place = cleaned.get("near")
-    near_ids = None
-    if place:  # one query finds the studies near the place, for the results and every facet count
-        miles = cleaned.get("distance") or DEFAULT_DISTANCE
-        near_ids = list(nearby.within(base, place, miles).values_list("pk", flat=True))
-        filterset.near_ids = near_ids
-    results = filterset.qs.select_related("center", "spanish").prefetch_related("conditions")
+    miles = cleaned.get("distance") or DEFAULT_DISTANCE
     sort = cleaned.get("sort") or ("nearest" if place else "relevance")
-    if place:
-        results = results.prefetch_related(Prefetch("locations", queryset=nearby.sites_near(place, miles)))
+    candidates = filterset.qs  # narrowed by the words, the age and the place; the groups are counted below
     if sort == "nearest" and place:
-        results = nearby.by_distance(results, place)
+        candidates = nearby.by_distance(candidates, place, miles)
     elif sort == "newest":
-        results = results.order_by(F("registry__first_posted").desc(nulls_last=True), "-created_at", "-pk")
+        candidates = candidates.order_by(F("registry__first_posted").desc(nulls_last=True), "-created_at", "-pk")
     elif text:
-        results = results.annotate(rank=SearchRank(F("search_vector"), search_query(text))).order_by("-rank", "lay_title", "pk")
+        candidates = candidates.annotate(rank=SearchRank(F("search_vector"), search_query(text))).order_by(
+            "-rank", "lay_title", "pk")
     else:
-        results = results.order_by("lay_title", "pk")
-    facets = {}
-    for group in StudyFinderFilter.FACETS:
-        others = StudyFinderFilter(_without(params, group, "page"), queryset=base)
-        others.near_ids = near_ids
-        selected = params.get(group, "") if group in cleaned and cleaned.get(group) not in (None, "", False) else ""
-        facets[group] = _facet_options(group, others.qs, selected)
-    page = Paginator(results, FINDER_PAGE_SIZE).get_page(page_number)
+        candidates = candidates.order_by("lay_title", "pk")
+    chosen = {group: "on" if cleaned[group] is True else str(cleaned[group]) for group in StudyFinderFilter.FACETS
+              if cleaned.get(group) not in (None, "", False)}
+    faceted = facets.count(facets.facet_rows(candidates), chosen)
+    shown = (finder_base().select_related("center", "spanish").defer("search_vector", "center__search_vector")
+             .prefetch_related("conditions").order_by())
+    if place:
+        shown = shown.prefetch_related(Prefetch("locations", queryset=nearby.sites_near(place, miles)))
+    page = Paginator(StudiesInOrder(faceted.results, shown), FINDER_PAGE_SIZE).get_page(page_number)
     if place:
         nearby.mark_nearest_sites(list(page), place)
     if (get_language() or "").startswith("es"):
@@ -160,10 +134,10 @@ def finder(params: QueryDict, page_number: Any = None) -> Finder:
         if value in (None, "", False):
             continue
         label = filterset.filters[name].label
-        shown = _active_text(name, value, facets)
-        active.append((label, shown, _without(kept, name).urlencode()))
-    return Finder(filterset=filterset, page=page, facets=facets, query_string=kept.urlencode(), active=active,
-                  sort=sort, place=place)
+        shown_text = _active_text(name, value, faceted.facets)
+        active.append((label, shown_text, _without(kept, name).urlencode()))
+    return Finder(filterset=filterset, page=page, facets=faceted.facets, query_string=kept.urlencode(),
+                  active=active, sort=sort, place=place)
 
 
 def finder_query(params: QueryDict) -> str:

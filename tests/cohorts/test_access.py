@@ -89,3 +89,25 @@ def test_other_staff_cannot_decide(client, researcher, staff_a):
     access = grant_access(researcher, status="pending")
     client.force_login(staff_a)
     assert client.get(reverse("admin:cohorts_biobankaccess_decide", args=[access.pk])).status_code == 403
+
+
+def test_concept_search_asks_no_access_query_as_one_types_and_a_revocation_counts_at_once(
+        client, researcher, biobank_staff, django_assert_max_num_queries):
+    access = grant_access(researcher)
+    client.force_login(researcher)
+    search = reverse("cohorts:concept_search")
+    assert client.get(search, {"q": "diab"}).status_code == 200
+    # Each key typed: the session (from the database in tests, Redis in production), the person with
+    # their roles, and the search; the approval is kept per person (it was five queries).
+    with django_assert_max_num_queries(3):
+        assert client.get(search, {"q": "diabe"}).status_code == 200
+
+    client.force_login(biobank_staff)
+    client.post(reverse("admin:cohorts_biobankaccess_decide", args=[access.pk]),
+                {"to": "revoked", "reason": "The protocol expired."})
+    client.force_login(researcher)
+    assert client.get(search, {"q": "diabet"}).status_code == 403
+    access.refresh_from_db()
+    access.status = BiobankAccess.Status.PENDING
+    access.save()
+    assert client.get(search, {"q": "diabete"}).status_code == 403

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.urls import reverse
 
 from accounts import demo as accounts_demo
 from centers import demo as centers_demo
 from studies import demo
-from studies.models import Bed, BedBooking, Interest, Study
+from studies.models import Bed, BedBooking, Interest, Location, Study
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +48,32 @@ def test_demo_studies_cover_phases_centres_and_statuses():
     assert all(i.email.endswith(("@example.org", accounts_demo.DEMO_DOMAIN)) for i in Interest.objects.all())
     assert BedBooking.objects.filter(status="booked").count() >= 8
     assert Bed.objects.count() == 18
+
+
+def test_demo_studies_have_sites_that_near_me_finds_and_sorts(client):
+    accounts_demo.load()
+    centers_demo.load()
+    demo.load()
+    # Every demo study runs at our centre first, with a geo point; the multicentre ones elsewhere too.
+    studies = Study.objects.prefetch_related("locations")
+    assert all(study.locations.all() and study.locations.all()[0].is_ours for study in studies)
+    assert Location.objects.filter(latitude__isnull=True).count() == 0
+    assert Location.objects.exclude(country="United States").exists()
+    assert Location.objects.filter(is_ours=False, country="United States").values("city").distinct().count() >= 10
+    assert "0 new sites" in demo.load()
+
+    response = client.get(reverse("studies:finder"), {"near": "02114", "distance": "50"})
+    page = list(response.context["finder"].page)
+    assert len(page) >= 5
+    miles = [study.nearest_miles for study in page]
+    assert miles == sorted(miles) and miles[0] < 2  # a Boston site, a mile or so from 02114
+    body = response.content.decode()
+    assert re.search(r"Nearest site: Beacon Hill Research Clinic \(synthetic\), Boston, Massachusetts, 02114, "
+                     r"United States \(about [01] miles\)", body)
+
+    # A town of New Hampshire finds our own centre or a site of the region, nearest first; 250 miles, more.
+    near_dover = client.get(reverse("studies:finder"), {"near": "03820", "distance": "100"}).context["finder"]
+    wide = client.get(reverse("studies:finder"), {"near": "Lebanon, NH", "distance": "250"}).context["finder"]
+    assert near_dover.count > len(page) and wide.count == Study.objects.listed().filter(
+        status__in=Study.OPEN_TO_INQUIRIES).count()
+    assert [s.nearest_site.facility for s in wide.page][0] == wide.page[0].center.name
