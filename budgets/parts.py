@@ -49,6 +49,7 @@ def cells_of(part) -> int:
 def _locked(part, by):
     budget = Budget.objects.select_for_update().get(pk=part.budget_id)
     services.require_edit(by, budget)
+    budget.save(update_fields=["updated_at"])  # what the budget's cached pages are keyed by
     return budget
 
 

@@ -56,6 +56,7 @@ def add_arm(budget: Budget, *, by, name: str, patients: int = 0, screen_failures
     _limit(budget.arms, MAX_ARMS, "arms")
     if budget.arms.filter(name__iexact=name.strip()).exists():
         raise ValidationError({"name": f"The budget already has an arm named “{name.strip()}”."})
+    budget.save(update_fields=["updated_at"])
     return Arm.objects.create(budget=budget, position=_next_position(budget.arms), name=name.strip(),
                               patients=patients, screen_failures=screen_failures)
 
@@ -66,6 +67,7 @@ def add_visit(budget: Budget, *, by, name: str) -> Visit:
     _limit(budget.visits, MAX_VISITS, "visits")
     if budget.visits.filter(name__iexact=name.strip()).exists():
         raise ValidationError({"name": f"The calendar already has a visit named “{name.strip()}”."})
+    budget.save(update_fields=["updated_at"])
     return Visit.objects.create(budget=budget, position=_next_position(budget.visits), name=name.strip())
 
 
@@ -87,6 +89,7 @@ def add_procedure(budget: Budget, *, by, service=None, name: str = "", unit_cost
         raise ValidationError({"unit_cost": "Enter the cost of one procedure."})
     if budget.procedures.filter(name__iexact=name.strip()).exists():
         raise ValidationError({"name": f"The budget already has a procedure named “{name.strip()}”."})
+    budget.save(update_fields=["updated_at"])
     return Procedure.objects.create(budget=budget, position=_next_position(budget.procedures), name=name.strip(),
                                     service=service, unit_cost=unit_cost)
 

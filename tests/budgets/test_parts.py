@@ -167,3 +167,19 @@ def test_versions_kept_before_parts_were_named_still_compare():
              "parts": {"arms": [[1, "Arm A"]], "visits": [[2, "Baseline"]], "procedures": [[3, "ECG"]]}}
     assert calc.changes(before, after) == ["Visit added: Baseline", "Visit removed: Screening",
                                            "2 calendar cells changed"]
+
+
+def test_the_kept_page_and_files_follow_every_change(client, researcher, budget, built, django_assert_max_num_queries):
+    client.force_login(researcher)
+    xlsx = reverse("budgets:xlsx", args=[budget.pk])
+    assert "$5,070.00" in client.get(budget.get_absolute_url()).content.decode()
+    client.get(xlsx)
+    with django_assert_max_num_queries(4):  # served as kept: sign-in, the budget and rights, no cell read
+        assert "$5,070.00" in client.get(budget.get_absolute_url()).content.decode()
+    services.save_calendar(built["arm_a"], by=researcher, patients=20, screen_failures=0,
+                           counts={(built["screening"].pk, built["ecg"].pk): 1, (built["week2"].pk, built["ecg"].pk): 1})
+    assert "$8,190.00" in client.get(budget.get_absolute_url()).content.decode()  # (4,000 + 1,250) x 1.56
+    summary = list(load_workbook(io.BytesIO(client.get(xlsx).content))["Summary"].values)
+    assert Decimal(str(summary[-1][-1])) == Decimal("8190")
+    services.add_visit(budget, by=researcher, name="Week 8")
+    assert "Week 8" in client.get(budget.get_absolute_url()).content.decode()
