@@ -87,7 +87,52 @@ def snapshot(sheet: Sheet) -> dict:
                   for a in sheet.arms for v in sheet.visits for p in sheet.procedures
                   if sheet.count(a.pk, v.pk, p.pk)},
         "total": str(sheet.total),
+        # Which row is which, in order (names alone cannot tell a renamed visit from a removed one).
+        "parts": {kind: [[part.pk, part.name] for part in parts]
+                  for kind, parts in (("arms", sheet.arms), ("visits", sheet.visits), ("procedures", sheet.procedures))},
     }
+
+
+PART_LABELS = {"arms": "Arm", "visits": "Visit", "procedures": "Procedure"}
+
+
+def _follow_renames(before: dict, after: dict) -> tuple[list[str], dict]:
+    """Lines for the arms, visits and procedures renamed, and ``before`` told in the new names."""
+    if "parts" not in before or "parts" not in after:
+        return [], before
+    lines, names = [], {}
+    for kind, label in PART_LABELS.items():
+        now = dict((pk, name) for pk, name in after["parts"][kind])
+        renamed = {old: now[pk] for pk, old in before["parts"][kind] if pk in now and now[pk] != old}
+        lines += [f"{label} renamed: {old} → {new}" for old, new in renamed.items()]
+        names[kind] = renamed
+    if not lines:
+        return [], before
+    arms, visits, procedures = names["arms"], names["visits"], names["procedures"]
+
+    def cell(key: str) -> str:
+        parts = key.split(" | ")
+        if len(parts) != 3:
+            return key
+        return " | ".join((arms.get(parts[0], parts[0]), visits.get(parts[1], parts[1]),
+                           procedures.get(parts[2], parts[2])))
+
+    return lines, {**before, "arms": {arms.get(k, k): v for k, v in before["arms"].items()},
+                   "visits": [visits.get(v, v) for v in before["visits"]],
+                   "procedures": {procedures.get(k, k): v for k, v in before["procedures"].items()},
+                   "cells": {cell(k): v for k, v in before["cells"].items()}}
+
+
+def _reordered(before: dict, after: dict) -> list[str]:
+    if "parts" not in before or "parts" not in after:
+        return []
+    lines = []
+    for kind, label in PART_LABELS.items():
+        kept = {pk for pk, _ in before["parts"][kind]} & {pk for pk, _ in after["parts"][kind]}
+        if [pk for pk, _ in before["parts"][kind] if pk in kept] != [pk for pk, _ in after["parts"][kind] if pk in kept]:
+            order = ", ".join(name for _, name in after["parts"][kind])
+            lines.append(f"{label}s in a new order: {order if len(order) <= 240 else order[:239] + '…'}")
+    return lines
 
 
 def _added_removed(kind: str, before, after) -> list[str]:
@@ -99,7 +144,7 @@ def changes(before: dict | None, after: dict) -> list[str]:
     """What changed from one snapshot to the next, one line each, in words."""
     if before is None:
         return ["First version."]
-    lines = []
+    lines, before = _follow_renames(before, after)
     if before["fa_rate"] != after["fa_rate"]:
         lines.append(f"F&A rate {before['fa_rate']} → {after['fa_rate']}")
     lines += _added_removed("Arm", before["arms"], after["arms"])
@@ -110,6 +155,7 @@ def changes(before: dict | None, after: dict) -> list[str]:
                 lines.append(f"{name}: {label} {old[key]} → {values[key]}")
     lines += _added_removed("Visit", before["visits"], after["visits"])
     lines += _added_removed("Procedure", before["procedures"], after["procedures"])
+    lines += _reordered(before, after)
     for name, cost in after["procedures"].items():
         if name in before["procedures"] and before["procedures"][name] != cost:
             lines.append(f"{name}: unit cost {before['procedures'][name]} → {cost}")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 
 from centers.models import FundingType, Service
 
@@ -49,3 +50,18 @@ class ProcedureForm(forms.Form):
     unit_cost = forms.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False,
                                    label="Cost of one (USD)", error_messages=_COST,
                                    help_text="Leave empty for a catalogue service: its price is used.")
+
+
+class RenameForm(forms.Form):
+    """The new name of an arm, visit or procedure (as long as that kind of name may be)."""
+
+    name = forms.CharField(label="New name")
+
+    def __init__(self, *args, part, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["name"]
+        field.max_length = type(part)._meta.get_field("name").max_length
+        field.validators.append(MaxLengthValidator(field.max_length))
+        field.widget.attrs["maxlength"] = str(field.max_length)
+        field.initial = part.name
+        field.error_messages["required"] = "Give it a name."

@@ -18,11 +18,12 @@ from . import calc, selectors
 from .models import FA_RATES, Arm, Budget, BudgetVersion, Cell, Procedure, Visit
 
 MAX_ARMS, MAX_VISITS, MAX_PROCEDURES, MAX_COUNT = 20, 80, 150, 99
+EDIT = project_selectors.Rights.REQUEST  # the right on the project that edits its budgets
 
 
-def _require_edit(user, budget_or_project_id) -> None:
+def require_edit(user, budget_or_project_id) -> None:
     project_id = getattr(budget_or_project_id, "project_id", budget_or_project_id)
-    if not project_selectors.may(user, project_id, project_selectors.Rights.REQUEST):
+    if not project_selectors.may(user, project_id, EDIT):
         raise PermissionDenied("You need request rights on the project to change its budgets.")
 
 
@@ -33,7 +34,7 @@ def _next_position(queryset) -> int:
 @transaction.atomic
 def create_budget(*, by, project, title: str, sponsor_type: str, fa_rate: Decimal | None = None,
                   consultation=None) -> Budget:
-    _require_edit(by, project.pk)
+    require_edit(by, project.pk)
     if consultation is not None and consultation.project_id != project.pk:
         raise ValidationError({"consultation": "Choose a request filed on this project."})
     budget = Budget.objects.create(project=project, title=title.strip(), sponsor_type=sponsor_type,
@@ -51,27 +52,29 @@ def _limit(queryset, most: int, what: str) -> None:
 
 @transaction.atomic
 def add_arm(budget: Budget, *, by, name: str, patients: int = 0, screen_failures: int = 0) -> Arm:
-    _require_edit(by, budget)
+    require_edit(by, budget)
     _limit(budget.arms, MAX_ARMS, "arms")
     if budget.arms.filter(name__iexact=name.strip()).exists():
         raise ValidationError({"name": f"The budget already has an arm named “{name.strip()}”."})
+    budget.save(update_fields=["updated_at"])
     return Arm.objects.create(budget=budget, position=_next_position(budget.arms), name=name.strip(),
                               patients=patients, screen_failures=screen_failures)
 
 
 @transaction.atomic
 def add_visit(budget: Budget, *, by, name: str) -> Visit:
-    _require_edit(by, budget)
+    require_edit(by, budget)
     _limit(budget.visits, MAX_VISITS, "visits")
     if budget.visits.filter(name__iexact=name.strip()).exists():
         raise ValidationError({"name": f"The calendar already has a visit named “{name.strip()}”."})
+    budget.save(update_fields=["updated_at"])
     return Visit.objects.create(budget=budget, position=_next_position(budget.visits), name=name.strip())
 
 
 @transaction.atomic
 def add_procedure(budget: Budget, *, by, service=None, name: str = "", unit_cost: Decimal | None = None) -> Procedure:
     """A procedure from the catalogue (its price for the budget's sponsor type today) or typed with its cost."""
-    _require_edit(by, budget)
+    require_edit(by, budget)
     _limit(budget.procedures, MAX_PROCEDURES, "procedures")
     if service is not None:
         name = name.strip() or service.name
@@ -86,6 +89,7 @@ def add_procedure(budget: Budget, *, by, service=None, name: str = "", unit_cost
         raise ValidationError({"unit_cost": "Enter the cost of one procedure."})
     if budget.procedures.filter(name__iexact=name.strip()).exists():
         raise ValidationError({"name": f"The budget already has a procedure named “{name.strip()}”."})
+    budget.save(update_fields=["updated_at"])
     return Procedure.objects.create(budget=budget, position=_next_position(budget.procedures), name=name.strip(),
                                     service=service, unit_cost=unit_cost)
 
@@ -95,7 +99,7 @@ def save_calendar(arm: Arm, *, by, patients: int, screen_failures: int, counts: 
                   costs: dict[int, Decimal] | None = None) -> None:
     """Replace an arm's calendar: ``counts`` maps (visit id, procedure id) to how many times (0: not done)."""
     budget = Budget.objects.select_for_update().get(pk=arm.budget_id)
-    _require_edit(by, budget)
+    require_edit(by, budget)
     visit_ids = set(budget.visits.values_list("pk", flat=True))
     procedure_ids = set(budget.procedures.values_list("pk", flat=True))
     for (visit_id, procedure_id), count in counts.items():
@@ -118,7 +122,7 @@ def save_calendar(arm: Arm, *, by, patients: int, screen_failures: int, counts: 
 def save_version(budget: Budget, *, by, note: str = "") -> BudgetVersion:
     """Keep the budget as it is now, with what changed since the last version."""
     budget = Budget.objects.select_for_update().get(pk=budget.pk)
-    _require_edit(by, budget)
+    require_edit(by, budget)
     sheet = selectors.sheet(budget)
     now = calc.snapshot(sheet)
     last = budget.versions.order_by("-number").first()

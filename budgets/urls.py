@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import part_views, views
 
 app_name = "budgets"
 
@@ -15,4 +15,8 @@ urlpatterns = [
     path("<int:pk>/budget.xlsx", views.export_xlsx, name="xlsx"),
     path("<int:pk>/budget.csv", views.export_csv, name="csv"),
     path("<int:pk>/print/", views.print_view, name="print"),
+    # kind: arm, visit or procedure
+    path("<int:pk>/<str:kind>/<int:part_id>/", part_views.edit, name="edit_part"),
+    path("<int:pk>/<str:kind>/<int:part_id>/move/", part_views.move, name="move_part"),
+    path("<int:pk>/<str:kind>/<int:part_id>/remove/", part_views.remove, name="remove_part"),
 ]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.decorators import researcher_required
 from projects import selectors as project_selectors
 
-from . import exports, grid, selectors, services
+from . import exports, grid, page_cache, selectors, services
 from .forms import ArmForm, BudgetForm, ProcedureForm, VisitForm
 from .models import Arm
 
@@ -53,6 +53,10 @@ def new(request, project_id: int):
 @require_GET
 def detail(request, pk: int):
     budget = _budget(request, pk)
+    return page_cache.cached_page(request, budget, lambda: _detail(request, budget))
+
+
+def _detail(request, budget):
     wanted = request.GET.get("arm", "")
     arm_id = int(wanted) if wanted.isdigit() and len(wanted) < 10 else None
     arm_id = arm_id or budget.arms.order_by("position").values_list("pk", flat=True).first()
@@ -165,7 +169,7 @@ def _download(content, content_type: str, name: str) -> HttpResponse:
 @require_GET
 def export_xlsx(request, pk: int):
     budget = _budget(request, pk)
-    return _download(exports.xlsx(selectors.sheet(budget)),
+    return _download(page_cache.cached_file(budget, "xlsx", lambda: exports.xlsx(selectors.sheet(budget))),
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      f"budget-{slugify(budget.title)[:60] or budget.pk}.xlsx")
 
@@ -174,7 +178,8 @@ def export_xlsx(request, pk: int):
 @require_GET
 def export_csv(request, pk: int):
     budget = _budget(request, pk)
-    return _download(exports.csv_text(selectors.sheet(budget)), "text/csv; charset=utf-8",
+    return _download(page_cache.cached_file(budget, "csv", lambda: exports.csv_text(selectors.sheet(budget))),
+                     "text/csv; charset=utf-8",
                      f"budget-{slugify(budget.title)[:60] or budget.pk}.csv")
 
 

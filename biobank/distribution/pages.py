@@ -59,8 +59,9 @@ def create(model_admin, request, pk: int):
 def _items_page(model_admin, request, pk: int, page: str, title: str):
     _require(request, "biobank.view_distributionorder")
     order = _order(pk)
+    count, rows = selectors.item_rows(order, shipped=page == "manifest")
     return _render(model_admin, request, f"admin/biobank/distributionorder/{page}.html",
-                   f"{title} of {order.reference}", order, items=selectors.pick_list(order))
+                   f"{title} of {order.reference}", order, count=count, item_rows=rows)
 
 
 def pick_list(model_admin, request, pk: int):

@@ -7,9 +7,10 @@ import re
 from barcode import Code128
 from barcode.writer import SVGWriter
 from django.db.models import QuerySet
-from django.utils.safestring import mark_safe
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
-from ..models import DistributionItem, DistributionOrder, Sample
+from ..models import DistributionItem, DistributionOrder, Sample, StorageContainer
 
 
 _STYLE = re.compile(r'style="([^"]*)"')
@@ -19,6 +20,33 @@ def pick_list(order: DistributionOrder) -> QuerySet[DistributionItem]:
     """Every item with its sample and place, by freezer, rack, box and position: one query."""
     return (order.items.select_related("sample__box__parent__parent")
             .order_by(*[f"sample__{key}" for key in Sample.PICK_ORDER]))
+
+
+_ITEM_FIELDS = ("sample__box_id", "sample__pos_row", "sample__pos_col", "sample__barcode", "sample__sample_type",
+                "sample__quantity", "sample__unit", "quantity_shipped")
+
+
+def item_rows(order: DistributionOrder, *, shipped: bool) -> tuple[int, SafeString]:
+    """(how many, the <tr> rows) of the pick list (``shipped`` False) or the manifest, in two queries.
+
+    Written directly from plain values: a thousand items read as five model objects each and drawn
+    through the template engine take forty times the portal's cheapest page (the benchmark's pick list).
+    """
+    rows = list(order.items.order_by(*[f"sample__{key}" for key in Sample.PICK_ORDER]).values_list(*_ITEM_FIELDS))
+    boxes = StorageContainer.objects.select_related("parent__parent").in_bulk({r[0] for r in rows if r[0]})
+    paths = {pk: escape(box.path) for pk, box in boxes.items()}
+    types = {k: escape(v) for k, v in Sample._meta.get_field("sample_type").flatchoices}
+    units = {k: escape(v) for k, v in Sample._meta.get_field("unit").flatchoices}
+    out = []
+    for n, (box_id, row, column, barcode, sample_type, quantity, unit, quantity_shipped) in enumerate(rows, 1):
+        place = f"{paths[box_id]} / {escape(boxes[box_id].label(row, column))}" if box_id else "not placed"
+        if shipped:
+            amount = f"{quantity_shipped.normalize():f}" if quantity_shipped else "—"
+        else:
+            amount = "" if quantity is None else f"{quantity.normalize():f}"
+        out.append(f"<tr><td>{n}</td><td>{place}</td><td>{escape(barcode)}</td><td>{types.get(sample_type, '')}</td>"
+                   f"<td>{amount} {units.get(unit, '')}</td></tr>")
+    return len(rows), mark_safe("".join(out))  # nosec B308, B703: every text is escaped above
 
 
 def label_svg(code: str) -> str:

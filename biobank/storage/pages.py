@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from ..models import Sample, StorageContainer
-from . import selectors, services
+from . import map_html, selectors, services
 from .forms import MoveSampleForm
 
 
@@ -42,7 +42,7 @@ def box_map(model_admin, request, pk: int):
     grid = selectors.box_map(box)
     return _render(model_admin, request, "admin/biobank/storagecontainer/box_map.html", f"Box {box.path}",
                    original=box, change_url=reverse("admin:biobank_storagecontainer_change", args=[box.pk]),
-                   map=grid, legend=[(state, label, grid.counts.get(state, 0))
+                   map=grid, map_rows=map_html.rows(grid), legend=[(state, label, grid.counts.get(state, 0))
                                      for state, label in selectors.STATE_LABELS.items()])
 
 

@@ -300,6 +300,9 @@ def concrete_url(pattern: Pattern, world: World) -> str:
            for name in ("detail", "add_arm", "add_visit", "add_procedure", "save_version", "xlsx", "csv", "print")},
         "budgets:calendar": reverse("budgets:calendar", args=[world.objects["budgets.budget"].pk,
                                                               world.objects["budgets.budget"].arms.get().pk]),
+        **{f"budgets:{name}": reverse(f"budgets:{name}", args=[world.objects["budgets.budget"].pk, "arm",
+                                                              world.objects["budgets.budget"].arms.get().pk])
+           for name in ("edit_part", "move_part", "remove_part")},
         "projects:detail": reverse("projects:detail", args=[world.project.pk]),
         "projects:edit": reverse("projects:edit", args=[world.project.pk]),
         "projects:add_member": reverse("projects:add_member", args=[world.project.pk]),

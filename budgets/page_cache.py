@@ -1,0 +1,64 @@
+"""The budget page, kept rendered per person and address until anything it shows changes.
+
+A budget of 10 arms x 40 visits x 50 procedures is 2,000 inputs and the sums of 20,000 cells:
+reading and writing them costs many times the portal's cheapest page, while the page changes
+only when someone saves. So each person's page for an address (the arm shown) is rendered once
+and served from the cache (``common.page_cache``; the visitor's own CSRF token is put back)
+until a budget, its arms, visits, procedures or versions, a project, its team, a catalogue
+service (the procedure form lists them) or a person's name or roles change (``connect``), or
+``TIMEOUT`` passes. Rights are checked before the cache is read, on every request; the key also
+holds the budget's ``updated_at``, which every write of a budget moves. Pages carrying messages
+for the visitor are never stored. The Excel and CSV files are kept the same way, once for
+everyone who may see the budget (seconds of openpyxl for 20,000 cells).
+"""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save
+
+from common.page_cache import PageCache
+
+TIMEOUT = 600
+PAGES = PageCache("budgets:pages", timeout=TIMEOUT)
+
+
+def cached_page(request, budget, render):
+    if not PAGES.plain_get(request, {"arm"}):
+        return render()
+    return PAGES.serve(request, PAGES.page_key(request, request.user.pk, budget.pk, budget.updated_at.isoformat()),
+                       render)
+
+
+def cached_file(budget, kind: str, make) -> bytes | str:
+    """The XLSX or CSV of ``budget`` (the same for everyone who may see it), made once per change."""
+    key = PAGES.key("file", kind, budget.pk, budget.updated_at.isoformat())
+    content, version = PAGES.read(key)
+    if content is None:
+        content = make()
+        PAGES.write(key, version, content)
+    return content
+
+
+def _user_saved(sender, instance, update_fields=None, **kwargs) -> None:
+    if update_fields and set(update_fields) <= {"last_login"}:
+        return  # someone signed in: nothing a budget page shows changed
+    PAGES.invalidate()
+
+
+def connect() -> None:
+    from django.contrib.auth import get_user_model
+
+    from accounts.backends import on_role_change
+    from centers.models import Service
+    from projects.models import Member, Project
+
+    from .models import Arm, Budget, BudgetVersion, Procedure, Visit
+
+    user_model = get_user_model()
+    # Not Cell: its rows change only with their budget's calendar save, which saves the budget (and
+    # a receiver would make Django read every cell of a removed arm or visit before deleting them).
+    for model in (Budget, Arm, Visit, Procedure, BudgetVersion, Project, Member, Service, user_model):
+        for signal, event in ((post_save, "saved"), (post_delete, "deleted")):
+            receiver = _user_saved if (model, signal) == (user_model, post_save) else PAGES.invalidate
+            signal.connect(receiver, sender=model, dispatch_uid=f"budgets.pages.{model.__name__}.{event}")
+    on_role_change(PAGES.invalidate, "budgets.pages")
