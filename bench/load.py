@@ -96,6 +96,20 @@ def cold_p50(port: int, path: str, cookie: str | None, repeat: int = 15) -> floa
     return round(statistics.median(latencies) * 1000, 2)
 
 
+def paired_p50_ms(first, second, repeat: int = 15) -> tuple[float, float]:
+    """p50 of two callables in milliseconds, each timed ``repeat`` times in turns (first, second, first,
+    second) so that both meet the same load of the shared machine; the lower p50 of each counts."""
+    timings: dict[str, list[float]] = {"first": [], "second": []}
+    for label, function in (("first", first), ("second", second), ("first", first), ("second", second)):
+        samples = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            function()
+            samples.append(time.perf_counter() - started)
+        timings[label].append(statistics.median(samples))
+    return min(timings["first"]) * 1000, min(timings["second"]) * 1000
+
+
 def percentile(sorted_values: list[float], pct: float) -> float:
     if not sorted_values:
         return float("nan")

@@ -23,7 +23,6 @@ import os
 import re
 import secrets
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,7 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.load import CONCURRENCY, HOST, fetch, measure_paths  # noqa: E402
+from bench.ehr_targets import STEP_LINE  # noqa: E402
+from bench.load import CONCURRENCY, HOST, fetch, measure_paths, paired_p50_ms  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
@@ -182,22 +182,9 @@ def cohort_vs_raw(repeat: int) -> dict:
     result = orm()
     if (result.participants, result.samples) != tuple(raw()):
         raise SystemExit(f"cohort count {result} differs from the raw SQL {raw()}")
-    timings = {}
-    for label, function in (("orm", orm), ("raw", raw), ("orm_again", orm), ("raw_again", raw)):
-        samples = []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            function()
-            samples.append(time.perf_counter() - started)
-        timings[label] = statistics.median(samples)
-    orm_ms = min(timings["orm"], timings["orm_again"]) * 1000
-    raw_ms = min(timings["raw"], timings["raw_again"]) * 1000
+    orm_ms, raw_ms = paired_p50_ms(orm, raw, repeat)
     return {"participants": result.participants, "samples": result.samples, "orm_p50_ms": round(orm_ms, 2),
             "raw_p50_ms": round(raw_ms, 2), "ratio": round(orm_ms / raw_ms, 2)}
-
-
-IMPORT_LINE = re.compile(r"^\s+(?P<label>.+?)\s+(?P<rows>[\d,]+) rows\s+(?P<seconds>[\d.]+) s\s+(?P<rps>[\d,]+) rows/s "
-                         r"peak RSS\s+(?P<rss>\d+) MB")
 
 
 def import_bench(env: dict[str, str], samples: int) -> dict:
@@ -206,7 +193,7 @@ def import_bench(env: dict[str, str], samples: int) -> dict:
                          check=True, capture_output=True, text=True).stdout
     steps = {}
     for line in out.splitlines():
-        match = IMPORT_LINE.match(line)
+        match = STEP_LINE.match(line)
         if match:
             steps[match["label"]] = {"rows": int(match["rows"].replace(",", "")), "seconds": float(match["seconds"]),
                                      "rows_per_s": int(match["rps"].replace(",", "")), "peak_rss_mb": int(match["rss"])}
