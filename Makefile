@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast e2e install browser messages stop bench lint clean help prod-check access-report check-security
+.PHONY: run test test-fast e2e install browser messages stop bench lint clean help prod-check access-report check-security screenshots
 
 help:
 	@echo "make run     - start the portal with demo data on http://127.0.0.1:8000"
@@ -15,6 +15,7 @@ help:
 	@echo "make lint    - bandit and pip-audit"
 	@echo "make access-report   - every URL x every role, as a table"
 	@echo "make check-security  - access matrix, fault and bad-input tests, scanners, summary"
+	@echo "make screenshots     - every page of the access matrix at 390 px and 1280 px, in screenshots/sweep/"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -56,6 +57,12 @@ test-fast: $(STAMP) messages
 
 e2e: $(STAMP) browser messages
 	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
+
+# The accessibility sweep (tests/e2e/test_axe_sweep.py), saving every page it opens, for every role
+# that opens it, at 390 px and 1280 px into screenshots/sweep/ (git-ignored; synthetic data only).
+screenshots: $(STAMP) browser messages
+	rm -rf screenshots/sweep
+	DCR_SWEEP_SCREENSHOTS=$(CURDIR)/screenshots/sweep $(VENV)/bin/pytest tests/e2e/test_axe_sweep.py -n 2 -q $(PYTEST_ARGS)
 
 stop: $(STAMP)
 	$(PY) -m devtools.embedded stop

@@ -22,7 +22,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin_tools import ReadOnlyAdminMixin
+from common.admin_tools import LabelledTabularInline, ReadOnlyAdminMixin
 from accounts.audit import record_access
 from accounts.models import ProtectedAccess
 
@@ -101,7 +101,7 @@ class WithdrawnFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SampleInline(admin.TabularInline):
+class SampleInline(LabelledTabularInline, admin.TabularInline):
     model = Sample
     fk_name = "participant"
     fields = ["barcode", "sample_type", "status", "collected_at", "location", "reserved_for"]

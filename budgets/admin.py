@@ -1,9 +1,11 @@
 from django.contrib import admin
 
+from common.admin_tools import LabelledTabularInline
+
 from .models import Budget, BudgetVersion
 
 
-class VersionInline(admin.TabularInline):
+class VersionInline(LabelledTabularInline, admin.TabularInline):
     model = BudgetVersion
     extra = 0
     can_delete = False

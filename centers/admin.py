@@ -1,9 +1,11 @@
 from django.contrib import admin
 
+from common.admin_tools import LabelledTabularInline
+
 from .models import Center, Service, ServiceRate, StaffMembership
 
 
-class ServiceInline(admin.TabularInline):
+class ServiceInline(LabelledTabularInline, admin.TabularInline):
     model = Service
     extra = 0
     # Description is required on the public page, so a service added here gets one too.
@@ -13,7 +15,7 @@ class ServiceInline(admin.TabularInline):
     show_change_link = True
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(LabelledTabularInline, admin.TabularInline):
     model = StaffMembership
     extra = 0
     autocomplete_fields = ["user"]
@@ -32,7 +34,7 @@ class CenterAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
 
-class ServiceRateInline(admin.TabularInline):
+class ServiceRateInline(LabelledTabularInline, admin.TabularInline):
     """Prices by funding type; a new price is a new row from a later date (quotes keep theirs)."""
 
     model = ServiceRate

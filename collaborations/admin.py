@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 
+from common.admin_tools import LabelledTabularInline
+
 from accounts.models import User
 
 from .models import Affiliate, Inquiry, InquiryNote, InquiryStatusChange
@@ -16,7 +18,7 @@ from .services import assign, change_status
 S = Inquiry.Status
 
 
-class InquiryNoteInline(admin.TabularInline):
+class InquiryNoteInline(LabelledTabularInline, admin.TabularInline):
     model = InquiryNote
     extra = 1
     fields = ["body", "author", "created_at"]
@@ -26,7 +28,7 @@ class InquiryNoteInline(admin.TabularInline):
         return False
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(LabelledTabularInline, admin.TabularInline):
     model = InquiryStatusChange
     extra = 0
     fields = ["at", "from_label", "to_label", "by", "note"]

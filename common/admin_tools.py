@@ -15,3 +15,23 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class LabelledTabularInline:
+    """Mixin of a tabular inline (put it before ``admin.TabularInline``): every input of its rows,
+    the "Delete?" box included, is named after its column (``aria-label``). Django's tabular inline
+    writes the column name only once, in the table's header, so a screen reader reached the inputs
+    with no name at all (axe: "Form elements must have labels")."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        from django.utils.text import capfirst
+
+        formset = super().get_formset(request, obj, **kwargs)
+
+        def add_fields(this, form, index):
+            formset.add_fields(this, form, index)
+            for field in form.fields.values():
+                if field.label:
+                    field.widget.attrs.setdefault("aria-label", str(capfirst(field.label)))
+
+        return type(formset.__name__, (formset,), {"add_fields": add_fields})

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin_tools import LabelledTabularInline
+
 from .models import AccessRequest, Member, Project
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(LabelledTabularInline, admin.TabularInline):
     model = Member
     extra = 0
     fields = ["user", "role", "rights", "added_at"]

@@ -15,6 +15,7 @@ from django.utils.timesince import timesince
 from psycopg2.extras import DateTimeTZRange
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin_tools import LabelledTabularInline
 from accounts import roles
 from accounts.audit import record_access
 from accounts.models import User
@@ -59,7 +60,7 @@ def sees_every_study(user) -> bool:
     return user.is_superuser or roles.has_role(user, roles.DCR_STAFF)
 
 
-class PrescreenQuestionInline(admin.TabularInline):
+class PrescreenQuestionInline(LabelledTabularInline, admin.TabularInline):
     model = PrescreenQuestion
     extra = 0
     fields = ["order", "text", "text_es", "kind", "min_value", "max_value"]
@@ -153,7 +154,7 @@ class InquiryAgeFilter(admin.SimpleListFilter):
         return received_between(queryset, self.value()) if self.value() else queryset
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(LabelledTabularInline, admin.TabularInline):
     model = InterestStatusChange
     extra = 0
     can_delete = False

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.html import format_html_join
 
+from common.admin_tools import LabelledTabularInline
+
 from .registry_models import Location, RegistryRecord, SpanishText
 from .registry_values import ArmType, InterventionType, label_of
 
@@ -16,7 +18,7 @@ class SpanishTextInline(admin.StackedInline):
     verbose_name_plural = "Spanish text (shown on the Spanish page; without it the page says the study is in English)"
 
 
-class LocationInline(admin.TabularInline):
+class LocationInline(LabelledTabularInline, admin.TabularInline):
     """Sites come from the registry; staff mark which is ours (an import keeps that mark)."""
 
     model = Location

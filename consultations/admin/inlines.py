@@ -7,11 +7,13 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from common.admin_tools import LabelledTabularInline
+
 from .. import selectors
 from ..models import LineItem, Message, StatusChange, TimeEntry
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(LabelledTabularInline, admin.TabularInline):
     model = StatusChange
     extra = 0
     can_delete = False
@@ -29,7 +31,7 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
-class MessageInline(admin.TabularInline):
+class MessageInline(LabelledTabularInline, admin.TabularInline):
     """The thread with the researcher. Messages are never edited; staff add new ones below."""
 
     model = Message
@@ -53,7 +55,7 @@ class MessageInline(admin.TabularInline):
         return formset
 
 
-class TimeEntryInline(admin.TabularInline):
+class TimeEntryInline(LabelledTabularInline, admin.TabularInline):
     model = TimeEntry
     extra = 1
     fields = ["date", "hours", "note", "consultant"]
@@ -68,7 +70,7 @@ class TimeEntryInline(admin.TabularInline):
             obj is None or selectors.may_work_on_request(request.user, obj))
 
 
-class LineItemInline(admin.TabularInline):
+class LineItemInline(LabelledTabularInline, admin.TabularInline):
     """The request's services: each is moved on its own page (its status, consultant and history)."""
 
     model = LineItem

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -126,6 +127,9 @@ TEMPLATES = [
         },
     },
 ]
+# Widgets render through the templates above, so templates/admin/widgets/ can give the staff desk's
+# date and time inputs their labels ("django.forms" in INSTALLED_APPS keeps Django's own widgets).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- i18n ------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
