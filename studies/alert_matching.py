@@ -15,8 +15,7 @@ The rows of an alert are locked for the run (``SKIP LOCKED``): two runs at once 
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -27,10 +26,12 @@ from django.utils import timezone, translation
 from notifications.services import queue_emails
 
 from . import alerts
-from .alert_models import StudyAlert, StudyAlertItem
+from .alert_models import StudyAlert
 from .models import Study
 from .registry_values import Status
 from .study_page import spanish_or_none
+
+STATUS_VALUES = frozenset(Status.values)
 
 # Studies committed a moment after a run read the table may carry an earlier ``updated_at``;
 # each run looks back this much further (the record of what was seen keeps it from repeating).
@@ -42,8 +43,8 @@ DUE_IDS = "a.id = ANY(%(due)s)"
 DUE_RULE = ("a.confirmed_at IS NOT NULL AND a.last_period <> "
             "CASE a.frequency WHEN 'daily' THEN %(day)s ELSE %(week)s END")
 
-MATCH_SQL = """
-WITH due AS MATERIALIZED (
+_CTES = """
+due AS MATERIALIZED (
     SELECT a.id, a.kind, a.user_id, a.checked_at, a.condition, a.phases, a.age, a.sex, a.healthy, a.trc, a.center,
            a.status, a.latitude, a.longitude, a.miles,
            CASE WHEN a.q <> '' THEN websearch_to_tsquery('english', a.q) END AS words
@@ -56,8 +57,9 @@ changed AS MATERIALIZED (
                  WHERE sc.study_id = s.id) AS conditions
     FROM studies_study s JOIN centers_center ce ON ce.id = s.center_id
     WHERE s.is_public AND s.updated_at > %(since)s
-)
-SELECT d.id, c.id, c.status, 'new' FROM due d JOIN changed c ON c.updated_at > d.checked_at
+)"""
+_MATCHES = """
+SELECT d.id AS alert_id, c.id AS study_id, c.status, 'new' AS reason FROM due d JOIN changed c ON c.updated_at > d.checked_at
 WHERE d.kind = 'search' AND c.status = ANY(%(open)s)
   AND (d.condition = '' OR d.condition = ANY(c.conditions))
   AND (d.center = '' OR d.center = c.center)
@@ -83,6 +85,28 @@ JOIN changed c ON c.id = i.study_id AND c.updated_at > d.checked_at
 WHERE c.status <> i.status AND (d.kind = 'search' OR EXISTS (
     SELECT 1 FROM studies_savedstudy ss WHERE ss.user_id = d.user_id AND ss.study_id = c.id))
 """
+# The matches, as a reader would ask for them (the bench's single statement).
+MATCH_SQL = "WITH " + _CTES + _MATCHES
+# The run: the same matches, recorded as mailed and their alerts marked as sent this period in the
+# same statement; returned per alert: how many, and the first ``listed`` (new ones first).
+RUN_SQL = "WITH " + _CTES + ", m AS (" + _MATCHES + """),
+recorded AS (
+    INSERT INTO studies_studyalertitem (alert_id, study_id, status, mailed_at)
+    SELECT alert_id, study_id, status, %(now)s FROM m
+    ON CONFLICT (alert_id, study_id) DO UPDATE SET status = EXCLUDED.status, mailed_at = EXCLUDED.mailed_at
+),
+sent AS (
+    UPDATE studies_studyalert a
+    SET last_period = CASE a.frequency WHEN 'daily' THEN %(day)s ELSE %(week)s END, last_sent_at = %(now)s
+    WHERE a.id IN (SELECT alert_id FROM m)
+)
+SELECT alert_id, count(*), (array_agg(study_id ORDER BY reason, study_id))[1:%(listed)s],
+       (array_agg(status ORDER BY reason, study_id))[1:%(listed)s],
+       (array_agg(reason ORDER BY reason, study_id))[1:%(listed)s]
+FROM m GROUP BY alert_id
+"""
+# A digest lists this many studies; the rest are counted, behind the link to the search.
+LISTED = 10
 
 
 def periods(now: datetime) -> dict[str, str]:
@@ -93,11 +117,12 @@ def periods(now: datetime) -> dict[str, str]:
 
 
 def match_params(now: datetime, since: datetime, due_ids: list[int] | None = None) -> dict:
-    return {**periods(now), "since": since, "open": list(Study.OPEN_TO_INQUIRIES), "due": due_ids or []}
+    return {**periods(now), "since": since, "open": list(Study.OPEN_TO_INQUIRIES), "due": due_ids or [],
+            "now": now, "listed": LISTED}
 
 
-def match_sql(due: str) -> str:
-    return MATCH_SQL.format(due=due)
+def match_sql(due: str, statement: str = MATCH_SQL) -> str:
+    return statement.format(due=due)
 
 
 @dataclass
@@ -106,7 +131,6 @@ class RunReport:
     matches: int = 0
     emails: int = 0
     expired: int = 0
-    by_alert: dict[int, list] = field(default_factory=dict)
 
     def __str__(self) -> str:
         return (f"{self.alerts_due} alert(s) due, {self.matches} match(es), {self.emails} digest(s) queued, "
@@ -122,27 +146,21 @@ def _lock_due(now: datetime) -> list[tuple[int, datetime]]:
         return cursor.fetchall()
 
 
-def _study_rows(alert: StudyAlert, events: list[tuple[int, str, str]], studies: dict[int, Study]) -> list[dict]:
-    rows = []
-    with translation.override(alert.language):
-        for study_id, status, reason in events:
-            study = studies[study_id]
-            spanish = spanish_or_none(study) if alert.language.startswith("es") else None
-            rows.append({
-                "title": spanish.lay_title if spanish else study.lay_title,
-                "url": f"{settings.SITE_URL}{reverse('studies:detail', args=[study_id])}",
+def _study_row(study: Study, status: str, reason: str, language: str) -> dict:
+    with translation.override(language):
+        spanish = spanish_or_none(study) if language.startswith("es") else None
+        return {"title": spanish.lay_title if spanish else study.lay_title,
+                "url": f"{settings.SITE_URL}{reverse('studies:detail', args=[study.pk])}",
                 "registry_id": study.nct_id, "is_new": reason == "new",
-                "status": str(Status(status).label) if status in Status.values else status,
-            })
-    return rows
+                "status": str(Status(status).label) if status in STATUS_VALUES else status}
 
 
-def _digest(alert: StudyAlert, rows: list[dict], period: str) -> dict:
+def _digest(alert: StudyAlert, rows: list[dict], more: int, period: str) -> dict:
     unsubscribe = alerts.unsubscribe_url(alert)
     return {
         "recipient": alert.user.email if alert.user_id else alert.email, "template": "study_alert_digest",
         "language": alert.language, "idempotency_key": f"study-alert:{alert.pk}:{period}",
-        "context": {"search": alert.name, "studies": rows, "finder_url": alerts.finder_link(alert),
+        "context": {"search": alert.name, "studies": rows, "more": more, "finder_url": alerts.finder_link(alert),
                     "is_saved_list": alert.kind == StudyAlert.Kind.SAVED, "unsubscribe_url": unsubscribe,
                     "alerts_url": f"{settings.SITE_URL}{reverse('studies:my_alerts')}" if alert.user_id else "",
                     "weekly": alert.frequency == StudyAlert.Frequency.WEEKLY},
@@ -151,7 +169,11 @@ def _digest(alert: StudyAlert, rows: list[dict], period: str) -> dict:
 
 
 def run(now: datetime | None = None) -> RunReport:
-    """Match every due alert, queue its digest, record what was mailed; idempotent within a period."""
+    """Match every due alert, record what is mailed, queue one digest per alert; idempotent within a period.
+
+    Queries: the expiry, the lock of the due alerts, one statement that matches, records and marks
+    (``RUN_SQL``), the alerts and the studies of the digests, the outbox rows, the alerts' new look.
+    """
     now = now or timezone.now()
     report = RunReport()
     with transaction.atomic():
@@ -163,27 +185,26 @@ def run(now: datetime | None = None) -> RunReport:
         due_ids = [pk for pk, _ in due]
         since = min(checked for _, checked in due)
         with connection.cursor() as cursor:
-            cursor.execute(match_sql(DUE_IDS), match_params(now, since, due_ids))
-            matches = cursor.fetchall()
-        report.matches = len(matches)
-        events: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
-        for alert_id, study_id, status, reason in matches:
-            events[alert_id].append((study_id, status, reason))
-        report.by_alert = dict(events)
+            cursor.execute(match_sql(DUE_IDS, RUN_SQL), match_params(now, since, due_ids))
+            found = {alert_id: (count, list(zip(studies, statuses, reasons)))
+                     for alert_id, count, studies, statuses, reasons in cursor.fetchall()}
+        report.matches = sum(count for count, _ in found.values())
         names = periods(now)
-        mailed = StudyAlert.objects.filter(pk__in=list(events)).select_related("user")
-        studies = Study.objects.select_related("spanish").in_bulk({study for rows in events.values() for study, _, _ in rows})
-        digests, items = [], []
-        for alert in mailed:
+        studies = Study.objects.select_related("spanish").in_bulk(
+            {study for _, listed in found.values() for study, _, _ in listed})
+        rows: dict[tuple, dict] = {}  # one row per study, status and language, shared by the digests
+        digests = []
+        for alert in StudyAlert.objects.filter(pk__in=list(found)).select_related("user"):
+            count, listed = found[alert.pk]
             period = names["day" if alert.frequency == StudyAlert.Frequency.DAILY else "week"]
-            ordered = sorted(events[alert.pk], key=lambda event: (event[2] != "new", studies[event[0]].lay_title))
-            digests.append(_digest(alert, _study_rows(alert, ordered, studies), period))
-            items += [StudyAlertItem(alert_id=alert.pk, study_id=study, status=status, mailed_at=now)
-                      for study, status, _ in ordered]
-            alert.last_period, alert.last_sent_at = period, now
+            shown = []
+            for study, status, reason in listed:
+                key = (study, status, reason, alert.language)
+                if key not in rows:
+                    rows[key] = _study_row(studies[study], status, reason, alert.language)
+                shown.append(rows[key])
+            shown.sort(key=lambda row: (not row["is_new"], row["title"]))
+            digests.append(_digest(alert, shown, count - len(shown), period))
         report.emails = queue_emails(digests)
-        StudyAlertItem.objects.bulk_create(items, update_conflicts=True, unique_fields=["alert", "study"],
-                                           update_fields=["status", "mailed_at"], batch_size=1000)
-        StudyAlert.objects.bulk_update(list(mailed), ["last_period", "last_sent_at"], batch_size=1000)
         StudyAlert.objects.filter(pk__in=due_ids).update(checked_at=now - OVERLAP)
     return report

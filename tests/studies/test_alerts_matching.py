@@ -199,3 +199,17 @@ def test_the_sent_digest_carries_one_click_unsubscribe_headers_and_no_protected_
     response = Client(enforce_csrf_checks=True).post(path, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
     assert not StudyAlert.objects.filter(pk=alert.pk).exists()
+
+
+def test_a_digest_lists_ten_studies_and_counts_the_rest(asthma, outbox, django_capture_on_commit_callbacks):
+    alert = follow("condition=asthma")
+    for number in range(12):
+        touch(StudyFactory(lay_title=f"Asthma study {number:02d}", conditions=[asthma]), WEDNESDAY)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        alert_matching.run(WEDNESDAY + timedelta(minutes=5))
+
+    [email] = digests(alert)
+    assert len(titles(email)) == alert_matching.LISTED and email.context["more"] == 2
+    assert "And 2 more studies." in outbox[0].body
+    assert StudyAlertItem.objects.filter(alert=alert, mailed_at__isnull=False).count() == 12  # none comes back
