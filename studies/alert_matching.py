@@ -89,7 +89,7 @@ WHERE c.status <> i.status AND (d.kind = 'search' OR EXISTS (
 MATCH_SQL = "WITH " + _CTES + _MATCHES
 # The run: the same matches, recorded as mailed and their alerts marked as sent this period in the
 # same statement; returned per alert: how many, and the first ``listed`` (new ones first).
-RUN_SQL = "WITH " + _CTES + ", m AS (" + _MATCHES + """),
+_RECORD = """
 recorded AS (
     INSERT INTO studies_studyalertitem (alert_id, study_id, status, mailed_at)
     SELECT alert_id, study_id, status, %(now)s FROM m
@@ -105,6 +105,7 @@ SELECT alert_id, count(*), (array_agg(study_id ORDER BY reason, study_id))[1:%(l
        (array_agg(reason ORDER BY reason, study_id))[1:%(listed)s]
 FROM m GROUP BY alert_id
 """
+RUN_SQL = "WITH " + _CTES + ", m AS (" + _MATCHES + ")," + _RECORD
 # A digest lists this many studies; the rest are counted, behind the link to the search.
 LISTED = 10
 
