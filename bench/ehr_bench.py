@@ -18,7 +18,6 @@ import json
 import os
 import random
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -73,6 +72,7 @@ def three_groups(repeat: int = 15) -> dict:
     from django.db import connection
     from django.utils import timezone
 
+    from bench.load import paired_p50_ms
     from cohorts import counting
     from cohorts.question import Question
     from ehr.models import Concept
@@ -95,16 +95,7 @@ def three_groups(repeat: int = 15) -> dict:
 
     if orm() != raw():
         raise SystemExit(f"the cohort count {orm()} differs from the hand-written SQL {raw()}")
-    timings = {}
-    for label, function in (("orm", orm), ("raw", raw), ("orm_again", orm), ("raw_again", raw)):
-        samples = []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            function()
-            samples.append(time.perf_counter() - started)
-        timings[label] = statistics.median(samples)
-    portal = min(timings["orm"], timings["orm_again"]) * 1000
-    hand = min(timings["raw"], timings["raw_again"]) * 1000
+    portal, hand = paired_p50_ms(orm, raw, repeat)
     participants, samples = orm()
     return {"participants": participants, "samples": samples, "portal_p50_ms": round(portal, 2),
             "hand_written_p50_ms": round(hand, 2), "ratio": round(portal / hand, 2)}

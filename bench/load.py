@@ -96,6 +96,20 @@ def cold_p50(port: int, path: str, cookie: str | None, repeat: int = 15) -> floa
     return round(statistics.median(latencies) * 1000, 2)
 
 
+def paired_p50_ms(first, second, repeat: int = 15) -> tuple[float, float]:
+    """p50 of two callables in milliseconds, each timed ``repeat`` times in turns (first, second, first,
+    second) so that both meet the same load of the shared machine; the lower p50 of each counts."""
+    timings: dict[str, list[float]] = {"first": [], "second": []}
+    for label, function in (("first", first), ("second", second), ("first", first), ("second", second)):
+        samples = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            function()
+            samples.append(time.perf_counter() - started)
+        timings[label].append(statistics.median(samples))
+    return min(timings["first"]) * 1000, min(timings["second"]) * 1000
+
+
 def percentile(sorted_values: list[float], pct: float) -> float:
     if not sorted_values:
         return float("nan")
@@ -121,7 +135,7 @@ def measure_paths(port: int, cookies: dict[str, str], seconds: float, max_reques
             queries.append(count)
         conn.close()
         # A page served from a cache shows it: the first visit renders (and counts) more.
-        row = {"path": name, "url": path, "queries": queries[-1], "queries_first_visit": queries[0], "levels": {},
+        row = {"path": name, "url": path, "person": email is not None, "queries": queries[-1], "queries_first_visit": queries[0], "levels": {},
                "cold_p50_ms": cold_p50(port, path, cookie)}
         for clients in CONCURRENCY:
             # One client: alternate with the floor, whose p50 is then taken under the same load.

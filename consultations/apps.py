@@ -9,6 +9,11 @@ class ConsultationsConfig(AppConfig):
         from . import triage_cache
 
         triage_cache.connect()
+        from common.lookups import InArray
+
+        from .models import ConsultationRequest
+
+        ConsultationRequest._meta.get_field("project").register_lookup(InArray)  # selectors.researcher_visible
         from django.utils.translation import gettext_lazy as _
 
         from accounts import roles, work

@@ -8,13 +8,13 @@ kept; nothing about anyone else survives an import.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 
 from biobank.models import Participant
+from common.jobs import Job
 
 
 class Domain(models.TextChoices):
@@ -104,7 +104,7 @@ class LoadedRecord(models.Model):
         return f"EHR of participant {self.participant_id} as of {self.extracted_at:%Y-%m-%d}"
 
 
-class EhrImport(models.Model):
+class EhrImport(Job):
     """One load of an extract, from the staff desk or ``manage.py import_ehr``: who, what, and how it went."""
 
     class Status(models.TextChoices):
@@ -115,20 +115,13 @@ class EhrImport(models.Model):
         FAILED = "failed", "Stopped by an unexpected error, nothing was loaded"
 
     FINISHED = (Status.LOADED, Status.REJECTED, Status.FAILED)
+    PROGRESS_PREFIX = "ehr:import"
 
-    file_name = models.CharField(max_length=255)
     # The upload holds health records of people outside the biobank too: deleted once loaded.
     upload = models.FileField(upload_to="ehr-imports/", blank=True)
     skip_bad = models.BooleanField("skip bad lines", default=False)
     extracted_at = models.DateTimeField("extract made on", null=True, blank=True,
                                         help_text="A newer extract replaces an older one, participant by participant.")
-    source = models.CharField(max_length=10, choices=[("admin", "Staff desk"), ("command", "Command line")],
-                              default="admin")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     bytes_total = models.PositiveBigIntegerField(default=0)
     lines_read = models.PositiveIntegerField(default=0)
@@ -136,15 +129,9 @@ class EhrImport(models.Model):
     participants_loaded = models.PositiveIntegerField(default=0)
     summary = models.JSONField(default=list, blank=True, help_text="One line per resource type.")
     errors = models.JSONField(default=list, blank=True, help_text="The first errors: file, line, resource, message.")
-    error_count = models.PositiveIntegerField(default=0)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Job.Meta):
         verbose_name = "EHR extract load"
 
     def __str__(self) -> str:
         return f"EHR load #{self.pk} ({self.file_name})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in self.FINISHED

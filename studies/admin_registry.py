@@ -25,6 +25,17 @@ class LocationInline(admin.TabularInline):
               "public_contacts"]
     readonly_fields = ["public_contacts"]
     verbose_name_plural = "sites (from ClinicalTrials.gov)"
+    # On a study with an NCT number the registry's import rewrites these (studies.ctgov.load), so they are
+    # shown, not offered as inputs: twenty sites of nine inputs each were most of the change page's time.
+    REGISTRY_FIELDS = ["facility", "city", "state", "zip_code", "country", "status", "latitude", "longitude"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.nct_id:
+            return [*self.REGISTRY_FIELDS, *self.readonly_fields]
+        return list(self.readonly_fields)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not (obj is not None and obj.nct_id)
 
     @admin.display(description="public contacts")
     def public_contacts(self, obj) -> str:

@@ -42,7 +42,8 @@ def bed_day(request):
     _require_beds(request.user)
     day = _day_asked(request, "date")
     board = selectors.bed_board(day)
-    own = set(selectors.bookable_studies(request.user).values_list("pk", flat=True))
+    shown = {booking.study_id for _, bookings in board for booking in bookings}  # as on the week's board
+    own = set(selectors.bookable_studies(request.user).filter(pk__in=shown).values_list("pk", flat=True))
     return render(request, "studies/bed_day.html", {
         "day": day, "board": board, "previous_day": day - timezone.timedelta(days=1),
         "next_day": day + timezone.timedelta(days=1), "today": timezone.localdate(), "own_study_ids": own,
@@ -57,7 +58,9 @@ def bed_week(request):
     first = _day_asked(request, "start")
     days = [first + timedelta(days=offset) for offset in range(7)]
     rows = selectors.bed_week(first)
-    own = set(selectors.bookable_studies(request.user).values_list("pk", flat=True))
+    # Only the studies on the board: DCR staff may book for every open study (thousands of ids).
+    shown = {booking.study_id for row in rows for held in row.days for booking in held}
+    own = set(selectors.bookable_studies(request.user).filter(pk__in=shown).values_list("pk", flat=True))
     return render(request, "studies/bed_week.html", {
         "days": days, "rows": rows, "own_study_ids": own, "today": timezone.localdate(),
         "previous_week": first - timedelta(days=7), "next_week": first + timedelta(days=7),

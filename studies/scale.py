@@ -20,6 +20,7 @@ from centers.models import Center
 from common.scale import copy_line, copy_rows, scaled, with_defaults
 
 from .models import Condition, Interest, Location, PrescreenQuestion, Study
+from .scale_people import seed_people
 from .search import refresh_search_vectors
 
 STUDIES = 1_000
@@ -81,7 +82,8 @@ def seed(stdout=None, factor: float = 1.0) -> str:
     if existing >= studies:
         with transaction.atomic():
             sites = seed_sites(random.Random(2027))  # nosec B311: seeded generator for synthetic scale data
-        return f"already at scale ({existing:,} scale studies{f', {sites:,} sites added' if sites else ''})"
+            people = seed_people(factor)
+        return f"already at scale ({existing:,} scale studies{f', {sites:,} sites added' if sites else ''}){people}"
     if existing:
         return "a partial scale data set exists; remove the studies with IRB protocol SCALE-... first"
     centers = list(Center.objects.filter(slug__startswith="scale-centre-").order_by("slug").values_list("pk", flat=True))
@@ -140,4 +142,5 @@ def seed(stdout=None, factor: float = 1.0) -> str:
                    for created in [now - timedelta(days=730 * (interests - n) / interests)]))
         for table in ("studies_study", "studies_study_conditions", "studies_interest", "studies_prescreenquestion"):
             cursor.execute(f"ANALYZE {table}")
-    return f"{studies:,} studies with {SITES_PER_STUDY} sites each, {interests:,} inquiries"
+        people = seed_people(factor)
+    return f"{studies:,} studies with {SITES_PER_STUDY} sites each, {interests:,} inquiries{people}"

@@ -30,6 +30,7 @@ from django.db import connection, transaction
 from common.scale import copy_line
 
 from . import fhir, files, sql
+from .pipe import CopyPipe
 
 BATCH_LINES = 20_000
 MAX_REPORTED_ERRORS = 1_000
@@ -90,42 +91,62 @@ class LoadResult:
         return [self.types[name].line(name) for name in names]
 
 
+NULL = "\\N"
 _NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
 
 
-def _fact_line(file_no: int, number: int, first: str, kind: str, rid: str, patient: str, fact: tuple) -> str:
-    """One staging row in COPY text format: the hot loop of a load, so written out by hand."""
-    domain, system, code, display, start, end, value, unit = fact
-    if _NEEDS_ESCAPE.search(f"{patient}{system}{code}{display}{unit}"):
-        return copy_line([file_no, number, first == "t", kind, rid, patient, *fact])
-    return (f"{file_no}\t{number}\t{first}\t{kind}\t{rid}\t{patient}\t{domain}\t{system}\t{code}\t{display}\t"
-            f"{start or NULL}\t{end or NULL}\t{NULL if value is None else value}\t{unit}\n")
-
-
-NULL = "\\N"
+def _copy_text(value: str) -> str:
+    return copy_line([value])[:-1] if _NEEDS_ESCAPE.search(value) else value
 
 
 class _Stager:
-    """COPY buffers into the staging tables, flushed every BATCH_LINES lines."""
+    """COPY buffers into the staging tables, flushed every BATCH_LINES lines.
+
+    A fact is staged narrow: its concept (domain, system, code, display) as the number it got when
+    first seen in the extract, whose text is staged once in the concept staging table."""
 
     def __init__(self, cursor):
-        self.cursor = cursor
-        self.patients, self.facts, self.pending = io.StringIO(), io.StringIO(), 0
+        self.pipe = CopyPipe(cursor)
+        self.patients, self.facts, self.concepts = [], [], []
+        self.pending = 0
+        self.concept_numbers: dict[tuple, int] = {}
+        self.next_concept = 0
+        self.texts: dict[str, str] = {}  # patient ids and units as COPY text (escaped, rarely)
+
+    def concept(self, key: tuple) -> int:
+        if len(self.concept_numbers) >= fhir.MEMO_SIZE:  # a key seen again then gets a second number: harmless
+            self.concept_numbers.clear()
+        number = self.concept_numbers[key] = self.next_concept
+        self.next_concept += 1
+        self.concepts.append(copy_line([number, *key]))
+        return number
+
+    def text(self, value: str) -> str:
+        if len(self.texts) >= fhir.MEMO_SIZE:
+            self.texts.clear()
+        escaped = self.texts[value] = _copy_text(value)
+        return escaped
 
     def flush(self) -> None:
-        for buffer, table, columns in ((self.patients, sql.STAGE_PATIENT, sql.PATIENT_COLUMNS),
-                                       (self.facts, sql.STAGE_FACT, sql.FACT_COLUMNS)):
-            if buffer.tell():
-                buffer.seek(0)
-                self.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
-                buffer.seek(0)
-                buffer.truncate()
+        for lines, table, columns in ((self.concepts, sql.STAGE_CONCEPT, sql.CONCEPT_COLUMNS),
+                                      (self.patients, sql.STAGE_PATIENT, sql.PATIENT_COLUMNS),
+                                      (self.facts, sql.STAGE_FACT, sql.FACT_COLUMNS)):
+            if lines:
+                self.pipe.send(f"COPY {table} ({columns}) FROM STDIN", "".join(lines))
+                lines.clear()
         self.pending = 0
+
+    def close(self) -> None:
+        self.flush()
+        self.pipe.close()
 
 
 def _stage_file(stager: _Stager, file_no: int, source: Source, result: LoadResult, on_bytes: Callable[[int], None]
                 ) -> None:
+    """Every line of ``source`` into the staging buffers: the hot loop of a load, so written out by hand."""
     skipped = result.types
+    readers, loads, read = fhir.READERS, orjson.loads, fhir.read
+    concepts, texts, facts = stager.concept_numbers, stager.texts, stager.facts
     with source.open() as stored, files.open_binary(Path(source.name), stored) as binary:
         for number, raw in enumerate(binary, start=1):
             if not raw.strip():
@@ -134,27 +155,37 @@ def _stage_file(stager: _Stager, file_no: int, source: Source, result: LoadResul
             rid, resource = "", None
             try:
                 try:
-                    resource = orjson.loads(raw)
+                    resource = loads(raw)
                 except orjson.JSONDecodeError:
                     raise fhir.BadResource("the line is not JSON") from None
                 if not isinstance(resource, dict):
                     raise fhir.BadResource("the line is not a FHIR resource (a JSON object)")
                 kind = resource.get("resourceType")
+                if kind.__class__ is not str:  # a list or an object is no type either (and cannot be looked up)
+                    kind = ""
                 rid = resource.get("id") if isinstance(resource.get("id"), str) else ""
-                if kind == "Patient":
-                    stager.patients.write(copy_line([file_no, number, fhir.resource_id(resource),
-                                                     fhir.patient_mrn_digest(resource)]))
-                elif kind in fhir.READERS:
+                if kind in readers:
                     try:
-                        rid, patient, facts = fhir.read(resource)
+                        rid, patient, found = read(resource)
                     except fhir.Skipped as reason:
                         skipped[kind].skipped[str(reason)] += 1
                     else:
+                        patient = texts.get(patient) or stager.text(patient)
                         first = "t"
-                        for fact in facts:
-                            stager.facts.write(_fact_line(file_no, number, first, kind, rid, patient, fact))
+                        for fact in found:
+                            key = fact[:4]
+                            concept = concepts.get(key)
+                            if concept is None:
+                                concept = stager.concept(key)
+                            _, _, _, _, start, end, value, unit = fact
+                            facts.append(f"{file_no}\t{number}\t{first}\t{kind}\t{rid}\t{patient}\t{concept}\t"
+                                         f"{start or NULL}\t{end or NULL}\t{NULL if value is None else value}\t"
+                                         f"{texts.get(unit) or stager.text(unit) if unit else ''}\n")
                             first = "f"
-                elif isinstance(kind, str) and kind:
+                elif kind == "Patient":
+                    stager.patients.append(copy_line([file_no, number, fhir.resource_id(resource),
+                                                      fhir.patient_mrn_digest(resource)]))
+                elif kind:
                     skipped[kind[:40]].skipped["not a type the portal loads"] += 1
                 else:
                     raise fhir.BadResource("resourceType: the line names no resource type")
@@ -168,7 +199,6 @@ def _stage_file(stager: _Stager, file_no: int, source: Source, result: LoadResul
             if stager.pending >= BATCH_LINES:
                 stager.flush()
                 on_bytes(stored.tell())
-    stager.flush()
 
 
 def load(sources: list[Source], *, extracted_at: datetime, skip_bad: bool = False,
@@ -180,15 +210,20 @@ def load(sources: list[Source], *, extracted_at: datetime, skip_bad: bool = Fals
         cursor.execute(sql.CREATE_STAGING)
         stager = _Stager(cursor)
         done = 0
-        for file_no, source in enumerate(sources):
-            errors_before = result.error_count
-            _stage_file(stager, file_no, source, result,
-                        lambda position: progress and progress(min(done + position, total), total))
-            done += source.size
-            if progress:
-                progress(done, total)
-            if result.error_count > errors_before:
-                result.rejected_files.append(source.name)
+        try:
+            for file_no, source in enumerate(sources):
+                errors_before = result.error_count
+                _stage_file(stager, file_no, source, result,
+                            lambda position: progress and progress(min(done + position, total), total))
+                done += source.size
+                if progress:
+                    progress(done, total)
+                if result.error_count > errors_before:
+                    result.rejected_files.append(source.name)
+            stager.close()
+        except BaseException:
+            stager.pipe.abandon()
+            raise
         cursor.execute(sql.INDEX_STAGING)
         _check_references(cursor, sources, result, skip_bad)
         bad_files = [n for n, s in enumerate(sources) if s.name in result.rejected_files]
@@ -204,15 +239,14 @@ def _check_references(cursor, sources: list[Source], result: LoadResult, skip_ba
     """Resources naming a patient the extract does not hold: errors, and their files are bad."""
     cursor.execute(sql.MISSING_PATIENTS, [MAX_REPORTED_ERRORS])
     rows = cursor.fetchall()
-    for file_no, line, kind, rid, patient, _total in rows:
+    for file_no, line, kind, rid, patient, _total, _files in rows:
         result.error(LineError(sources[file_no].name, line, f"{kind}/{rid}",
                                f"subject: patient {patient[:64]} is not in the extract"))
     if rows:
         result.error_count += rows[0][5] - len(rows)
-    cursor.execute(sql.MISSING_PATIENT_FILES)
-    for (file_no,) in cursor.fetchall():
-        if sources[file_no].name not in result.rejected_files:
-            result.rejected_files.append(sources[file_no].name)
+        for file_no in rows[0][6]:
+            if sources[file_no].name not in result.rejected_files:
+                result.rejected_files.append(sources[file_no].name)
     if skip_bad:
         cursor.execute(sql.DROP_ORPHANS)
         for kind, lines in cursor.fetchall():

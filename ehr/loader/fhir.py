@@ -31,6 +31,21 @@ DATE_TIME = re.compile(
 ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 
 
+# What repeats from line to line (dates, codings, patient references) is read once: each memo
+# maps a value to what reading it gave, and is emptied when full, so memory stays flat.
+MEMO_SIZE = 50_000
+_DATES: dict[str, str] = {}
+_CODINGS: dict[tuple, tuple | None] = {}
+_PATIENTS: dict[str, str] = {}
+
+
+def _remember(memo: dict, key, value):
+    if len(memo) >= MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
 class BadResource(Exception):
     """A resource the loader must refuse; the message names the field."""
 
@@ -43,16 +58,20 @@ def fhir_date(value, field: str) -> str | None:
     """The first day a FHIR date or dateTime covers, as YYYY-MM-DD ("2019" is 2019-01-01), or BadResource."""
     if value is None:
         return None
+    if value.__class__ is str:
+        known = _DATES.get(value)
+        if known is not None:
+            return known
     match = DATE_TIME.match(value) if isinstance(value, str) else None
     if not match:
         raise BadResource(f"{field} \"{str(value)[:40]}\" is not a FHIR date")
     year, month, day = match["y"], match["m"] or "01", match["d"] or "01"
-    if day > "28":  # the pattern allows 29-31 in every month: the calendar decides
+    if day > "28" or year == "0000":  # the pattern allows 29-31 in every month, and year 0: the calendar decides
         try:
             date(int(year), int(month), int(day))
         except ValueError:
             raise BadResource(f"{field} \"{value[:40]}\" is not a day of the calendar") from None
-    return f"{year}-{month}-{day}"
+    return _remember(_DATES, value, f"{year}-{month}-{day}")
 
 
 def _period(resource: dict, *names: str) -> tuple[str | None, str | None]:
@@ -78,18 +97,33 @@ def _codings(concept, field: str) -> list[tuple[str, str, str]]:
     for coding in concept.get("coding") or ():
         if not isinstance(coding, dict):
             raise BadResource(f"{field}.coding is not a list of codings")
-        system, code = coding.get("system"), coding.get("code")
-        if not (isinstance(system, str) and isinstance(code, str) and system and code.strip()):
-            continue
-        found.append((SYSTEMS.get(system, system[:MAX_SYSTEM]), code.strip()[:MAX_CODE],
-                      str(coding.get("display") or text)[:MAX_DISPLAY]))
+        key = (coding.get("system"), coding.get("code"), coding.get("display"), text)
+        try:
+            known = _CODINGS[key]
+        except KeyError:
+            known = _remember(_CODINGS, key, _coding(*key))
+        except TypeError:  # a display that is a list or an object: read, not remembered
+            known = _coding(*key)
+        if known is not None:
+            found.append(known)
     return found
+
+
+def _coding(system, code, display, text) -> tuple[str, str, str] | None:
+    if not (isinstance(system, str) and isinstance(code, str) and system and code.strip()):
+        return None
+    return SYSTEMS.get(system, system[:MAX_SYSTEM]), code.strip()[:MAX_CODE], str(display or text)[:MAX_DISPLAY]
 
 
 def _patient_id(resource: dict, field: str = "subject") -> str:
     reference = (resource.get(field) or {}).get("reference") if isinstance(resource.get(field), dict) else None
     if not isinstance(reference, str) or not reference:
         raise BadResource(f"{field}: the resource names no patient")
+    known = _PATIENTS.get(reference)
+    return known if known is not None else _remember(_PATIENTS, reference, _referenced_patient(reference, field))
+
+
+def _referenced_patient(reference: str, field: str) -> str:
     # "Patient/123", an absolute URL ending so, or a bundle's "urn:uuid:123".
     if "Patient/" in reference:
         patient = reference.rsplit("Patient/", 1)[1].split("/", 1)[0]

@@ -37,3 +37,21 @@ def test_total_is_reused_briefly_but_rows_are_fresh(client, center_a, staff_a):
     assert client.get(CHANGELIST).context["cl"].result_count == 3
     # Another filter is another count.
     assert client.get(CHANGELIST, {"q": newest.reference}).context["cl"].result_count == 1
+
+
+@pytest.mark.django_db
+def test_total_stops_at_its_cap_and_says_so(client, center_a, staff_a, monkeypatch):
+    """A first visit counts at most COUNT_CAP rows, whatever the table holds; the list says "N+"."""
+    monkeypatch.setattr(RecentCountPaginator, "COUNT_CAP", 3)
+    service = ServiceFactory(center=center_a)
+    ConsultationRequestFactory.create_batch(5, service=service, title="One of many")
+    client.force_login(staff_a)
+    response = client.get(CHANGELIST)
+    assert response.context["cl"].result_count == 3
+    assert "3+ consultation requests" in response.content.decode()
+    assert response.content.decode().count("One of many") >= 5  # every row of the page is still there
+    cache.clear()
+    assert client.get(CHANGELIST, {"q": "One of many"}).status_code == 200
+    monkeypatch.setattr(RecentCountPaginator, "COUNT_CAP", 10)
+    cache.clear()
+    assert client.get(CHANGELIST).context["cl"].result_count == 5  # under the cap: the exact number

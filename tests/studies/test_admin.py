@@ -268,3 +268,16 @@ def test_dcr_staff_add_a_study_and_bad_input_is_explained(client, dcr_staff, cen
     study = Study.objects.get(nct_id="NCT07654321")
     assert study.questions.get().text == "Do you smoke?"
     assert "'new':2A" in str(Study.objects.filter(pk=study.pk).values_list("search_vector", flat=True)[0])
+
+
+@pytest.mark.parametrize("nct_id, editable", [("NCT05550001", False), ("", True)])
+def test_registry_sites_are_shown_not_offered_as_inputs(client, superuser, nct_id, editable):
+    """A study from ClinicalTrials.gov: its import rewrites the sites, so staff only mark ours."""
+    from studies.models import Location
+
+    study = StudyFactory(nct_id=nct_id)
+    Location.objects.create(study=study, facility="Synthetic General", city="Hanover", status="recruiting")
+    client.force_login(superuser)
+    body = client.get(f"{STUDIES}{study.pk}/change/").content.decode()
+    assert "Hanover" in body and 'name="locations-0-is_ours"' in body
+    assert ('name="locations-0-city"' in body) is editable

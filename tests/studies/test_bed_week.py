@@ -67,3 +67,16 @@ def test_week_query_count(client, dcr_staff, beds, django_assert_max_num_queries
     with django_assert_max_num_queries(6):
         response = client.get(WEEK)
     assert sum(1 for row in response.context["rows"] for day in row.days if day) == 18 * 6
+
+
+def test_dcr_staff_have_every_open_study_on_the_board_marked_as_theirs(client, dcr_staff, beds):
+    """The mark is asked for the studies on the board only; DCR staff may book for any open study."""
+    from studies.models import Study
+
+    StudyFactory.create_batch(3)  # open studies with no bed this week
+    fill([1], at(1, 14), at(3, 10), study=StudyFactory(short_title="OPEN-1"))  # days 1 to 3
+    fill([2], at(1, 14), at(2, 10), study=StudyFactory(short_title="DONE-1", status=Study.Status.COMPLETED))
+    client.force_login(dcr_staff)
+    body = client.get(WEEK, {"start": timezone.localdate().isoformat()}).content.decode()
+    assert "DONE-1" in body and "OPEN-1" in body
+    assert body.count("(your study)") == 3  # OPEN-1's three days; a completed study is nobody's to book

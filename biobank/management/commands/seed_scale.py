@@ -18,6 +18,7 @@ SEEDERS = {
     "consultations": "consultations.scale.seed",
     "biobank": "biobank.scale.seed",
     "budgets": "budgets.scale.seed",
+    "collaborations": "collaborations.scale.seed",
     "ehr": "ehr.scale.seed",
     "cohorts": "cohorts.scale.seed",
 }
