@@ -9,7 +9,8 @@ production settings (DCR_ENV=production, throwaway secrets, plain http on 127.0.
 scale users through sessions it writes itself, and measures every path with 1, 8 and 32
 concurrent clients: p50, p95, requests per second, errors, queries per request, and the
 ratio of p50 to the floor's p50 at the same concurrency. It also times the cohort count's query
-against the same SQL run raw, and the biobank CSV import against a raw COPY (bench/biobank_import.py).
+against the same SQL run raw, the biobank CSV import against a raw COPY (bench/biobank_import.py), and
+the weekly study-alert run against the one SQL statement that finds the same matches (bench/alerts_bench.py).
 Prints one table and writes it as JSON under bench/results/. Bounded: each measurement stops
 after --seconds or --max-requests, whichever comes first.
 """
@@ -211,6 +212,16 @@ def import_bench(env: dict[str, str], samples: int) -> dict:
             "ratio_to_copy_insert": round(imported / steps["raw COPY + INSERT, no checks"]["rows_per_s"], 3)}
 
 
+ALERTS_TARGET = 3.0  # the weekly alert run within 3x the one SQL statement that finds the same matches
+
+
+def alerts_bench(env: dict[str, str], searches: int) -> dict:
+    """bench/alerts_bench.py: the weekly alert run for ``searches`` saved searches against 100 changed studies."""
+    out = subprocess.run([PYTHON, "bench/alerts_bench.py", "--searches", str(searches)], cwd=ROOT, env=env,
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def print_table(rows: list[dict]) -> None:
     print()
     print(f"{'path':<20} {'q/req':>5} " + " ".join(
@@ -280,6 +291,7 @@ def main() -> None:
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument("--ehr-participants", type=int, default=4000,
                         help="patients of the import_ehr benchmark's extract (150 facts each)")
+    parser.add_argument("--alert-searches", type=int, default=10_000, help="saved searches of the alert-run bench")
     parser.add_argument("--seed-only", nargs="+", metavar="PART",
                         help="seed only these parts (seed_scale --only), e.g. to leave out the EHR at factor 10")
     parser.add_argument("--paths", nargs="+", metavar="WORD",
@@ -325,6 +337,10 @@ def main() -> None:
 
         with_ehr = not args.seed_only or "ehr" in args.seed_only  # no health records seeded: nothing to time
         ehr = ehr_targets.ehr_benches(env, args.ehr_participants, args.skip_import) if with_ehr else None
+        study_alerts = None
+        if not args.seed_only or "studies" in args.seed_only:  # the alert run needs the seeded studies
+            print(f"weekly study-alert run, {args.alert_searches:,} saved searches against 100 changed studies ...")
+            study_alerts = alerts_bench(env, args.alert_searches)
         imports = None
         if not args.skip_import:
             print(f"biobank import of {args.import_samples:,} samples against a raw COPY ...")
@@ -347,13 +363,21 @@ def main() -> None:
     if ehr:
         ehr_targets.print_summary(ehr)
     checks = verdicts(rows, cohort, imports) + (ehr_targets.ehr_verdicts(rows, ehr) if ehr else [])
+    if study_alerts:
+        print(f"study alerts: weekly run {study_alerts['run_p50_ms']} ms, the single SQL statement finding the same "
+              f"{study_alerts['matches']:,} matches {study_alerts['single_sql_p50_ms']} ms (ratio "
+              f"{study_alerts['ratio']}); {study_alerts['searches']:,} searches, {study_alerts['changed_studies']} "
+              f"changed studies, {study_alerts['digests']:,} digests")
+        checks.append({"target": f"weekly alert run within {ALERTS_TARGET}x the single SQL that finds the same "
+                                 "matches", "value": study_alerts["ratio"], "met": study_alerts["ratio"] <= ALERTS_TARGET})
     print("\nTargets:")
     for check in checks:
         print(f"  [{'met' if check['met'] else 'MISSED'}] {check['target']}: {check['value']}")
     result = {
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "factor": args.factor,
         "cpus": os.cpu_count(), "seed_seconds": round(seed_seconds, 1), "paths": rows, "cohort": cohort,
-        "import": imports, "ehr": ehr, "targets": checks, "total_seconds": round(time.monotonic() - started, 1),
+        "import": imports, "ehr": ehr, "study_alerts": study_alerts, "targets": checks,
+        "total_seconds": round(time.monotonic() - started, 1),
     }
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"bench-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.json"

@@ -70,6 +70,22 @@ def hit(scope: str, identity: str, *, limit: int, window_seconds: int) -> bool:
     return count(scope, identity, window_seconds=window_seconds) <= limit
 
 
+def take_all(limits: list[tuple[str, str, int]], *, window_seconds: int) -> bool:
+    """Count one attempt against each ``(scope, identity, limit)`` if every limit allows it; False,
+    with nothing counted, when one is used up. Counted first, then checked (an atomic increment),
+    so attempts sent at the same moment cannot all pass a check made before any was counted."""
+    counted = []
+    for scope, identity, limit in limits:
+        if not identity:
+            continue
+        counted.append((scope, identity))
+        if count(scope, identity, window_seconds=window_seconds) > limit:
+            for taken in counted:
+                give_back(*taken)
+            return False
+    return True
+
+
 SUCCESS_CODES = frozenset({301, 302, 303})
 
 

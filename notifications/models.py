@@ -25,6 +25,8 @@ class OutboxEmail(models.Model):
     recipient = models.EmailField(max_length=254)
     template = models.CharField(max_length=100, help_text="Name under templates/emails/.")
     context = models.JSONField(default=dict, blank=True)
+    # Extra headers of this one message (e.g. List-Unsubscribe); plain strings, no protected data.
+    headers = models.JSONField(default=dict, blank=True)
     language = models.CharField(max_length=8, default="en")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -48,14 +48,33 @@ def _is_protected_key(key: str) -> bool:
     return any(key == protected or key.endswith(f"_{protected}") for protected in PROTECTED_CONTEXT_KEYS)
 
 
-def _check_context(context: dict[str, Any]) -> None:
+def _check_context(context: dict[str, Any], *, nested: bool = False) -> None:
+    """Plain values only; at the top level also a list of rows (dicts of plain values), e.g. the
+    studies of an alert digest. No protected key at any level."""
     for key, value in context.items():
         if not isinstance(key, str):
             raise TypeError(f"email context keys must be strings, not {type(key).__name__}")
         if _is_protected_key(key):
             raise ValueError(f"email context may not carry protected field {key!r}")
-        if not isinstance(value, _PLAIN):
+        if not nested and isinstance(value, list) and all(isinstance(row, dict) for row in value):
+            for row in value:
+                _check_context(row, nested=True)
+        elif not isinstance(value, _PLAIN):
             raise TypeError(f"email context value {key!r} must be a plain value, not {type(value).__name__}")
+
+
+# Headers a caller may not set: the outbox owns them (or they would let a caller forge the envelope).
+_RESERVED_HEADERS = frozenset({"message-id", "from", "to", "cc", "bcc", "subject", "sender", "reply-to"})
+
+
+def _check_headers(headers: dict[str, str]) -> None:
+    for name, value in headers.items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise TypeError("email headers are strings")
+        if name.lower() in _RESERVED_HEADERS or not name.replace("-", "").isalnum():
+            raise ValueError(f"email header {name!r} may not be set by the caller")
+        if "\n" in value or "\r" in value:
+            raise ValueError(f"email header {name!r} may not hold a line break")
 
 
 def _email_language(language: str | None) -> str:
@@ -87,16 +106,20 @@ def queue_email(
     *,
     idempotency_key: str | None = None,
     language: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> OutboxEmail:
     """Owe ``recipient`` the email ``template``; Celery sends it after the transaction commits.
 
     The context holds plain values only and no protected keys. The template is rendered now,
     so a missing or broken template fails in the caller (and its tests), not in the worker.
     ``language`` defaults to the active language. The same ``idempotency_key`` never produces
-    a second email: the existing row is returned.
+    a second email: the existing row is returned. ``headers`` are added to the message as they
+    are (e.g. ``List-Unsubscribe``); the outbox's own headers cannot be overridden.
     """
     context = dict(context or {})
     _check_context(context)
+    headers = dict(headers or {})
+    _check_headers(headers)
     try:
         validate_email(recipient)
     except ValidationError:
@@ -108,11 +131,59 @@ def queue_email(
     render_email(template, context, language)
     email, created = OutboxEmail.objects.get_or_create(
         idempotency_key=key,
-        defaults={"recipient": recipient, "template": template, "context": context, "language": language},
+        defaults={"recipient": recipient, "template": template, "context": context, "language": language,
+                  "headers": headers},
     )
     if created:
         _enqueue_on_commit(email.pk)
     return email
+
+
+BATCH_TASK_SIZE = 100
+
+
+def queue_emails(emails: Iterable[dict[str, Any]]) -> int:
+    """Owe many emails at once (a periodic digest): ``queue_email``'s rules, in a few queries.
+
+    Each item holds ``recipient``, ``template``, ``context``, ``idempotency_key`` and optionally
+    ``language`` and ``headers``. Every context is checked; each template is rendered once per
+    language (to fail here, not in the worker); rows whose key exists already are left alone.
+    Sent by Celery after commit, ``BATCH_TASK_SIZE`` emails per task. Returns the rows written.
+    """
+    rows, rendered = [], set()
+    for item in emails:
+        context = dict(item.get("context") or {})
+        _check_context(context)
+        headers = dict(item.get("headers") or {})
+        _check_headers(headers)
+        try:
+            validate_email(item["recipient"])
+        except ValidationError:
+            raise ValueError("the recipient is not a valid email address") from None
+        language = _email_language(item.get("language"))
+        if (item["template"], language) not in rendered:
+            render_email(item["template"], context, language)
+            rendered.add((item["template"], language))
+        rows.append(OutboxEmail(recipient=item["recipient"], template=item["template"], context=context,
+                                language=language, headers=headers, idempotency_key=item["idempotency_key"]))
+    if not rows:
+        return 0
+    keys = [row.idempotency_key for row in rows]
+    existing = set(OutboxEmail.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
+    OutboxEmail.objects.bulk_create([row for row in rows if row.idempotency_key not in existing],
+                                    ignore_conflicts=True, batch_size=1000)
+    ids = list(OutboxEmail.objects.filter(idempotency_key__in=[key for key in keys if key not in existing],
+                                          status=OutboxEmail.Status.QUEUED).values_list("pk", flat=True))
+
+    def enqueue_outbox_batches() -> None:
+        from .tasks import send_outbox_emails
+
+        for start in range(0, len(ids), BATCH_TASK_SIZE):
+            send_outbox_emails.delay(ids[start:start + BATCH_TASK_SIZE])
+
+    if ids:
+        transaction.on_commit(enqueue_outbox_batches, robust=True)
+    return len(ids)
 
 
 def _render_text(name: str, context: dict[str, Any]) -> str:
@@ -138,7 +209,7 @@ def deliver(email: OutboxEmail) -> None:
     subject, text, html = render_email(email.template, email.context, email.language)
     message = EmailMultiAlternatives(
         subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[email.recipient],
-        headers={"Message-ID": email.message_id, "Auto-Submitted": "auto-generated"},
+        headers={**(email.headers or {}), "Message-ID": email.message_id, "Auto-Submitted": "auto-generated"},
     )
     if html:
         message.attach_alternative(html, "text/html")

@@ -15,6 +15,12 @@ def send_outbox_email(email_id: int) -> str:
     return services.send_queued_email(email_id)
 
 
+@shared_task(name="notifications.tasks.send_outbox_emails", acks_late=True)
+def send_outbox_emails(email_ids: list[int]) -> int:
+    """Deliver a batch of outbox emails (``queue_emails``); each one at most once, as above."""
+    return sum(services.send_queued_email(email_id) == "sent" for email_id in email_ids)
+
+
 @shared_task(name="notifications.tasks.requeue_stuck_emails")
 @once_per_period
 def requeue_stuck_emails() -> int:

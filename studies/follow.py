@@ -25,5 +25,6 @@ def _link_on_sign_in(sender, request, user, **kwargs) -> None:
 def connect() -> None:
     work.register(_("My studies"), "studies:team_index", roles=(roles.STUDY_TEAM,), order=20)
     work.register(_("My inquiries"), "studies:my_inquiries", roles=(roles.PATIENT,), order=50)
+    work.register(_("My alerts"), "studies:my_alerts", roles=(roles.PATIENT,), order=55)
     email_confirmed.connect(_link_on_verification, dispatch_uid="studies.link_inquiries_on_verification")
     user_logged_in.connect(_link_on_sign_in, dispatch_uid="studies.link_inquiries_on_sign_in")

@@ -438,3 +438,4 @@ class BedBooking(models.Model):
 from .registry_models import Location, RegistryRecord, SpanishText  # noqa: E402, F401
 from .saved_models import SavedStudy  # noqa: E402, F401
 from .note_models import InterestNote  # noqa: E402,F401  (one module per job; the app loads it here)
+from .alert_models import StudyAlert, StudyAlertItem  # noqa: E402, F401

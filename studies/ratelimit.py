@@ -35,23 +35,22 @@ def count(*, email: str = "", phone: str = "", ip: str = "") -> None:
 
 
 def take(*, email: str = "", phone: str = "", ip: str = "") -> bool:
-    """Count one inquiry if every limit allows it; False, with nothing counted, when one is used up.
-
-    The count comes first and the check reads the count it made (an atomic increment in the
-    cache), so inquiries sent at the same moment cannot all pass a check made before any of
-    them was counted.
-    """
-    counted = []
-    for scope, identity, limit in _identities(email=email, phone=phone, ip=ip):
-        counted.append((scope, identity))
-        if ratelimit.count(scope, identity, window_seconds=WINDOW_SECONDS) > limit:
-            for taken in counted:
-                ratelimit.give_back(*taken)
-            return False
-    return True
+    """Count one inquiry if every limit allows it; False, with nothing counted, when one is used up."""
+    return ratelimit.take_all(_identities(email=email, phone=phone, ip=ip), window_seconds=WINDOW_SECONDS)
 
 
 def release(*, email: str = "", phone: str = "", ip: str = "") -> None:
     """Give back what ``take`` counted, for an inquiry that was not saved after all."""
     for scope, identity, _ in _identities(email=email, phone=phone, ip=ip):
         ratelimit.give_back(scope, identity)
+
+
+# Study alerts asked for by visitors: per address and per client IP, in the same windows.
+ALERTS_PER_ADDRESS = 5
+ALERTS_PER_IP = 20
+
+
+def take_alert(*, email: str, ip: str) -> bool:
+    """Count one alert request if the address and the IP may still ask this hour (see ``take``)."""
+    return ratelimit.take_all([("alert-email", (email or "").strip().lower(), ALERTS_PER_ADDRESS),
+                               ("alert-ip", ip or "", ALERTS_PER_IP)], window_seconds=WINDOW_SECONDS)

@@ -14,7 +14,7 @@ from psycopg2.extras import DateTimeTZRange
 
 from notifications.services import queue_email
 
-from . import selectors
+from . import alerts, selectors
 from .models import TRC_BED_COUNT, Bed, BedBooking, Interest, InterestNote, InterestStatusChange, SavedStudy, Study
 from .note_models import NOTE_MAX_LENGTH
 
@@ -284,6 +284,8 @@ def cancel_booking(booking: BedBooking, by) -> BedBooking:
 def set_saved(*, user, study: Study, saved: bool) -> None:
     """Add a public study to a person's saved list, or take it off (both idempotent)."""
     if saved:
-        SavedStudy.objects.get_or_create(user=user, study=study)
+        _, created = SavedStudy.objects.get_or_create(user=user, study=study)
+        if created:
+            alerts.study_saved(user=user, study=study)
     else:
         SavedStudy.objects.filter(user=user, study=study).delete()

@@ -29,3 +29,13 @@ def sync_ctgov() -> str:
     for message in report.errors:
         logger.error("registry sync: %s", message)
     return report.summary
+
+
+@shared_task(name="studies.tasks.send_study_alerts")
+@once_per_period
+def send_study_alerts() -> str:
+    """Hourly (CELERY_BEAT_SCHEDULE): the study alerts' daily and weekly digests (at most one per
+    alert and period, whatever the number of runs), and the expiry of unconfirmed alerts."""
+    from .alert_matching import run
+
+    return str(run())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import bed_views, team_views, views
+from . import alert_views, bed_views, team_views, views
 from .feeds import SearchFeed
 from .page_cache import public_page
 
@@ -16,6 +16,14 @@ urlpatterns = [
     path("saved/", views.saved_studies, name="saved"),
     path("my-inquiries/", views.my_inquiries, name="my_inquiries"),
     path("my-inquiries/<int:pk>/withdraw/", views.withdraw_inquiry, name="withdraw_inquiry"),
+    path("alerts/", alert_views.my_alerts, name="my_alerts"),
+    path("alerts/new/", alert_views.alert_new, name="alert_new"),
+    path("alerts/sent/", alert_views.alert_sent, name="alert_sent"),
+    path("alerts/confirm/<str:token>/", alert_views.alert_confirm, name="alert_confirm"),
+    path("alerts/unsubscribe/<str:token>/", alert_views.alert_unsubscribe, name="alert_unsubscribe"),
+    path("alerts/saved-studies/", alert_views.alert_saved_studies, name="alert_saved_studies"),
+    path("alerts/<int:pk>/edit/", alert_views.alert_edit, name="alert_edit"),
+    path("alerts/<int:pk>/delete/", alert_views.alert_delete, name="alert_delete"),
     path("team/", team_views.team_index, name="team_index"),
     path("team/<int:pk>/", team_views.team_study, name="team_study"),
     path("team/inquiries/<int:pk>/", team_views.team_inquiry, name="team_inquiry"),

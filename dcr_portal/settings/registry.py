@@ -18,3 +18,5 @@ CTGOV_OUR_FACILITIES = [name.strip() for name in os.environ.get("DCR_CTGOV_OUR_F
 
 # The sync runs nightly (it does nothing until a search is configured).
 CELERY_BEAT_SCHEDULE["ctgov-sync"] = {"task": "studies.tasks.sync_ctgov", "schedule": timedelta(hours=24)}
+# Study alerts: matched hourly; each alert gets at most one digest per day or ISO week (its frequency).
+CELERY_BEAT_SCHEDULE["study-alerts"] = {"task": "studies.tasks.send_study_alerts", "schedule": timedelta(hours=1)}

@@ -271,6 +271,10 @@ def concrete_url(pattern: Pattern, world: World) -> str:
         "studies:save": reverse("studies:save", args=[world.study.pk]),
         "studies:thanks": reverse("studies:thanks", args=[world.study.pk]),
         "studies:withdraw_inquiry": reverse("studies:withdraw_inquiry", args=[world.interest.pk]),
+        "studies:alert_confirm": reverse("studies:alert_confirm", args=["not-a-valid-token"]),
+        "studies:alert_unsubscribe": reverse("studies:alert_unsubscribe", args=["not-a-valid-token"]),
+        "studies:alert_edit": reverse("studies:alert_edit", args=[1]),  # POST only: no record needed
+        "studies:alert_delete": reverse("studies:alert_delete", args=[1]),
         "studies:team_study": reverse("studies:team_study", args=[world.study.pk]),
         "studies:team_move": reverse("studies:team_move", args=[world.interest.pk]),
         "studies:team_inquiry": reverse("studies:team_inquiry", args=[world.interest.pk]),

@@ -140,6 +140,15 @@ def test_no_email_of_any_code_path_carries_protected_values(django_capture_on_co
         form = OutboxPasswordResetForm({"email": PATIENT_EMAIL})
         assert form.is_valid()
         form.save(domain_override="dcr.example.org")
+        # Study alerts: a visitor's confirmation link, a signed-in patient's digest of a new study.
+        from studies import alert_matching
+        from studies import alerts as study_alerts
+        visitor = study_alerts.subscribe_visitor(email=PATIENT_EMAIL, params=QueryDict(""), name="All new studies",
+                                                 language="en")
+        study_alerts.confirm(study_alerts.confirm_token(visitor))
+        study_alerts.create_for_user(user=patient, params=QueryDict(""), name="All new studies", language="en")
+        StudyFactory(center=center_a)
+        alert_matching.run(timezone.now() + timezone.timedelta(seconds=1))
 
     sent = {email.template for email in OutboxEmail.objects.all()}
     leaks = [(message.subject, value) for message in mail.outbox for text in _texts(message)
