@@ -15,6 +15,7 @@ PROTECTED_FIELDS: set[str] = {
     "studies.Interest.email",
     "studies.Interest.phone",
     "studies.InterestNote.text",
+    "studies.StudyAlert.email",
     "biobank.Participant.mrn",
 }
 

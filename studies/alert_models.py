@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 from django.utils.translation import gettext_lazy as _
 
 
@@ -53,6 +54,8 @@ class StudyAlert(models.Model):
     checked_at = models.DateTimeField(default=timezone.now)
     last_period = models.CharField(max_length=12, blank=True, help_text="The period of the last digest sent.")
     last_sent_at = models.DateTimeField(null=True, blank=True)
+    # The address is a contact detail (common.protected): its changes are kept, not the run's marks.
+    history = HistoricalRecords(excluded_fields=["checked_at", "last_period", "last_sent_at"])
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -310,7 +310,9 @@ def test_large_uploads_run_in_the_background_with_progress(client, biobank_staff
     html = upload(client, SAMPLE_HEADER + "\n" + rows + "\n").content.decode()
     job = ImportJob.objects.get()
     assert queued == [job.pk] and job.status == "queued"
-    assert '<meta http-equiv="refresh" content="2">' in html and 'id="import-progress"' in html
+    # The page updates itself (a script the person can pause; a Refresh link without it), no meta refresh.
+    assert 'data-live-every="2"' in html and "live-refresh.js" in html and 'id="live-pause"' in html
+    assert 'http-equiv="refresh"' not in html and 'id="import-progress"' in html
     from django.core.cache import cache
 
     cache.set(importer.progress_key(job.pk), {"phase": "reading", "done": 150, "total": 300})
@@ -325,7 +327,7 @@ def test_large_uploads_run_in_the_background_with_progress(client, biobank_staff
     assert run_import_job(job.pk) == "imported"  # ... unless its worker was lost
     assert Sample.objects.count() == 300
     done = client.get(reverse("admin:biobank_importjob_change", args=[job.pk])).content.decode()
-    assert "refresh" not in done and "Imported 300 samples" in done
+    assert "live-refresh" not in done and "data-live-every" not in done and "Imported 300 samples" in done
 
 
 @pytest.mark.django_db

@@ -110,7 +110,7 @@ def test_the_bed_week_on_a_phone_scrolls_inside_its_box(phone_page, login_as, sc
 
 
 @pytest.mark.parametrize("role, landing, menu", [
-    (roles.PATIENT, "/studies/my-inquiries/", ["My inquiries"]),
+    (roles.PATIENT, "/studies/my-inquiries/", ["My inquiries", "My alerts"]),
     (roles.RESEARCHER, "/consultations/mine/", ["My requests", "My biobank requests"]),
     (roles.COLLABORATOR, "/collaborators/mine/", ["My partnership inquiries"]),
 ])

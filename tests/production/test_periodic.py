@@ -30,8 +30,9 @@ def clean_locks():
 def test_every_scheduled_task_is_guarded_and_its_period_is_read_from_the_schedule(settings):
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert scheduled == {notification_tasks.requeue_stuck_emails.name, consultation_tasks.remind_overdue_requests.name,
-                         studies_tasks.sync_ctgov.name,
+                         studies_tasks.sync_ctgov.name, studies_tasks.send_study_alerts.name,
                          consultation_tasks.remind_unsent_drafts.name}
+    assert periodic.period_seconds(studies_tasks.send_study_alerts.name) == 3600
     assert periodic.period_seconds(consultation_tasks.remind_overdue_requests.name) == 3600
     assert periodic.period_seconds(consultation_tasks.remind_unsent_drafts.name) == 6 * 3600
     assert periodic.period_seconds("not.scheduled") == periodic.DEFAULT_PERIOD_SECONDS
