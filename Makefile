@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast e2e install browser messages stop bench lint clean help prod-check access-report check-security screenshots
+.PHONY: run test test-fast e2e install browser messages stop bench lint clean help prod-check access-report check-security screenshots a11y
 
 help:
 	@echo "make run     - start the portal with demo data on http://127.0.0.1:8000"
@@ -15,6 +15,7 @@ help:
 	@echo "make lint    - bandit and pip-audit"
 	@echo "make access-report   - every URL x every role, as a table"
 	@echo "make check-security  - access matrix, fault and bad-input tests, scanners, summary"
+	@echo "make a11y            - the accessibility sweep, every page as every role that may open it"
 	@echo "make screenshots     - every page of the access matrix at 390 px and 1280 px, in screenshots/sweep/"
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -58,11 +59,16 @@ test-fast: $(STAMP) messages
 e2e: $(STAMP) browser messages
 	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
 
+# The accessibility sweep for every role that opens each page (make test opens each page once, and the
+# home page for every role, to stay under ten minutes): about 7 minutes on two cores.
+a11y: $(STAMP) browser messages
+	DCR_SWEEP_EVERY_ROLE=1 $(VENV)/bin/pytest tests/e2e/test_axe_sweep.py -n $(PYTEST_WORKERS) -q $(PYTEST_ARGS)
+
 # The accessibility sweep (tests/e2e/test_axe_sweep.py), saving every page it opens, for every role
 # that opens it, at 390 px and 1280 px into screenshots/sweep/ (git-ignored; synthetic data only).
 screenshots: $(STAMP) browser messages
 	rm -rf screenshots/sweep
-	DCR_SWEEP_SCREENSHOTS=$(CURDIR)/screenshots/sweep $(VENV)/bin/pytest tests/e2e/test_axe_sweep.py -n 2 -q $(PYTEST_ARGS)
+	DCR_SWEEP_EVERY_ROLE=1 DCR_SWEEP_SCREENSHOTS=$(CURDIR)/screenshots/sweep $(VENV)/bin/pytest tests/e2e/test_axe_sweep.py -n 2 -q $(PYTEST_ARGS)
 
 stop: $(STAMP)
 	$(PY) -m devtools.embedded stop

@@ -4,9 +4,10 @@ scrolling at a phone's (390 px) and a desktop's (1280 px) width.
 
 Every (URL, role) page is opened and measured at both widths. axe runs on every *distinct* page:
 a page whose skeleton (elements, their classes, roles, ARIA and label wiring, inline styles,
-where text is, repeated siblings counted once) matches one already checked in the same walk gets
-that page's answer (two staff members of different centres see one change form; a list of 3 rows
-is a list of 1). ``DCR_AXE_EVERY_PAGE=1`` runs axe on each page all the same.
+where text is, repeated siblings counted once) matches pages already checked in the same walk, its
+main content one page's and its frame (menus, header, footer: what differs between roles) another's,
+gets their answer (two staff members of different centres see one change form; a list of 3 rows
+is a list of 1; a public page seen by nine roles differs only in its menu, checked once per role). ``DCR_AXE_EVERY_PAGE=1`` runs axe on each page all the same.
 
 Used by tests/e2e/test_axe_sweep.py and by ``make screenshots`` (the same walk, saving every page
 at both widths into DCR_SWEEP_SCREENSHOTS, a git-ignored folder).
@@ -33,18 +34,23 @@ SCREENSHOTS = os.environ.get("DCR_SWEEP_SCREENSHOTS", "")
 EVERY_PAGE = os.environ.get("DCR_AXE_EVERY_PAGE", "") == "1"
 
 # What of a page axe's rules can depend on, with the data taken out (see the module's docstring).
-SKELETON_JS = """() => {
+SKELETON_JS = """(part) => {
   const shown = /^(class|role|type|scope|headers|colspan|rowspan|lang|dir|tabindex|disabled|hidden|multiple|required|open|for|id|name|style|list|autocomplete|src)$|^aria-/;
   const present = /^(alt|title|href|placeholder|value|aria-label|label|summary)$/;
   const norm = v => v.replace(/\\d+/g, "0");
+  // part "main": the page's own content; "chrome": the rest (menus, header, footer); none: the whole page.
+  const main = part ? document.querySelector("main, [role=main], #content-main, #content") : null;
+  const cut = part === "chrome" ? main : null;
   const walk = node => {
     if (node.nodeType === 3) return node.textContent.trim() ? "T" : "";
     if (node.nodeType !== 1 || node.tagName === "SCRIPT") return "";
+    if (node === cut) return "<MAIN/>";
     const attrs = [...node.attributes].map(a => shown.test(a.name) ? `${a.name}=${norm(a.value)}`
       : present.test(a.name) ? `${a.name}${a.value.trim() ? "+" : "-"}` : "").filter(Boolean).sort();
     const kids = [...new Set([...node.childNodes].map(walk).filter(Boolean))];
     return `<${node.tagName}${attrs.length ? " " + attrs.join(" ") : ""}>${kids.join("")}</>`;
   };
+  if (part === "main" && main) return walk(main);
   return (document.title.trim() ? "T" : "") + walk(document.documentElement);
 }"""
 
@@ -59,11 +65,22 @@ class Findings:
     seen: dict = field(default_factory=dict)  # skeleton digest -> where axe ran on it first
 
 
+EVERY_ROLE = os.environ.get("DCR_SWEEP_EVERY_ROLE", "") == "1"
+HOME = "home"  # every role's frame (menu, header, footer) is checked on the home page
+
+
 def work(shard: int, shards: int, world) -> list[tuple[str, str, list[str]]]:
-    """(pattern key, address, roles answered 200) of one shard of the URLs of the access matrix."""
+    """(pattern key, address, roles answered 200) of one shard of the URLs of the access matrix.
+
+    With DCR_SWEEP_EVERY_ROLE=1 (``make a11y``) every page is opened for every role that gets a 200.
+    Without it (``make test``, which must stay under ten minutes) every page is opened once, for the
+    first role of the matrix that gets a 200, and the home page for every role, so each role's frame
+    is checked too."""
     rows = []
     for index, pattern in enumerate(url_patterns()):
         roles = [role for role in ROLES if EXPECTED.get(pattern.key, {}).get(role) == "200"]
+        if not EVERY_ROLE and pattern.key != HOME:
+            roles = roles[:1]
         if roles and index % shards == shard:
             rows.append((pattern.key, concrete_url(pattern, world), roles))
     return rows
@@ -141,14 +158,15 @@ def check_page(page, key: str, url: str, role: str, findings: Findings) -> None:
         findings.skipped.append(f"{key} ({response.headers.get('content-type', '').split(';')[0]})")
         return
     findings.pages += 1
-    # A page that reloads itself (an import's progress: <meta http-equiv="refresh">) holds still while it is
-    # looked at, as when a person presses Stop; axe still sees the refresh.
+    # A page that updates itself (an import's progress) holds still while it is looked at, as when a
+    # person presses Stop.
     page.evaluate("() => window.stop()")
     opened = time.monotonic()
     findings.seconds["open"] += opened - started
-    digest = hashlib.sha256(page.evaluate(SKELETON_JS).encode()).hexdigest()
-    if EVERY_PAGE or digest not in findings.seen:
-        findings.seen[digest] = where
+    digests = [hashlib.sha256(page.evaluate(SKELETON_JS, part).encode()).hexdigest() for part in ("main", "chrome")]
+    if EVERY_PAGE or any(digest not in findings.seen for digest in digests):
+        for digest in digests:
+            findings.seen.setdefault(digest, where)
         findings.checked += 1
         findings.problems.extend(f"{where}: {problem}" for problem in axe_violations(page))
     checked = time.monotonic()

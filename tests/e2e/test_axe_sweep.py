@@ -26,7 +26,7 @@ def test_every_page_of_the_access_matrix_passes_axe_and_does_not_scroll_sideways
     print(f"shard {shard}: {findings.pages} pages, axe on {findings.checked} distinct, "
           f"{time.monotonic() - started:.0f}s {({k: round(v) for k, v in findings.seconds.items()})}; "
           f"not pages: {sorted(set(findings.skipped))}")
-    assert findings.pages > 100 / SHARDS
+    assert findings.pages > 160 / SHARDS  # every page of the matrix (about 190) is dealt to a shard
     assert not findings.problems, f"{len(findings.problems)} problems:\n" + "\n".join(findings.problems)
 
 
@@ -55,5 +55,13 @@ def test_the_sweep_sees_what_axe_and_a_phone_would_complain_about(browser):
         page.set_content('<html lang="en"><head><title>B</title></head><body><ul><li></li></ul>'
                          '<a href="/x/22/">two</a></body></html>')
         assert page.evaluate(SKELETON_JS) != two_rows  # an empty item is another page
+
+        # Another role's menu around the same content: the content is one already seen, the frame is new.
+        page.set_content('<html lang="en"><head><title>C</title></head><body><nav><a href="/a/">A</a></nav>'
+                         '<main><h1>Same</h1></main></body></html>')
+        main, frame = page.evaluate(SKELETON_JS, "main"), page.evaluate(SKELETON_JS, "chrome")
+        page.set_content('<html lang="en"><head><title>C</title></head><body><nav><a href="/a/">A</a>'
+                         '<button type="button">More</button></nav><main><h1>Same</h1></main></body></html>')
+        assert page.evaluate(SKELETON_JS, "main") == main and page.evaluate(SKELETON_JS, "chrome") != frame
     finally:
         context.close()
