@@ -14,7 +14,7 @@ import pytest
 
 from tests.e2e.sweep import sweep
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.a11y]
 
 SHARDS = 4
 
