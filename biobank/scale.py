@@ -54,18 +54,28 @@ def _place(n: int) -> tuple[str, str, str]:
     return f"SC{n // 50_000 + 1:02d}", f"R{n // 5000 % 10 + 1:02d}", f"B{n // 100 % 50 + 1:03d}"
 
 
-def _sample_lines(rng: random.Random, participant_ids: list[int], now, samples: int, boxes: dict):
+def _sample_lines(rng: random.Random, participant_ids: list[int], now, samples: int, boxes: dict, first_id: int):
+    """Rows with their ids given (a block reserved from the sequence), so lineage is written in the same COPY:
+    one sample in twenty-five is an aliquot of the sample before it (same participant and type) or, from
+    whole blood, its derivative."""
     types = [t for t, _, weight in SAMPLE_TYPES for _ in range(weight)]
     units = {t: unit for t, unit, _ in SAMPLE_TYPES}
     statuses = [s for s, weight in STATUSES for _ in range(weight)]
+    previous = None  # (participant, type) of the sample before
     for n in range(samples):
         sample_type = types[n % len(types)]
+        participant = participant_ids[n * len(participant_ids) // samples]
         collected = now - timedelta(days=rng.randrange(30, 4000), minutes=rng.randrange(1440))
+        parent, derived_as = None, ""
+        if n % 25 == 1 and previous[0] == participant and previous[1] in (sample_type, SampleType.WHOLE_BLOOD):
+            parent = first_id + n - 1
+            derived_as = "aliquot" if previous[1] == sample_type else "derivative"
         yield copy_line([
-            f"SC{n + 1:08d}", participant_ids[n * len(participant_ids) // samples], sample_type, collected,
+            first_id + n, f"SC{n + 1:08d}", participant, sample_type, collected,
             f"{rng.randrange(5, 100) / 10:.1f}", units[sample_type], boxes[_place(n)], n % 100 // 10 + 1, n % 10 + 1,
-            rng.choice(statuses), "", now, now,
+            rng.choice(statuses), parent, derived_as, now, now,
         ])
+        previous = (participant, sample_type)
 
 
 def seed(stdout=None, factor: float = 1.0) -> str:
@@ -92,20 +102,18 @@ def seed(stdout=None, factor: float = 1.0) -> str:
         if stdout:
             stdout.write(f"  biobank: {samples:,} samples ...")
         boxes = build_boxes(sorted({_place(n) for n in range(0, samples, 100)}), rows=BOX_SIDE, columns=BOX_SIDE)
+        # A block of ids taken from the sequence, so each row can name its parent without a self-join
+        # afterwards (an UPDATE joining a million rows to themselves does not scale).
+        cursor.execute("SELECT pg_get_serial_sequence('biobank_sample', 'id')")
+        sequence = cursor.fetchone()[0]
+        cursor.execute("SELECT nextval(%s)", [sequence])
+        first_id = cursor.fetchone()[0]
+        cursor.execute("SELECT setval(%s, %s)", [sequence, first_id + samples - 1])
         copy_rows(cursor, "biobank_sample",
-              "barcode, participant_id, sample_type, collected_at, quantity, unit, box_id, pos_row, pos_col, "
-              "status, derived_as, created_at, updated_at", _sample_lines(rng, ids, now, samples, boxes))
+              "id, barcode, participant_id, sample_type, collected_at, quantity, unit, box_id, pos_row, pos_col, "
+              "status, parent_id, derived_as, created_at, updated_at",
+              _sample_lines(rng, ids, now, samples, boxes, first_id))
         cursor.execute("ANALYZE biobank_storagecontainer")
-        # Some lineage: one sample in twenty-five is an aliquot of the sample before it (same participant and
-        # type) or, from whole blood, its derivative.
-        cursor.execute("""
-            UPDATE biobank_sample c SET parent_id = p.id,
-                derived_as = CASE WHEN p.sample_type = c.sample_type THEN 'aliquot' ELSE 'derivative' END
-            FROM biobank_sample p
-            WHERE c.barcode BETWEEN 'SC00000001' AND 'SC99999999' AND p.barcode BETWEEN 'SC00000001' AND 'SC99999999'
-              AND mod(substr(c.barcode, 3)::int, 25) = 2 AND substr(p.barcode, 3)::int = substr(c.barcode, 3)::int - 1
-              AND p.participant_id = c.participant_id
-              AND (p.sample_type = c.sample_type OR p.sample_type = 'whole_blood')""")
         cursor.execute("ANALYZE biobank_participant")
         cursor.execute("ANALYZE biobank_sample")
     picked = _distribution(scaled(PICK_LIST, factor, 5))

@@ -48,4 +48,12 @@ def test_scale_seeder_is_idempotent(monkeypatch):
     assert Participant.objects.get(biobank_id="BB5000001").reveal_mrn() == "SYN900000000"
     assert not Sample.objects.filter(box__isnull=True).exists()
     assert StorageContainer.objects.filter(kind="box", rows=10, columns=10).count() == 1
-    assert Sample.objects.filter(parent__isnull=False).exists()
+    children = list(Sample.objects.filter(parent__isnull=False).select_related("parent").order_by("barcode"))
+    assert children and all(int(c.barcode[2:]) % 25 == 2 and int(c.parent.barcode[2:]) == int(c.barcode[2:]) - 1
+                            and c.parent.participant_id == c.participant_id for c in children)
+    assert all(c.derived_as == ("aliquot" if c.sample_type == c.parent.sample_type else "derivative")
+               for c in children)
+    # The ids were reserved from the sequence: the next sample saved gets a fresh one.
+    new = Sample.objects.create(barcode="NEW-1", participant=children[0].participant, sample_type="dna",
+                                collected_at=children[0].collected_at, quantity=1, unit="ug")
+    assert new.pk > max(Sample.objects.exclude(pk=new.pk).values_list("pk", flat=True))
