@@ -131,8 +131,10 @@ class ConsultationRequest(models.Model):
             models.Index(fields=["overdue_at"], name="consult_overdue_idx",
                          condition=models.Q(status="submitted")),
             # The desk's search for words (UPPER(title) LIKE '%WORD%') uses trigrams.
-            GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="consult_title_trgm_idx"),
-            GinIndex(OpClass(Upper("reference"), name="gin_trgm_ops"), name="consult_reference_trgm_idx"),
+            # No pending list (common/gin.py).
+            GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="consult_title_trgm_idx", fastupdate=False),
+            GinIndex(OpClass(Upper("reference"), name="gin_trgm_ops"), name="consult_reference_trgm_idx",
+                     fastupdate=False),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(hours_allotted__gte=0), name="consult_hours_allotted_gte_0"),

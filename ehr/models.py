@@ -51,7 +51,9 @@ class Concept(models.Model):
         constraints = [models.UniqueConstraint(fields=["system", "code"], name="ehr_concept_system_code_unique")]
         indexes = [
             # Search as one types: any part of the name (trigram), or the start of the code (prefix).
-            GinIndex(OpClass(Upper("display"), name="gin_trgm_ops"), name="ehr_concept_display_trgm"),
+            # No pending list (common/gin.py): a search after a load reads the index alone.
+            GinIndex(OpClass(Upper("display"), name="gin_trgm_ops"), name="ehr_concept_display_trgm",
+                     fastupdate=False),
             models.Index(OpClass(Upper("code"), name="text_pattern_ops"), name="ehr_concept_code_prefix"),
         ]
 
