@@ -6,6 +6,9 @@ class BiobankConfig(AppConfig):
     verbose_name = "Biobank"
 
     def ready(self) -> None:
+        from . import page_cache
+
+        page_cache.connect()
         from django.utils.translation import gettext_lazy as _
 
         from accounts import roles, work

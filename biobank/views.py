@@ -13,8 +13,9 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import researcher_required
 from common import ratelimit
+from common.page_cache import person_page
 
-from . import selectors, services
+from . import page_cache, selectors, services
 from .criteria import CohortCriteria
 from .forms import RecontactRequestForm, SampleRequestForm
 from .models import RecontactRequest, SampleRequest
@@ -74,6 +75,7 @@ def new_recontact_request(request):
 
 
 @researcher_required("biobank/researchers_only.html")
+@person_page(page_cache.MINE, frozenset({"page", "recontact_page"}))
 def my_requests(request):
     sample_page = Paginator(selectors.my_sample_requests(request.user), 20).get_page(request.GET.get("page"))
     recontact_page = Paginator(selectors.my_recontact_requests(request.user), 20).get_page(

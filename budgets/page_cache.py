@@ -14,9 +14,7 @@ everyone who may see the budget (seconds of openpyxl for 20,000 cells).
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete, post_save
-
-from common.page_cache import PageCache
+from common.page_cache import PageCache, forget_on_change
 
 TIMEOUT = 600
 PAGES = PageCache("budgets:pages", timeout=TIMEOUT)
@@ -39,26 +37,12 @@ def cached_file(budget, kind: str, make) -> bytes | str:
     return content
 
 
-def _user_saved(sender, instance, update_fields=None, **kwargs) -> None:
-    if update_fields and set(update_fields) <= {"last_login"}:
-        return  # someone signed in: nothing a budget page shows changed
-    PAGES.invalidate()
-
-
 def connect() -> None:
-    from django.contrib.auth import get_user_model
-
-    from accounts.backends import on_role_change
     from centers.models import Service
     from projects.models import Member, Project
 
     from .models import Arm, Budget, BudgetVersion, Procedure, Visit
 
-    user_model = get_user_model()
     # Not Cell: its rows change only with their budget's calendar save, which saves the budget (and
     # a receiver would make Django read every cell of a removed arm or visit before deleting them).
-    for model in (Budget, Arm, Visit, Procedure, BudgetVersion, Project, Member, Service, user_model):
-        for signal, event in ((post_save, "saved"), (post_delete, "deleted")):
-            receiver = _user_saved if (model, signal) == (user_model, post_save) else PAGES.invalidate
-            signal.connect(receiver, sender=model, dispatch_uid=f"budgets.pages.{model.__name__}.{event}")
-    on_role_change(PAGES.invalidate, "budgets.pages")
+    forget_on_change(PAGES, (Budget, Arm, Visit, Procedure, BudgetVersion, Project, Member, Service), "budgets.pages")

@@ -5,6 +5,9 @@ class CollaborationsConfig(AppConfig):
     name = "collaborations"
 
     def ready(self) -> None:
+        from . import page_cache
+
+        page_cache.connect()
         from django.utils.translation import gettext_lazy as _
 
         from accounts import roles, work

@@ -5,8 +5,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from common import ratelimit
+from common.page_cache import person_page
 
-from . import services
+from . import page_cache, services
 from .forms import InquiryForm
 from .models import Affiliate, Inquiry
 
@@ -44,6 +45,7 @@ def index(request):
 
 
 @login_required
+@person_page(page_cache.MINE)
 def mine(request):
     """The partnership inquiries a signed-in person sent, with where they stand."""
     inquiries = Inquiry.objects.filter(submitted_by=request.user).order_by("-submitted_at")

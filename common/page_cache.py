@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import wraps
 
 from django.contrib.messages import get_messages
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.utils import translation
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone, translation
 
 from .cache import VersionedCache
 
@@ -57,3 +59,45 @@ class PageCache(VersionedCache):
             content = CSRF_INPUT.sub(rf"\g<1>{CSRF_MARK}\g<2>", response.content.decode(response.charset))
             self.write(key, version, (content, response["Content-Type"]))
         return response
+
+
+def person_page(pages: PageCache, parameters: frozenset[str] = frozenset()):
+    """A view decorator: each signed-in person's GET of the page (with only ``parameters``) is rendered
+    once per change and then served from ``pages``. Put it *under* the decorators that check rights,
+    which then run on every request. The key holds the person, the view's arguments and today's date
+    (pages say "3 days ago" and "overdue")."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated or not pages.plain_get(request, set(parameters)):
+                return view(request, *args, **kwargs)
+            key = pages.page_key(request, request.user.pk, args, sorted(kwargs.items()),
+                                 timezone.localdate().isoformat())
+            return pages.serve(request, key, lambda: view(request, *args, **kwargs))
+
+        return wrapper
+
+    return decorate
+
+
+def forget_on_change(pages: PageCache, models, uid: str) -> None:
+    """Connect ``pages.invalidate`` to every save and delete of ``models`` and to every change of who
+    holds which role (menus and actions follow roles). A person's sign-in (only ``last_login``
+    saved) changes nothing a page shows."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.backends import on_role_change
+
+    user_model = get_user_model()
+
+    def user_saved(sender, instance, update_fields=None, **kwargs) -> None:
+        if not (update_fields and set(update_fields) <= {"last_login"}):
+            pages.invalidate()
+
+    pages.user_saved = user_saved  # signals hold weak references: the receiver lives as long as the family
+    for model in {*models, user_model}:
+        for signal, event in ((post_save, "saved"), (post_delete, "deleted")):
+            receiver = user_saved if (model, signal) == (user_model, post_save) else pages.invalidate
+            signal.connect(receiver, sender=model, dispatch_uid=f"{uid}.{model._meta.label}.{event}")
+    on_role_change(pages.invalidate, uid)

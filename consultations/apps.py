@@ -9,6 +9,9 @@ class ConsultationsConfig(AppConfig):
         from . import triage_cache
 
         triage_cache.connect()
+        from . import page_cache
+
+        page_cache.connect()
         from common.lookups import InArray
 
         from .models import ConsultationRequest

@@ -12,10 +12,9 @@ depend on the clock too, which is why pages are kept for a minute at most.
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from common.page_cache import PageCache
+from common.page_cache import PageCache, forget_on_change
 
 TIMEOUT = 60
 LIST = PageCache("consultations:triage-list", timeout=TIMEOUT)
@@ -28,23 +27,10 @@ def cached_changelist(request, render):
     return LIST.serve(request, LIST.page_key(request, request.user.pk, timezone.localdate().isoformat()), render)
 
 
-def _user_saved(sender, instance, update_fields=None, **kwargs) -> None:
-    if update_fields and set(update_fields) <= {"last_login"}:
-        return  # someone signed in: nothing the list shows changed
-    LIST.invalidate()
-
-
 def connect() -> None:
-    from django.contrib.auth import get_user_model
-
-    from accounts.backends import on_role_change
     from centers.models import Center, Service, StaffMembership
 
     from .models import ConsultationRequest, TimeEntry
 
-    user_model = get_user_model()
-    for model in (ConsultationRequest, TimeEntry, user_model, Center, Service, StaffMembership):
-        for signal, event in ((post_save, "saved"), (post_delete, "deleted")):
-            receiver = _user_saved if (model, signal) == (user_model, post_save) else LIST.invalidate
-            signal.connect(receiver, sender=model, dispatch_uid=f"consultations.triage.{model.__name__}.{event}")
-    on_role_change(LIST.invalidate, "consultations.triage")  # the actions offered follow permissions
+    # Roles too: the actions offered follow permissions.
+    forget_on_change(LIST, (ConsultationRequest, TimeEntry, Center, Service, StaffMembership), "consultations.triage")

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.decorators import researcher_required
 from centers.models import Service
 from common import ratelimit
+from common.page_cache import person_page
 
-from . import follow_up, selectors, services
+from . import follow_up, page_cache, selectors, services
 from .attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MEGABYTE
 from .forms import ConsultationRequestForm, MessageForm, MoreServicesFormSet, SurveyForm, WithdrawForm
 from .models import ConsultationRequest
@@ -124,6 +125,7 @@ def _own_draft(request, draft_id):
 
 @researcher_required("consultations/researchers_only.html")
 @require_GET
+@person_page(page_cache.MINE, frozenset({"page"}))
 def my_requests(request):
     page = Paginator(selectors.requests_of(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "consultations/my_requests.html", {"page": page,

@@ -1,0 +1,106 @@
+"""The lists a signed-in person opens most ("My requests", "My biobank requests", "My partnership
+inquiries") are rendered once per change and then served from the cache: what a person sees
+changes as soon as the data does, nobody sees another person's page, and rights are checked on
+every visit."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from accounts import roles
+from biobank import services as biobank_services
+from biobank.models import SampleRequest
+from collaborations import services as partnership_services
+from consultations import services as consultation_services
+from consultations.models import Status
+from tests.biobank.factories import SampleRequestFactory
+from tests.consultations.factories import ConsultationRequestFactory
+
+MY_REQUESTS = reverse("consultations:mine")
+MY_PARTNERSHIPS = reverse("collaborations:mine")
+MY_BIOBANK = reverse("biobank:my_requests")
+pytestmark = pytest.mark.django_db
+
+
+def _inquiry(person, organisation):
+    return partnership_services.submit_inquiry(
+        submitted_by=person, organisation=organisation, kind="academic", contact_name="Cleo",
+        contact_email=person.email, area="other", proposal="A joint study of something synthetic.")
+
+
+def test_a_second_visit_asks_the_database_only_who_is_signed_in(client, researcher, service,
+                                                              django_assert_max_num_queries):
+    ConsultationRequestFactory(requester=researcher, service=service, title="Power analysis for trial")
+    client.force_login(researcher)
+    first = client.get(MY_REQUESTS).content.decode()
+    with django_assert_max_num_queries(3):  # the session's user (and its second step), nothing of the list
+        again = client.get(MY_REQUESTS).content.decode()
+    assert "Power analysis for trial" in first and "Power analysis for trial" in again
+
+
+def test_a_status_change_shows_on_the_next_visit(client, researcher, service, staff_a):
+    consultation = ConsultationRequestFactory(requester=researcher, service=service, title="Sample size help")
+    client.force_login(researcher)
+    assert "Submitted" in client.get(MY_REQUESTS).content.decode()
+    consultation_services.change_status(consultation, Status.TRIAGED, by=staff_a)
+    page = client.get(MY_REQUESTS).content.decode()
+    assert "Triaged" in page and "Submitted</span>" not in page
+
+
+def test_logged_hours_show_on_the_next_visit(client, researcher, service, staff_a):
+    consultation = ConsultationRequestFactory(requester=researcher, service=service, status=Status.IN_PROGRESS,
+                                              assignee=staff_a)
+    client.force_login(researcher)
+    client.get(MY_REQUESTS)
+    consultation_services.log_time(consultation, consultant=staff_a, hours=Decimal("2.5"),
+                                   date=datetime.date.today())
+    assert "2.5" in client.get(MY_REQUESTS).content.decode()
+
+
+def test_each_person_sees_their_own_page(client, researcher, other_researcher, service):
+    ConsultationRequestFactory(requester=researcher, service=service, title="Rae's own question")
+    client.force_login(researcher)
+    assert "Rae&#x27;s own question" in client.get(MY_REQUESTS).content.decode()
+    client.force_login(other_researcher)
+    page = client.get(MY_REQUESTS).content.decode()
+    assert "Rae&#x27;s own question" not in page and "You have not asked for a consultation yet" in page
+
+
+def test_a_role_taken_away_counts_on_the_very_next_visit(client, researcher):
+    client.force_login(researcher)
+    assert client.get(MY_REQUESTS).status_code == 200
+    researcher.groups.remove(Group.objects.get(name=roles.RESEARCHER))
+    response = client.get(MY_REQUESTS)
+    assert "You have not asked for a consultation yet" not in response.content.decode()
+
+
+def test_a_new_partnership_inquiry_shows_at_once(client, collaborator):
+    client.force_login(collaborator)
+    _inquiry(collaborator, "First Synthetic University")
+    assert "First Synthetic University" in client.get(MY_PARTNERSHIPS).content.decode()
+    _inquiry(collaborator, "Second Synthetic Foundation")
+    page = client.get(MY_PARTNERSHIPS).content.decode()
+    assert "First Synthetic University" in page and "Second Synthetic Foundation" in page
+
+
+def test_a_sample_request_moved_by_staff_shows_its_new_status(client, researcher, biobank_staff):
+    obj = SampleRequestFactory(researcher=researcher, title="Plasma for a synthetic study")
+    client.force_login(researcher)
+    page = client.get(MY_BIOBANK).content.decode()
+    assert "Plasma for a synthetic study" in page and "Under review" not in page
+    biobank_services.move_request(obj, SampleRequest.Status.UNDER_REVIEW, by=biobank_staff)
+    assert "Under review" in client.get(MY_BIOBANK).content.decode()
+
+
+def test_the_form_on_a_stored_page_carries_the_visitors_own_token(client, researcher):
+    from consultations.models import Draft
+
+    Draft.objects.create(requester=researcher, title="Half-written request", data={"title": "Half-written request"})
+    client.force_login(researcher)
+    client.get(MY_REQUESTS)
+    page = client.get(MY_REQUESTS).content.decode()
+    assert "Half-written request" in page  # the draft and its delete form, from the stored page
+    assert "__csrf-token-of-this-visitor__" not in page and 'name="csrfmiddlewaretoken" value="' in page
