@@ -19,7 +19,7 @@ from functools import wraps
 from django.contrib.messages import get_messages
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 
 from .cache import VersionedCache
@@ -61,15 +61,18 @@ class PageCache(VersionedCache):
         return response
 
 
-def person_page(pages: PageCache, parameters: frozenset[str] = frozenset()):
+def person_page(pages: PageCache, parameters: frozenset[str] = frozenset(), check=None):
     """A view decorator: each signed-in person's GET of the page (with only ``parameters``) is rendered
     once per change and then served from ``pages``. Put it *under* the decorators that check rights,
-    which then run on every request. The key holds the person, the view's arguments and today's date
-    (pages say "3 days ago" and "overdue")."""
+    which then run on every request, or give the view's own check as ``check(request)`` (it raises
+    PermissionDenied), run before the cache is read. The key holds the person, the view's arguments
+    and today's date (pages say "3 days ago" and "overdue")."""
 
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
+            if check is not None:
+                check(request)
             if not request.user.is_authenticated or not pages.plain_get(request, set(parameters)):
                 return view(request, *args, **kwargs)
             key = pages.page_key(request, request.user.pk, args, sorted(kwargs.items()),
@@ -81,10 +84,11 @@ def person_page(pages: PageCache, parameters: frozenset[str] = frozenset()):
     return decorate
 
 
-def forget_on_change(pages: PageCache, models, uid: str) -> None:
-    """Connect ``pages.invalidate`` to every save and delete of ``models`` and to every change of who
-    holds which role (menus and actions follow roles). A person's sign-in (only ``last_login``
-    saved) changes nothing a page shows."""
+def forget_on_change(pages: PageCache, models, uid: str, many_to_many=()) -> None:
+    """Connect ``pages.invalidate`` to every save and delete of ``models``, every change of the
+    ``many_to_many`` fields (their ``through`` models) and every change of who holds which role
+    (menus and actions follow roles). A person's sign-in (only ``last_login`` saved) changes nothing
+    a page shows."""
     from django.contrib.auth import get_user_model
 
     from accounts.backends import on_role_change
@@ -100,4 +104,6 @@ def forget_on_change(pages: PageCache, models, uid: str) -> None:
         for signal, event in ((post_save, "saved"), (post_delete, "deleted")):
             receiver = user_saved if (model, signal) == (user_model, post_save) else pages.invalidate
             signal.connect(receiver, sender=model, dispatch_uid=f"{uid}.{model._meta.label}.{event}")
+    for through in many_to_many:
+        m2m_changed.connect(pages.invalidate, sender=through, dispatch_uid=f"{uid}.{through._meta.label}")
     on_role_change(pages.invalidate, uid)

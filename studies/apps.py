@@ -9,6 +9,9 @@ class StudiesConfig(AppConfig):
         from . import signals
 
         signals.connect()
+        from . import person_pages
+
+        person_pages.connect()
         from . import follow
 
         follow.connect()

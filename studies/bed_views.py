@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.page_cache import person_page
 from common.ratelimit import per_person
 
-from . import selectors, services
+from . import person_pages, selectors, services
 from .forms import BookingForm
 from .models import BedBooking
 
@@ -52,9 +53,9 @@ def bed_day(request):
 
 
 @login_required
+@person_page(person_pages.BED_WEEK, frozenset({"start"}), check=lambda request: _require_beds(request.user))
 def bed_week(request):
     """Seven days by 18 beds: which study holds each bed on each day."""
-    _require_beds(request.user)
     first = _day_asked(request, "start")
     days = [first + timedelta(days=offset) for offset in range(7)]
     rows = selectors.bed_week(first)

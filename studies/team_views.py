@@ -18,9 +18,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.audit import record_access
+from common.page_cache import person_page
 from common.ratelimit import per_person
 
-from . import selectors, services
+from . import person_pages, selectors, services
 from .filters import InterestListFilter
 from .forms import MoveForm, NoteForm, TeamStudySearchForm
 from .models import Interest, Study
@@ -35,8 +36,9 @@ def _require_team_pages(user) -> None:
 
 
 @login_required
+@person_page(person_pages.TEAM_STUDIES, frozenset({"q", "sort", "page"}),
+             check=lambda request: _require_team_pages(request.user))
 def team_index(request):
-    _require_team_pages(request.user)
     search_form = TeamStudySearchForm(request.GET)
     search, sort = search_form.search()
     page = Paginator(selectors.team_studies(request.user, search=search, sort=sort), 20).get_page(

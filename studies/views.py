@@ -10,9 +10,10 @@ from django.utils.translation import gettext
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.page_cache import person_page
 from common.ratelimit import per_person
 
-from . import ratelimit, selectors, services
+from . import person_pages, ratelimit, selectors, services
 from .filters import DEFAULT_DISTANCE, DISTANCE_CHOICES, SORT_CHOICES
 from .forms import InterestForm
 from .models import Interest
@@ -130,6 +131,7 @@ def save_study(request, pk: int):
 
 
 @login_required
+@person_page(person_pages.MY_INQUIRIES, frozenset({"page"}))
 def my_inquiries(request):
     page = Paginator(selectors.inquiries_of(request.user), 20).get_page(request.GET.get("page"))
     return render(request, "studies/my_inquiries.html", {"page": page, "withdrawable": {

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import roles
 from biobank import services as biobank_services
@@ -104,3 +105,50 @@ def test_the_form_on_a_stored_page_carries_the_visitors_own_token(client, resear
     page = client.get(MY_REQUESTS).content.decode()
     assert "Half-written request" in page  # the draft and its delete form, from the stored page
     assert "__csrf-token-of-this-visitor__" not in page and 'name="csrfmiddlewaretoken" value="' in page
+
+
+# --- the studies app: a patient's inquiries, a team's studies, the bed board's week --------------
+
+def test_a_patients_inquiry_moved_by_the_team_shows_its_new_status(client, patient, study_team_member):
+    from studies.models import Interest
+    from studies.services import change_interest_status
+    from tests.studies.factories import InterestFactory, StudyFactory
+
+    interest = InterestFactory(study=StudyFactory(lay_title="Sleep and heart (synthetic)", team=[study_team_member]),
+                               user=patient, email=patient.email)
+    client.force_login(patient)
+    before = client.get(reverse("studies:my_inquiries")).content.decode()
+    assert "Sleep and heart (synthetic)" in before and "The study team has been in touch" not in before
+    change_interest_status(interest, Interest.Status.CONTACTED, by=study_team_member)
+    assert "The study team has been in touch" in client.get(reverse("studies:my_inquiries")).content.decode()
+
+
+def test_the_team_list_follows_new_inquiries_and_who_is_on_the_team(client, study_team_member):
+    from tests.studies.factories import InterestFactory, StudyFactory
+
+    study = StudyFactory(short_title="GLOW-2", team=[study_team_member])
+    client.force_login(study_team_member)
+    before = client.get("/studies/team/").content.decode()
+    assert "GLOW-2" in before
+    InterestFactory.create_batch(3, study=study)
+    after = client.get("/studies/team/").content.decode()
+    assert "3 new" not in before and "3 new" in after
+    study.team.remove(study_team_member)  # taken off the team: the study leaves the list at once
+    assert "GLOW-2" not in client.get("/studies/team/").content.decode()
+
+
+def test_a_new_booking_shows_on_the_week_and_the_rights_are_checked_every_visit(client, study_team_member):
+    from studies.models import Bed
+    from tests.studies.factories import StudyFactory, ensure_beds
+    from tests.studies.test_beds import at, fill
+
+    ensure_beds()
+    study = StudyFactory(short_title="BED-7", team=[study_team_member], trc_inpatient=True)
+    client.force_login(study_team_member)
+    week = {"start": timezone.localdate().isoformat()}
+    assert "BED-7" not in client.get("/studies/beds/week/", week).content.decode()
+    fill([5], at(1, 14), at(2, 10), study=study)
+    assert "BED-7" in client.get("/studies/beds/week/", week).content.decode()
+    assert Bed.objects.count() == 18
+    study_team_member.groups.clear()
+    assert client.get("/studies/beds/week/", week).status_code == 403
