@@ -61,23 +61,29 @@ class PageCache(VersionedCache):
         return response
 
 
+def serve_person(pages: PageCache, request, render, parameters: frozenset[str] = frozenset(), scope=()):
+    """A signed-in person's GET of a page (with only ``parameters``), rendered by ``render()`` once per
+    change and then served from ``pages``. Check rights *before* calling this. The key holds the person,
+    ``scope`` (the page's arguments, and a stamp of what it shows where signals cannot tell: see the box
+    map) and today's date (pages say "3 days ago" and "overdue")."""
+    if not request.user.is_authenticated or not pages.plain_get(request, set(parameters)):
+        return render()
+    key = pages.page_key(request, request.user.pk, scope, timezone.localdate().isoformat())
+    return pages.serve(request, key, render)
+
+
 def person_page(pages: PageCache, parameters: frozenset[str] = frozenset(), check=None):
-    """A view decorator: each signed-in person's GET of the page (with only ``parameters``) is rendered
-    once per change and then served from ``pages``. Put it *under* the decorators that check rights,
-    which then run on every request, or give the view's own check as ``check(request)`` (it raises
-    PermissionDenied), run before the cache is read. The key holds the person, the view's arguments
-    and today's date (pages say "3 days ago" and "overdue")."""
+    """A view decorator for ``serve_person``. Put it *under* the decorators that check rights, which
+    then run on every request, or give the view's own check as ``check(request)`` (it raises
+    PermissionDenied), run before the cache is read."""
 
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if check is not None:
                 check(request)
-            if not request.user.is_authenticated or not pages.plain_get(request, set(parameters)):
-                return view(request, *args, **kwargs)
-            key = pages.page_key(request, request.user.pk, args, sorted(kwargs.items()),
-                                 timezone.localdate().isoformat())
-            return pages.serve(request, key, lambda: view(request, *args, **kwargs))
+            return serve_person(pages, request, lambda: view(request, *args, **kwargs), parameters,
+                                (args, sorted(kwargs.items())))
 
         return wrapper
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts import roles
 from biobank import services as biobank_services
-from biobank.models import SampleRequest
+from biobank.models import Sample, SampleRequest
 from collaborations import services as partnership_services
 from consultations import services as consultation_services
 from consultations.models import Status
@@ -152,3 +152,55 @@ def test_a_new_booking_shows_on_the_week_and_the_rights_are_checked_every_visit(
     assert Bed.objects.count() == 18
     study_team_member.groups.clear()
     assert client.get("/studies/beds/week/", week).status_code == 403
+
+
+# --- the staff desk's box map and pick list: samples change in bulk, without a signal per row --------
+
+def test_the_box_map_follows_bulk_reservations_and_moves(client, biobank_staff):
+    from biobank import services as sample_services
+    from biobank.storage import services as storage
+    from tests.biobank.factories import SampleFactory, box_named
+
+    box, other = box_named("F1", "R1", "B1", rows=3, columns=3), box_named("F1", "R1", "B2", rows=3, columns=3)
+    first = SampleFactory(box=box, pos_row=1, pos_col=1, barcode="MAP-1")
+    SampleFactory(box=box, pos_row=1, pos_col=2, barcode="MAP-2")
+    url = reverse("admin:biobank_storagecontainer_map", args=[box.pk])
+    client.force_login(biobank_staff)
+    assert "Reserved: 0" in client.get(url).content.decode()
+    sample_services.move_samples(Sample.objects.filter(barcode="MAP-2"), Sample.Status.RESERVED,
+                                 by=biobank_staff, reason="held for a request")  # one bulk UPDATE
+    assert "Reserved: 1" in client.get(url).content.decode()
+    storage.move_sample(first, box=other, by=biobank_staff, reason="tidy")
+    html = client.get(url).content.decode()
+    assert "MAP-1" not in html and "Free: 8" in html
+
+
+def test_the_pick_list_follows_a_sample_moved_meanwhile(client, biobank_staff, researcher):
+    from biobank import services as sample_services
+    from biobank.distribution import services as distribution
+    from biobank.storage import services as storage
+    from tests.biobank.factories import SampleFactory, box_named
+
+    box, other = box_named("F01", "R01", "B01"), box_named("F09", "R09", "B09")
+    sample = SampleFactory(box=box, pos_row=1, pos_col=1, barcode="PICK-9")
+    request_obj = SampleRequestFactory(researcher=researcher, status="approved", samples_requested=1,
+                                       criteria={"sample_type": sample.sample_type})
+    sample_services.reserve_samples(request_obj, by=biobank_staff)
+    order = distribution.create_order(request_obj, by=biobank_staff)
+    url = reverse("admin:biobank_distributionorder_picklist", args=[order.pk])
+    client.force_login(biobank_staff)
+    assert "F01 / R01 / B01" in client.get(url).content.decode()
+    storage.move_sample(Sample.objects.get(pk=sample.pk), box=other, by=biobank_staff, reason="freezer swap")
+    html = client.get(url).content.decode()
+    assert "F09 / R09 / B09" in html and "F01 / R01 / B01" not in html
+
+
+def test_staff_of_other_roles_still_get_403_on_a_stored_box_map(client, biobank_staff, staff_a):
+    from tests.biobank.factories import box_named
+
+    box = box_named("F1", "R1", "B1", rows=3, columns=3)
+    url = reverse("admin:biobank_storagecontainer_map", args=[box.pk])
+    client.force_login(biobank_staff)
+    assert client.get(url).status_code == 200
+    client.force_login(staff_a)
+    assert client.get(url).status_code == 403

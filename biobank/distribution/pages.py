@@ -12,8 +12,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from common.page_cache import serve_person
 from common.workflow import InvalidTransition
 
+from .. import page_cache
 from ..models import DistributionOrder, SampleRequest
 from . import selectors, services
 
@@ -65,7 +67,11 @@ def _items_page(model_admin, request, pk: int, page: str, title: str):
 
 
 def pick_list(model_admin, request, pk: int):
-    return _items_page(model_admin, request, pk, "picklist", "Pick list")
+    """Stored per person until the order, its items or their samples change (``biobank.page_cache``)."""
+    _require(request, "biobank.view_distributionorder")
+    return serve_person(page_cache.DISTRIBUTION, request,
+                        lambda: _items_page(model_admin, request, pk, "picklist", "Pick list"),
+                        scope=("picklist", pk, page_cache.order_stamp(pk)))
 
 
 def ship(model_admin, request, pk: int):

@@ -12,6 +12,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from common.page_cache import serve_person
+
+from .. import page_cache
 from ..models import Sample, StorageContainer
 from . import map_html, selectors, services
 from .forms import MoveSampleForm
@@ -36,7 +39,13 @@ def overview(model_admin, request):
 
 
 def box_map(model_admin, request, pk: int):
+    """A box's map, stored per person until a sample in it changes (``biobank.page_cache``)."""
     _require(request, "biobank.view_storagecontainer", "biobank.view_sample")
+    return serve_person(page_cache.STORAGE, request, lambda: _box_map(model_admin, request, pk),
+                        scope=("map", pk, page_cache.box_stamp(pk)))
+
+
+def _box_map(model_admin, request, pk: int):
     box = get_object_or_404(StorageContainer.objects.select_related("parent__parent"), pk=pk,
                             kind=StorageContainer.Kind.BOX)
     grid = selectors.box_map(box)
