@@ -14,6 +14,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from common.csv_export import csv_response
+from common.page_cache import PageCache, forget_on_change, person_page
 
 from . import charts, selectors
 
@@ -120,6 +121,15 @@ def _tables(scope: selectors.Scope, now) -> list[Table]:
 # The figures aggregate every request and inquiry of the scope (a second or more at hospital
 # scale): computed once per scope and kept this long; the page says "as of" when.
 TABLES_CACHE_SECONDS = 120
+# The page drawn from those tables (a thousand cells), kept per person and centre asked for as
+# long: it says "as of" when its figures were computed. Forgotten when who works where changes.
+PAGES = PageCache("dashboards:pages", timeout=TABLES_CACHE_SECONDS)
+
+
+def connect() -> None:
+    from centers.models import Center, StaffMembership
+
+    forget_on_change(PAGES, (Center, StaffMembership), "dashboards.pages")
 
 
 def _cached_tables(scope: selectors.Scope):
@@ -142,6 +152,7 @@ def _scope_or_403(request) -> selectors.Scope:
 
 
 @login_required
+@person_page(PAGES, frozenset({"centre"}), check=_scope_or_403)
 def dashboard(request):
     scope = _scope_or_403(request)
     tables, now = _cached_tables(scope)

@@ -4,6 +4,7 @@ changes as soon as the data does, nobody sees another person's page, and rights 
 every visit."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -24,6 +25,10 @@ MY_REQUESTS = reverse("consultations:mine")
 MY_PARTNERSHIPS = reverse("collaborations:mine")
 MY_BIOBANK = reverse("biobank:my_requests")
 pytestmark = pytest.mark.django_db
+
+
+def _without_tokens(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
 
 
 def _inquiry(person, organisation):
@@ -203,4 +208,20 @@ def test_staff_of_other_roles_still_get_403_on_a_stored_box_map(client, biobank_
     client.force_login(biobank_staff)
     assert client.get(url).status_code == 200
     client.force_login(staff_a)
+    assert client.get(url).status_code == 403
+
+
+def test_the_dashboard_is_stored_per_person_and_still_refuses_others(client, staff_a, staff_b, researcher,
+                                                                     django_assert_max_num_queries):
+    url = reverse("dashboards:dashboard")
+    client.force_login(staff_a)
+    first = client.get(url).content.decode()
+    assert "Center A for Testing" in first
+    with django_assert_max_num_queries(4):  # who is signed in and their scope; the page itself is stored
+        again = client.get(url).content.decode()
+    assert _without_tokens(again) == _without_tokens(first)  # each visit gets its own CSRF token
+    client.force_login(staff_b)
+    other = client.get(url).content.decode()
+    assert "Center B for Testing" in other and "Center A for Testing" not in other
+    client.force_login(researcher)
     assert client.get(url).status_code == 403
