@@ -96,3 +96,24 @@ def on_role_change(receiver, uid: str) -> None:
 
 def connect() -> None:
     on_role_change(PERMISSIONS.invalidate, "accounts.permissions")
+
+
+def forget_on_change(pages, models, uid: str, many_to_many=()) -> None:
+    """Connect ``pages.invalidate`` (a ``common.page_cache.PageCache``) to every save and delete of ``models``, every change of the
+    ``many_to_many`` fields (their ``through`` models) and every change of who holds which role
+    (menus and actions follow roles). A person's sign-in (only ``last_login`` saved) changes nothing
+    a page shows."""
+    user_model = get_user_model()
+
+    def user_saved(sender, instance, update_fields=None, **kwargs) -> None:
+        if not (update_fields and set(update_fields) <= {"last_login"}):
+            pages.invalidate()
+
+    pages.user_saved = user_saved  # signals hold weak references: the receiver lives as long as the family
+    for model in {*models, user_model}:
+        for signal, event in ((post_save, "saved"), (post_delete, "deleted")):
+            receiver = user_saved if (model, signal) == (user_model, post_save) else pages.invalidate
+            signal.connect(receiver, sender=model, dispatch_uid=f"{uid}.{model._meta.label}.{event}")
+    for through in many_to_many:
+        m2m_changed.connect(pages.invalidate, sender=through, dispatch_uid=f"{uid}.{through._meta.label}")
+    on_role_change(pages.invalidate, uid)

@@ -10,7 +10,8 @@ being forgotten when a container, an order or its items are saved or deleted.
 
 from django.db import connection
 
-from common.page_cache import PageCache, forget_on_change
+from accounts.backends import forget_on_change
+from common.page_cache import PageCache
 
 MINE = PageCache("biobank:my-requests", timeout=300)
 STORAGE = PageCache("biobank:storage-pages", timeout=300)

@@ -14,7 +14,8 @@ everyone who may see the budget (seconds of openpyxl for 20,000 cells).
 
 from __future__ import annotations
 
-from common.page_cache import PageCache, forget_on_change
+from accounts.backends import forget_on_change
+from common.page_cache import PageCache
 
 TIMEOUT = 600
 PAGES = PageCache("budgets:pages", timeout=TIMEOUT)

@@ -1,7 +1,8 @@
 """A collaborator's "My partnership inquiries" page, kept rendered per person until an inquiry
 changes (``common.page_cache.person_page``)."""
 
-from common.page_cache import PageCache, forget_on_change
+from accounts.backends import forget_on_change
+from common.page_cache import PageCache
 
 MINE = PageCache("collaborations:mine", timeout=300)
 

@@ -19,7 +19,6 @@ from functools import wraps
 from django.contrib.messages import get_messages
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 
 from .cache import VersionedCache
@@ -88,28 +87,3 @@ def person_page(pages: PageCache, parameters: frozenset[str] = frozenset(), chec
         return wrapper
 
     return decorate
-
-
-def forget_on_change(pages: PageCache, models, uid: str, many_to_many=()) -> None:
-    """Connect ``pages.invalidate`` to every save and delete of ``models``, every change of the
-    ``many_to_many`` fields (their ``through`` models) and every change of who holds which role
-    (menus and actions follow roles). A person's sign-in (only ``last_login`` saved) changes nothing
-    a page shows."""
-    from django.contrib.auth import get_user_model
-
-    from accounts.backends import on_role_change
-
-    user_model = get_user_model()
-
-    def user_saved(sender, instance, update_fields=None, **kwargs) -> None:
-        if not (update_fields and set(update_fields) <= {"last_login"}):
-            pages.invalidate()
-
-    pages.user_saved = user_saved  # signals hold weak references: the receiver lives as long as the family
-    for model in {*models, user_model}:
-        for signal, event in ((post_save, "saved"), (post_delete, "deleted")):
-            receiver = user_saved if (model, signal) == (user_model, post_save) else pages.invalidate
-            signal.connect(receiver, sender=model, dispatch_uid=f"{uid}.{model._meta.label}.{event}")
-    for through in many_to_many:
-        m2m_changed.connect(pages.invalidate, sender=through, dispatch_uid=f"{uid}.{through._meta.label}")
-    on_role_change(pages.invalidate, uid)

@@ -1,7 +1,8 @@
 """A researcher's "My requests" page, kept rendered per person until a request, draft, service,
 centre, project or team they could show changes (``common.page_cache.person_page``)."""
 
-from common.page_cache import PageCache, forget_on_change
+from accounts.backends import forget_on_change
+from common.page_cache import PageCache
 
 MINE = PageCache("consultations:mine", timeout=300)
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from common.page_cache import PageCache, forget_on_change
+from accounts.backends import forget_on_change
+from common.page_cache import PageCache
 
 TIMEOUT = 60
 LIST = PageCache("consultations:triage-list", timeout=TIMEOUT)

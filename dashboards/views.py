@@ -13,8 +13,9 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from accounts.backends import forget_on_change
 from common.csv_export import csv_response
-from common.page_cache import PageCache, forget_on_change, person_page
+from common.page_cache import PageCache, person_page
 
 from . import charts, selectors
 

@@ -3,7 +3,8 @@
 and the bed board's week. Not the page of one study's inquiries: every view of those contact
 details is written to the audit trail as it happens."""
 
-from common.page_cache import PageCache, forget_on_change
+from accounts.backends import forget_on_change
+from common.page_cache import PageCache
 
 MY_INQUIRIES = PageCache("studies:my-inquiries", timeout=300)
 TEAM_STUDIES = PageCache("studies:team-studies", timeout=300)
