@@ -68,17 +68,34 @@ def test_import_errors_scroll_in_their_own_box_on_a_phone(phone_page, login_as, 
         screenshot(phone_page, f"desk/phone-{name}")
 
 
-def test_a_running_import_updates_itself_and_pauses_on_a_phone(phone_page, login_as, screenshot, biobank_staff):
+def test_a_running_import_updates_itself_pauses_and_says_its_state_on_a_phone(phone_page, login_as, screenshot,
+                                                                              biobank_staff):
     job = ImportJob.objects.create(kind="samples", file_name="freezer-3-inventory-synthetic.csv",
                                    created_by=biobank_staff, status="running", rows_total=100_000)
     cache.set(importer.progress_key(job.pk), {"phase": "reading", "done": 42_000, "total": 100_000})
     login_as(phone_page, biobank_staff)
     phone_page.goto(f"/admin/biobank/importjob/{job.pk}/change/")
-    expect(phone_page.locator("#import-progress-text")).to_contain_text("42,000 of 100,000 rows")
-    cache.set(importer.progress_key(job.pk), {"phase": "reading", "done": 84_000, "total": 100_000})
-    expect(phone_page.locator("#import-progress-text")).to_contain_text("84,000 of 100,000 rows")  # no reload
-    pause = phone_page.get_by_role("button", name="Pause updates")
-    pause.click()
+    progress = phone_page.locator("#import-progress-text")
+    expect(progress).to_contain_text("42,000 of 100,000 rows")
+    # The updated part is not read out whole every 2 seconds; the status says the state when it changes.
+    assert phone_page.locator("#job-live").get_attribute("aria-live") is None
+    status = phone_page.locator("#live-status")
+    expect(status).to_have_attribute("role", "status")
+
+    phone_page.get_by_role("button", name="Pause updates").click()
     expect(phone_page.get_by_role("button", name="Resume updates")).to_have_attribute("aria-pressed", "true")
+    cache.set(importer.progress_key(job.pk), {"phase": "reading", "done": 84_000, "total": 100_000})
+    phone_page.wait_for_timeout(2500)
+    expect(progress).to_contain_text("42,000 of 100,000 rows")  # paused
+    phone_page.get_by_role("button", name="Resume updates").click()
+    expect(progress).to_contain_text("84,000 of 100,000 rows")  # without a reload
+    expect(status).to_have_text("")
     assert fits_the_window(phone_page)
     screenshot(phone_page, "desk/phone-import-running")
+
+    cache.set(importer.progress_key(job.pk), {"phase": "checking", "done": 0, "total": 100_000})
+    expect(status).to_have_text("Checking the file against the records")
+    job.finish(ImportJob.Status.IMPORTED, rows_imported=100_000)
+    expect(status).to_have_text("Imported 100,000 samples.")
+    expect(phone_page.locator("#live-controls")).to_be_hidden()
+    assert fits_the_window(phone_page)
