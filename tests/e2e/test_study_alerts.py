@@ -42,6 +42,7 @@ def test_a_visitor_saves_a_search_confirms_it_and_unsubscribes(page, screenshot)
     assert list(OutboxEmail.objects.values_list("template", flat=True)) == ["study_alert_confirm"]
 
     page.goto(path_of(OutboxEmail.objects.get(template="study_alert_confirm").context["confirm_url"]))
+    expect(page.locator("p.lead")).to_have_text("Shall we email you about new studies like these: Condition: Asthma?")
     page.get_by_role("button", name="Yes, start my alert").click()
     expect(page.locator("#alert-confirmed")).to_contain_text("is on")
     screenshot(page, "studies/alert-2-confirmed")
