@@ -14,7 +14,8 @@ class VisitorAlertForm(forms.Form):
                              error_messages={"required": _("Enter the email address the alerts should go to."),
                                              "invalid": _("Enter an email address like name@example.org.")})
     frequency = forms.ChoiceField(label=_("How often"), choices=StudyAlert.Frequency.choices,
-                                  initial=StudyAlert.Frequency.WEEKLY, widget=forms.RadioSelect)
+                                  initial=StudyAlert.Frequency.WEEKLY,
+                                  widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
 
 
 class AlertSettingsForm(forms.Form):

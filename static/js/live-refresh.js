@@ -1,6 +1,8 @@
 /* A running job's page keeps itself up to date without reloading: every few seconds it fetches
    its own address and swaps in the part marked data-live-every (the progress, then the result).
-   The person can pause and resume; without JavaScript the "Refresh" link does the same by hand. */
+   The person can pause and resume; without JavaScript the "Refresh" link does the same by hand.
+   The part is not a live region (a screen reader would read all of it at every update): the status
+   (#live-status) says the job's state, the element its data-live-from names, when that changes. */
 (function () {
   "use strict";
   var region = document.querySelector("[data-live-every]");
@@ -9,6 +11,14 @@
   var button = document.getElementById("live-pause");
   var paused = false;
   var timer = null;
+  var status = document.getElementById("live-status");
+
+  function state() {
+    var shown = status && document.getElementById(status.getAttribute("data-live-from"));
+    return shown ? shown.textContent.replace(/\s+/g, " ").trim() : "";
+  }
+
+  var said = state();
 
   function schedule() {
     if (!paused) { timer = window.setTimeout(update, seconds * 1000); }
@@ -20,7 +30,11 @@
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(region.id);
         if (!fresh) { return; }
-        region.innerHTML = fresh.innerHTML;
+        if (fresh.innerHTML !== region.innerHTML) { region.innerHTML = fresh.innerHTML; }
+        if (state() !== said) {
+          said = state();
+          status.textContent = said;
+        }
         if (fresh.hasAttribute("data-live-every")) { schedule(); } else {
           region.removeAttribute("data-live-every");
           var controls = document.getElementById("live-controls");

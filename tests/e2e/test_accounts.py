@@ -9,6 +9,7 @@ import pytest
 from accounts import roles
 from accounts.models import User
 from notifications.models import OutboxEmail
+from tests.e2e.layout import fits_the_window
 from tests.factories import TEST_PASSWORD, UserFactory
 
 NEW_PASSWORD = "amber-lantern-rowing-42"
@@ -84,7 +85,7 @@ def test_sign_in_with_a_wrong_then_the_right_password(page, screenshot):
 def test_the_sign_in_page_on_a_phone(phone_page, screenshot):
     phone_page.goto("/accounts/login/")
     assert phone_page.get_by_label("Email address").is_visible()
-    assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert fits_the_window(phone_page)
     screenshot(phone_page, "foundation/signin-phone")
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from accounts import demo as accounts_demo
 from centers import demo as centers_demo
+from tests.e2e.layout import fits_the_window
 
 
 @pytest.fixture
@@ -14,17 +15,13 @@ def division(transactional_db):
     centers_demo.load()
 
 
-def fits_the_screen(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_home_page_on_desktop_and_phone(page, phone_page, division, screenshot):
     page.goto("/")
     assert page.get_by_text("through 10 centres and 15 units").is_visible()
     screenshot(page, "foundation/home")
     phone_page.goto("/")
-    assert fits_the_screen(phone_page)
+    assert fits_the_window(phone_page)
     screenshot(phone_page, "foundation/home-phone")
 
 
@@ -86,7 +83,7 @@ def test_on_a_phone_the_menu_collapses_and_the_directory_fits(phone_page, divisi
     directory_link = phone_page.get_by_role("navigation", name="Main navigation").get_by_role(
         "link", name="Centres and units")
     assert not directory_link.is_visible()
-    assert fits_the_screen(phone_page)
+    assert fits_the_window(phone_page)
     screenshot(phone_page, "foundation/directory-phone")
 
     menu.click()
@@ -99,5 +96,5 @@ def test_on_a_phone_the_menu_collapses_and_the_directory_fits(phone_page, divisi
     for path in ("/centers/translational-research-center/", "/centers/services/faculty-consultation/",
                  "/researchers/", "/accounts/signup/"):
         phone_page.goto(path)
-        assert fits_the_screen(phone_page), path
+        assert fits_the_window(phone_page), path
     screenshot(phone_page, "foundation/signup-phone")

@@ -12,11 +12,11 @@ from psycopg2.extras import DateTimeTZRange
 
 from accounts import roles
 from studies.models import InterestNote
+from tests.e2e.layout import fits_the_window
 from tests.factories import UserFactory
 from tests.studies.factories import BedBookingFactory, InterestFactory, StudyFactory, bed, ensure_beds
 
 pytestmark = pytest.mark.django_db(transaction=True)
-NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def test_a_team_member_works_an_inquiry_on_a_phone(phone_page, login_as, screens
     page.get_by_label("Search my studies").fill("walk")
     page.get_by_role("button", name="Show", exact=True).click()
     expect(page.get_by_text("1 study match “walk”.")).to_be_visible()
-    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert fits_the_window(page)
     screenshot(page, "ux/phone-1-my-studies-search")
 
     page.get_by_role("link", name="WALK-1: Does a daily walk help people with diabetes?").click()
@@ -55,7 +55,7 @@ def test_a_team_member_works_an_inquiry_on_a_phone(phone_page, login_as, screens
     move.scroll_into_view_if_needed()
     box = move.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # the move form is on the screen, not off to the right
-    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert fits_the_window(page)
     screenshot(page, "ux/phone-2-inquiry-cards")
 
     card.get_by_role("link", name=interest.reference).click()
@@ -68,7 +68,7 @@ def test_a_team_member_works_an_inquiry_on_a_phone(phone_page, login_as, screens
     expect(page.get_by_text(f"{interest.reference} is now contacted.")).to_be_visible()
     expect(page.locator("#history")).to_contain_text("New → Contacted")
     assert InterestNote.objects.count() == 1
-    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert fits_the_window(page)
     screenshot(page, "ux/phone-3-one-inquiry")
 
 
@@ -83,7 +83,7 @@ def test_the_team_pages_at_a_desk(page, login_as, screenshot, team_member, inqui
     page.get_by_role("button", name="Show", exact=True).click()
     screenshot(page, "ux/desk-1-my-studies-sorted")
     page.goto(f"/studies/team/{study.pk}/")
-    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert fits_the_window(page)
     screenshot(page, "ux/desk-2-inquiry-table")
     page.goto(f"/studies/team/inquiries/{interest.pk}/")
     screenshot(page, "ux/desk-3-one-inquiry")
@@ -105,7 +105,7 @@ def test_the_bed_week_on_a_phone_scrolls_inside_its_box(phone_page, login_as, sc
     ensure_beds()
     login_as(phone_page, team_member)
     phone_page.goto("/studies/beds/week/")
-    assert phone_page.evaluate(NO_SIDEWAYS_SCROLL)  # the grid scrolls in its own box, the page does not
+    assert fits_the_window(phone_page)  # the grid scrolls in its own box, the page does not
     screenshot(phone_page, "ux/phone-4-bed-week")
 
 
@@ -129,7 +129,7 @@ def test_the_menu_on_a_phone(phone_page, login_as, screenshot):
     phone_page.get_by_role("button", name="Show menu").click()
     phone_page.get_by_role("button", name="My work").click()
     expect(phone_page.get_by_role("link", name="My biobank requests")).to_be_visible()
-    assert phone_page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert fits_the_window(phone_page)
     screenshot(phone_page, "ux/phone-5-menu-researcher")
 
 
@@ -160,5 +160,5 @@ def test_the_thank_you_page_offers_an_account(phone_page, screenshot):
     assert phone_page.url.endswith("/accounts/signup/?role=Patient")
     phone_page.go_back()
     expect(phone_page.get_by_role("heading", name="Follow your inquiry online")).to_be_visible()
-    assert phone_page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert fits_the_window(phone_page)
     screenshot(phone_page, "ux/phone-7-thanks")

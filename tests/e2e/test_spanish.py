@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from notifications.models import OutboxEmail
 from notifications.services import render_email
 from studies.models import Interest, Study
+from tests.e2e.layout import fits_the_window
 from tests.factories import CenterFactory
 from tests.studies.factories import ConditionFactory, PrescreenQuestionFactory, StudyFactory
 from tests.studies.translations import MO_FILE
@@ -40,10 +41,6 @@ def walk_study():
                  conditions=[ConditionFactory(name="Asthma", slug="asthma")], center=clinic, min_age=6, max_age=17,
                  status=Study.Status.NOT_YET_RECRUITING)
     return study
-
-
-def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_a_visitor_switches_a_study_page_to_spanish_and_sends_interest(page, walk_study, screenshot):
@@ -90,11 +87,11 @@ def test_a_visitor_switches_a_study_page_to_spanish_and_sends_interest(page, wal
     page.goto("/studies/?q=diabetes")
     expect(page.locator("#result-count")).to_have_text("2 estudios encontrados para «diabetes»")
     screenshot(page, "i18n/desktop-1-finder")
-    assert no_sideways_scroll(page)
+    assert fits_the_window(page)
     page.set_viewport_size({"width": 1200, "height": 900})  # the narrowest desk screen with the full header
     page.goto("/")
     expect(page.get_by_role("link", name="Crear cuenta")).to_be_visible()
-    assert no_sideways_scroll(page)
+    assert fits_the_window(page)
 
 
 def test_the_spanish_finder_and_study_page_fit_a_phone(phone_page, walk_study, screenshot):
@@ -106,7 +103,7 @@ def test_the_spanish_finder_and_study_page_fit_a_phone(phone_page, walk_study, s
     assert page.url.endswith("/studies/")
     expect(page.locator("#result-count")).to_have_text("3 estudios encontrados")
     screenshot(page, "i18n/phone-1-finder")
-    assert no_sideways_scroll(page)
+    assert fits_the_window(page)
     page.get_by_role("button", name="Filtros").click()
     page.locator("#finder-filters.show").wait_for()
     page.get_by_label("Su edad").fill("40")
@@ -116,11 +113,11 @@ def test_the_spanish_finder_and_study_page_fit_a_phone(phone_page, walk_study, s
     expect(page.locator("#result-count")).to_have_text("1 estudio encontrado")
     expect(page.get_by_role("link", name="Quitar el filtro Su edad: 40 años")).to_be_visible()
     screenshot(page, "i18n/phone-3-finder-filtered")
-    assert no_sideways_scroll(page)
+    assert fits_the_window(page)
     page.get_by_role("link", name="Does a daily walk help people with diabetes?").click()
     expect(page.get_by_role("heading", name="Quién puede participar")).to_be_visible()
     screenshot(page, "i18n/phone-4-study-page")
-    assert no_sideways_scroll(page)
+    assert fits_the_window(page)
     page.get_by_role("link", name="Me interesa").click()
     page.wait_for_url("**#interested")
     expect(page.get_by_role("button", name="Enviar: me interesa")).to_be_visible()

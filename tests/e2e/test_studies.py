@@ -12,6 +12,7 @@ from psycopg2.extras import DateTimeTZRange
 from accounts import roles
 from notifications.models import OutboxEmail
 from studies.models import Interest, Study
+from tests.e2e.layout import fits_the_window
 from tests.factories import CenterFactory, UserFactory
 from tests.studies.factories import (BedBookingFactory, ConditionFactory, InterestFactory, PrescreenQuestionFactory,
                                      StudyFactory, bed, ensure_beds)
@@ -95,8 +96,7 @@ def test_a_visitor_on_a_phone_finds_a_study_and_sends_interest(phone_page, studi
     for url, name in (("/studies/", "phone-6-finder-all"),):
         page.goto(url)
         screenshot(page, f"studies/{name}")
-    overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
-    assert overflow is False
+    assert fits_the_window(page)
 
 
 def test_the_finder_and_study_page_on_a_desktop(page, studies, screenshot):
