@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from common.scale import copy_line, copy_rows
 
+from . import selectors
 from .models import Domain
 
 FACTS_PER_PARTICIPANT = 150
@@ -128,4 +129,5 @@ def seed(stdout=None, factor: float = 1.0) -> str:
         # (a test's), ANALYZE is what can run.
         cursor.execute("ANALYZE ehr_fact" if connection.in_atomic_block else "VACUUM ANALYZE ehr_fact")
         cursor.execute("ANALYZE ehr_concept")
+    selectors.concepts_changed()
     return f"{facts:,} facts for {len(todo):,} participants"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
+
+from common.cache import VersionedCache
 
 from .models import CodeSystem, Concept
 
@@ -46,6 +49,16 @@ def _choice(concept: Concept) -> ConceptChoice:
     return ConceptChoice(concept.system, concept.code, concept.display, concept.domain, concept.participant_count)
 
 
+# The dictionary changes only when an extract is loaded (``concepts_changed``): each term typed is
+# answered once per load, then from the cache (a key typed is one request).
+SEARCHES = VersionedCache("ehr:concept-search", timeout=3600)
+
+
+def concepts_changed() -> None:
+    """Forget every stored search (the loads call it; again once their transaction commits)."""
+    SEARCHES.invalidate()
+
+
 def search_concepts(term: str, limit: int = SEARCH_LIMIT) -> list[ConceptChoice]:
     """Concepts whose code starts with ``term`` or whose name holds it, the most common first.
 
@@ -53,6 +66,15 @@ def search_concepts(term: str, limit: int = SEARCH_LIMIT) -> list[ConceptChoice]
     term = " ".join((term or "").split())[:100]
     if len(term) < 2:
         return []
+    key = SEARCHES.key(limit, hashlib.sha256(term.upper().encode()).hexdigest())  # what was typed: any text
+    found, version = SEARCHES.read(key)
+    if found is None:
+        found = _search(term, limit)
+        SEARCHES.write(key, version, found)
+    return found
+
+
+def _search(term: str, limit: int) -> list[ConceptChoice]:
     upper = term.upper()
     looks_like_code = bool(CODE_LIKE.match(term))
     # icontains / istartswith are UPPER(column) LIKE UPPER(term): the trigram and prefix indexes serve them.

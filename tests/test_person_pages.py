@@ -225,3 +225,16 @@ def test_the_dashboard_is_stored_per_person_and_still_refuses_others(client, sta
     assert "Center B for Testing" in other and "Center A for Testing" not in other
     client.force_login(researcher)
     assert client.get(url).status_code == 403
+
+
+def test_a_stored_concept_search_is_forgotten_when_an_extract_is_loaded():
+    from ehr import selectors
+    from ehr.models import Concept
+
+    Concept.objects.create(domain="condition", system="http://snomed.info/sct", code="44054006",
+                           display="Diabetes mellitus type 2", participant_count=40, fact_count=90)
+    assert [c.participant_count for c in selectors.search_concepts("diab")] == [40]
+    Concept.objects.filter(code="44054006").update(participant_count=41)  # as a load's SQL does
+    assert [c.participant_count for c in selectors.search_concepts("DIAB")] == [40]  # the stored answer
+    selectors.concepts_changed()  # what every load calls
+    assert [c.participant_count for c in selectors.search_concepts("diab")] == [41]

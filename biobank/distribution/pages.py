@@ -70,8 +70,7 @@ def pick_list(model_admin, request, pk: int):
     """Stored per person until the order, its items or their samples change (``biobank.page_cache``)."""
     _require(request, "biobank.view_distributionorder")
     return serve_person(page_cache.DISTRIBUTION, request,
-                        lambda: _items_page(model_admin, request, pk, "picklist", "Pick list"),
-                        scope=("picklist", pk, page_cache.order_stamp(pk)))
+                        lambda: _items_page(model_admin, request, pk, "picklist", "Pick list"), scope=("picklist", pk))
 
 
 def ship(model_admin, request, pk: int):

@@ -29,6 +29,7 @@ from django.db import connection, transaction
 
 from common.scale import copy_line
 
+from .. import selectors
 from . import fhir, files, sql
 from .pipe import CopyPipe
 
@@ -278,5 +279,6 @@ def _write(cursor, extracted_at: datetime, result: LoadResult) -> None:
             result.types[kind].skipped[sql.OUTCOME_REASONS[outcome]] += count
     for statement in sql.WRITE:
         cursor.execute(statement, {"extracted_at": extracted_at})
+    selectors.concepts_changed()  # the dictionary's names and counts
     cursor.execute(sql.LOADED_TOTALS)
     result.participants, result.facts = cursor.fetchone()
