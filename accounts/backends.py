@@ -99,10 +99,10 @@ def connect() -> None:
 
 
 def forget_on_change(pages, models, uid: str, many_to_many=()) -> None:
-    """Connect ``pages.invalidate`` (a ``common.page_cache.PageCache``) to every save and delete of ``models``, every change of the
-    ``many_to_many`` fields (their ``through`` models) and every change of who holds which role
-    (menus and actions follow roles). A person's sign-in (only ``last_login`` saved) changes nothing
-    a page shows."""
+    """Connect ``pages.invalidate`` (a ``common.page_cache.PageCache``) to every save and delete of
+    ``models``, every change of the ``many_to_many`` fields (their ``through`` models) and every
+    change of who holds which role (menus and actions follow roles). A person's sign-in (only
+    ``last_login`` saved) changes nothing a page shows."""
     user_model = get_user_model()
 
     def user_saved(sender, instance, update_fields=None, **kwargs) -> None:
