@@ -21,11 +21,10 @@ TIMEOUT = 600
 PAGES = PageCache("budgets:pages", timeout=TIMEOUT)
 
 
-def cached_page(request, budget, render):
+def cached_page(request, budget_id: int, updated_at, render):
     if not PAGES.plain_get(request, {"arm"}):
         return render()
-    return PAGES.serve(request, PAGES.page_key(request, request.user.pk, budget.pk, budget.updated_at.isoformat()),
-                       render)
+    return PAGES.serve(request, PAGES.page_key(request, request.user.pk, budget_id, updated_at.isoformat()), render)
 
 
 def cached_file(budget, kind: str, make) -> bytes | str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import DecimalField, F, QuerySet, Sum
 
 from projects import selectors as project_selectors
@@ -17,6 +19,13 @@ def visible(user, needed: str = project_selectors.Rights.VIEW) -> QuerySet[Budge
 
 def budget_for(user, pk: int, needed: str = project_selectors.Rights.VIEW) -> Budget | None:
     return visible(user, needed).filter(pk=pk).first()
+
+
+def last_change_if_visible(user, pk: int) -> datetime.datetime | None:
+    """When the budget last changed, if ``user`` may see it (None: a 404): the key of its kept page,
+    read without the budget's row, project and request (a lean query on every visit)."""
+    return next(iter(Budget.objects.filter(pk=pk, project__in=project_selectors.project_ids(user))
+                     .order_by().values_list("updated_at", flat=True)[:1]), None)
 
 
 def sheet(budget: Budget, *, arm_id: int | None = None) -> Sheet:

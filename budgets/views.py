@@ -52,8 +52,10 @@ def new(request, project_id: int):
 @researcher_required("projects/researchers_only.html")
 @require_GET
 def detail(request, pk: int):
-    budget = _budget(request, pk)
-    return page_cache.cached_page(request, budget, lambda: _detail(request, budget))
+    updated_at = selectors.last_change_if_visible(request.user, pk)
+    if updated_at is None:
+        raise Http404("No such budget.")
+    return page_cache.cached_page(request, pk, updated_at, lambda: _detail(request, _budget(request, pk)))
 
 
 def _detail(request, budget):

@@ -164,3 +164,11 @@ def test_the_budget_page_reads_in_a_fixed_number_of_queries(client, researcher, 
         assert client.get(budget.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("budgets:xlsx", args=[budget.pk])).status_code == 200
+
+
+def test_a_member_taken_off_the_team_gets_404_on_the_kept_page(client, budget, coordinator_member):
+    client.force_login(coordinator_member.user)
+    assert client.get(budget.get_absolute_url()).status_code == 200
+    assert client.get(budget.get_absolute_url()).status_code == 200  # now served as kept
+    coordinator_member.delete()
+    assert client.get(budget.get_absolute_url()).status_code == 404
