@@ -11,14 +11,13 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from centers.models import FundingType, Unit
+from common.gin import trigram_index
 from common.workflow import MoveTable
 
 # Hours of the free faculty consultation when a service does not say how long it takes.
@@ -132,9 +131,8 @@ class ConsultationRequest(models.Model):
                          condition=models.Q(status="submitted")),
             # The desk's search for words (UPPER(title) LIKE '%WORD%') uses trigrams.
             # No pending list (common/gin.py).
-            GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="consult_title_trgm_idx", fastupdate=False),
-            GinIndex(OpClass(Upper("reference"), name="gin_trgm_ops"), name="consult_reference_trgm_idx",
-                     fastupdate=False),
+            trigram_index("title", "consult_title_trgm_idx"),
+            trigram_index("reference", "consult_reference_trgm_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(hours_allotted__gte=0), name="consult_hours_allotted_gte_0"),

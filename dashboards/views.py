@@ -146,9 +146,13 @@ def _cached_tables(scope: selectors.Scope):
 
 
 def _scope_or_403(request) -> selectors.Scope:
-    scope = selectors.scope_for(request.user, request.GET.get("centre", "")[:12])
+    """The person's scope (read once per request: the stored page's check and the page share it)."""
+    scope = getattr(request, "dashboard_scope", None)
     if scope is None:
-        raise PermissionDenied("The dashboard is for DCR staff.")
+        scope = selectors.scope_for(request.user, request.GET.get("centre", "")[:12])
+        if scope is None:
+            raise PermissionDenied("The dashboard is for DCR staff.")
+        request.dashboard_scope = scope
     return scope
 
 

@@ -8,12 +8,13 @@ kept; nothing about anyone else survives an import.
 
 from __future__ import annotations
 
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import OpClass
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 
 from biobank.models import Participant
+from common.gin import trigram_index
 from common.jobs import Job
 
 
@@ -52,8 +53,7 @@ class Concept(models.Model):
         indexes = [
             # Search as one types: any part of the name (trigram), or the start of the code (prefix).
             # No pending list (common/gin.py): a search after a load reads the index alone.
-            GinIndex(OpClass(Upper("display"), name="gin_trgm_ops"), name="ehr_concept_display_trgm",
-                     fastupdate=False),
+            trigram_index("display", "ehr_concept_display_trgm"),
             models.Index(OpClass(Upper("code"), name="text_pattern_ops"), name="ehr_concept_code_prefix"),
         ]
 
