@@ -56,6 +56,7 @@ class Table:
 def _tables(scope: selectors.Scope, now) -> list[Table]:
     per_month = selectors.requests_per_month_by_service(scope, now)
     turnaround = selectors.turnaround(scope)
+    timed = bool(turnaround[-1][2])  # the overall row's requests triaged
     open_rows = selectors.open_by_center_and_age(scope, now)
     hours = selectors.hours_by_center(scope)
     interests = selectors.interests_per_month(scope, now)
@@ -74,8 +75,10 @@ def _tables(scope: selectors.Scope, now) -> list[Table]:
                "Requests completed"], turnaround,
               charts.bars([r[0] for r in turnaround], [charts.Series("Median days to triage",
                                                                     [r[1] or 0 for r in turnaround])],
-                          title="Median days from submission to triage", unit=" d"),
-              note="The chart shows the median days to triage; the table gives both medians."),
+                          title="Median days from submission to triage", unit=" d") if timed else None,
+              # Without a triaged request there is no median to draw (a bar would say "0 days").
+              note="The chart shows the median days to triage; the table gives both medians." if timed else
+              "No request in these centres has been triaged yet: the table shows a dash for each median."),
         Table("open-by-age", "Open requests by centre and age",
               ["Centre"] + [label for _, label, *_ in selectors.AGE_BUCKETS] + ["Open"], open_rows,
               charts.bars([r[0] for r in open_rows],

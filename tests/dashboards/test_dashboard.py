@@ -144,3 +144,11 @@ def test_a_title_that_looks_like_a_formula_is_escaped_in_the_csv(client, superus
     titles = [row[0] for row in rows[1:]]
     assert titles == ["'=HYPERLINK(\"http://evil.example\",\"x\")"]
     assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_no_median_turnaround_is_shown_before_any_request_is_triaged(client, center_a, staff_a):
+    client.force_login(staff_a)
+    html = client.get(reverse("dashboards:dashboard")).content.decode()
+    assert "No request in these centres has been triaged yet" in html
+    assert "0 d" not in html
