@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts import roles
 from accounts.models import User
@@ -31,7 +32,7 @@ def test_sign_up_as_a_researcher_with_a_mistake_then_through_the_emailed_link(pa
     page.get_by_label("Password again").fill(NEW_PASSWORD + "x")
     page.get_by_role("button", name="Create my account").click()
 
-    assert page.get_by_text("The two passwords do not match.").is_visible()
+    expect(page.get_by_text("The two passwords do not match.")).to_be_visible()
     assert page.get_by_label("Email address").input_value() == "Noor.Newcomer@Example.org"
     assert page.get_by_label("Full name").input_value() == "Noor Newcomer"
     assert page.get_by_label("Organisation", exact=True).input_value() == "Department of Cardiology"
@@ -42,24 +43,24 @@ def test_sign_up_as_a_researcher_with_a_mistake_then_through_the_emailed_link(pa
     fill_signup(page, email="noor.newcomer@example.org")
     page.get_by_role("button", name="Create my account").click()
     page.wait_for_url("**/accounts/signup/sent/")
-    assert page.get_by_role("heading", name="Check your email").is_visible()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     screenshot(page, "security/signup-check-your-email")
 
     link = OutboxEmail.objects.get(template="signup_confirm").context["confirm_path"]
     page.goto(link)
     page.get_by_role("button", name="Create my account").click()
     page.wait_for_url("**/accounts/me/")
-    assert page.get_by_role("heading", name="My account", level=1).is_visible()
-    assert page.get_by_text("Welcome! Your account is ready.").is_visible()
-    assert page.get_by_text("noor.newcomer@example.org").is_visible()
+    expect(page.get_by_role("heading", name="My account", level=1)).to_be_visible()
+    expect(page.get_by_text("Welcome! Your account is ready.")).to_be_visible()
+    expect(page.get_by_text("noor.newcomer@example.org")).to_be_visible()
     user = User.objects.get(email="noor.newcomer@example.org")
     assert user.groups.filter(name=roles.RESEARCHER).exists()
     screenshot(page, "foundation/my-account")
 
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(re.compile(r"^https?://[^/]+/$"))  # the home page
-    assert page.get_by_text("You are signed out.").is_visible()
-    assert page.get_by_role("link", name="Sign in").is_visible()
+    expect(page.get_by_text("You are signed out.")).to_be_visible()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -69,7 +70,7 @@ def test_sign_in_with_a_wrong_then_the_right_password(page, screenshot):
     page.get_by_label("Email address").fill("Rae@Example.org")
     page.get_by_label("Password").fill("not-my-password")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("That email address and password do not match an account.").is_visible()
+    expect(page.get_by_text("That email address and password do not match an account.")).to_be_visible()
     assert page.get_by_label("Email address").input_value() == "Rae@Example.org"
     assert page.get_by_label("Password").input_value() == ""
     screenshot(page, "foundation/signin-error")
@@ -78,13 +79,13 @@ def test_sign_in_with_a_wrong_then_the_right_password(page, screenshot):
     page.get_by_role("button", name="Sign in").click()
     # A researcher lands on their own work, not on the profile form.
     page.wait_for_url("**/consultations/mine/")
-    assert page.get_by_role("heading", name="My consultation requests", level=1).is_visible()
+    expect(page.get_by_role("heading", name="My consultation requests", level=1)).to_be_visible()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_sign_in_page_on_a_phone(phone_page, screenshot):
     phone_page.goto("/accounts/login/")
-    assert phone_page.get_by_label("Email address").is_visible()
+    expect(phone_page.get_by_label("Email address")).to_be_visible()
     assert fits_the_window(phone_page)
     screenshot(phone_page, "foundation/signin-phone")
 
@@ -96,12 +97,12 @@ def test_my_account_edit_keeps_a_bad_phone_for_correction(page, login_as, screen
     page.goto("/accounts/me/")  # a patient lands on their inquiries; the profile form is one click away
     page.get_by_label("Phone (optional)").fill("call me")
     page.get_by_role("button", name="Save changes").click()
-    assert page.get_by_text("Enter a phone number of 7 to 20 digits.").is_visible()
+    expect(page.get_by_text("Enter a phone number of 7 to 20 digits.")).to_be_visible()
     assert page.get_by_label("Phone (optional)").input_value() == "call me"
     screenshot(page, "foundation/my-account-error")
     page.get_by_label("Phone (optional)").fill("+1 (603) 555-0142")
     page.get_by_role("button", name="Save changes").click()
-    assert page.get_by_text("Your details were saved.").is_visible()
+    expect(page.get_by_text("Your details were saved.")).to_be_visible()
     person.refresh_from_db()
     assert person.phone == "+1 (603) 555-0142"
 
@@ -111,7 +112,7 @@ def test_the_skip_link_appears_on_focus_and_moves_to_the_content(page):
     page.goto("/")
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to main content")
-    assert skip.is_visible()
+    expect(skip).to_be_visible()
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
     page.keyboard.press("Enter")

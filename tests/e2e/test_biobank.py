@@ -33,7 +33,7 @@ def test_researcher_counts_a_cohort_and_requests_the_samples(page, login_as, scr
     login_as(page, researcher)
     page.goto("/researchers/")
     page.get_by_role("link", name="Cohort counts").click()
-    assert page.get_by_role("heading", name="Biobank cohort builder").is_visible()
+    expect(page.get_by_role("heading", name="Biobank cohort builder")).to_be_visible()
 
     page.get_by_label("Sample type").select_option("serum")
     page.get_by_role("button", name="Count", exact=True).click()
@@ -43,7 +43,8 @@ def test_researcher_counts_a_cohort_and_requests_the_samples(page, login_as, scr
     page.get_by_label("Born in or before").fill("2100")
     page.get_by_role("button", name="Count", exact=True).click()
     # A bad year is explained, and nothing is counted.
-    assert "no later than" in page.content() and not page.locator("#count-participants").count()
+    expect(page.locator("body")).to_contain_text("no later than")
+    expect(page.locator("#count-participants")).to_have_count(0)
     page.get_by_label("Born in or before").fill("")
     page.get_by_role("button", name="Count", exact=True).click()
     shown = int(page.locator("#count-participants").inner_text())
@@ -56,7 +57,7 @@ def test_researcher_counts_a_cohort_and_requests_the_samples(page, login_as, scr
     page.get_by_label("Number of samples").fill("20")
     page.get_by_role("button", name="Send the request").click()
     errors = page.locator("#form-errors")
-    assert errors.is_visible()
+    expect(errors).to_be_visible()
     assert "Enter the IRB protocol number" in page.content()
     screenshot(page, "biobank/request-form-errors")
 
@@ -72,7 +73,8 @@ def test_researcher_counts_a_cohort_and_requests_the_samples(page, login_as, scr
 
     page.get_by_role("link", name="My biobank requests").click()
     row = page.locator("#sample-requests tbody tr")
-    assert row.count() == 1 and request.reference in row.inner_text()
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(request.reference)
     screenshot(page, "biobank/my-requests")
 
 
@@ -107,8 +109,8 @@ def test_staff_import_report_and_progress(page, login_as, screenshot, stocked, t
     page.get_by_label("Samples").check()
     page.set_input_files("input[type=file]", str(bad))
     page.get_by_role("button", name="Check and import").click()
-    assert "nothing was imported" in page.locator("#import-state").inner_text()
-    assert page.locator("#import-errors tbody tr").count() == 5
+    expect(page.locator("#import-state")).to_contain_text("nothing was imported")
+    expect(page.locator("#import-errors tbody tr")).to_have_count(5)
     screenshot(page, "biobank/import-errors")
 
     job = ImportJob.objects.create(kind="samples", file_name="freezer-3-inventory.csv", created_by=staff,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts import demo as accounts_demo
 from centers import demo as centers_demo
@@ -18,7 +19,7 @@ def division(transactional_db):
 @pytest.mark.django_db(transaction=True)
 def test_home_page_on_desktop_and_phone(page, phone_page, division, screenshot):
     page.goto("/")
-    assert page.get_by_text("through 10 centres and 15 units").is_visible()
+    expect(page.get_by_text("through 10 centres and 15 units")).to_be_visible()
     screenshot(page, "foundation/home")
     phone_page.goto("/")
     assert fits_the_window(phone_page)
@@ -28,8 +29,8 @@ def test_home_page_on_desktop_and_phone(page, phone_page, division, screenshot):
 @pytest.mark.django_db(transaction=True)
 def test_search_filter_and_open_a_centre_and_a_service(page, division, screenshot):
     page.goto("/centers/")
-    assert page.get_by_role("heading", name="Centres and units", level=1).is_visible()
-    assert page.get_by_text("25 centres and units.").is_visible()
+    expect(page.get_by_role("heading", name="Centres and units", level=1)).to_be_visible()
+    expect(page.get_by_text("25 centres and units.")).to_be_visible()
     screenshot(page, "foundation/directory")
 
     page.get_by_label("Search by name, topic or service").fill("biostatistics")
@@ -42,26 +43,26 @@ def test_search_filter_and_open_a_centre_and_a_service(page, division, screensho
     page.get_by_label("Show", exact=True).select_option(label="Units only")
     page.get_by_role("button", name="Search").click()
     page.wait_for_url("**kind=unit*")
-    assert page.get_by_text("15 units.").is_visible()
+    expect(page.get_by_text("15 units.")).to_be_visible()
     assert "Translational Research Center" not in page.content()
 
     page.get_by_label("Search by name, topic or service").fill("zzzz nothing")
     page.get_by_label("Show", exact=True).select_option(label="Centres and units")
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_text("No centre or unit matches “zzzz nothing”.").is_visible()
+    expect(page.get_by_text("No centre or unit matches “zzzz nothing”.")).to_be_visible()
     page.get_by_role("link", name="show them all").click()
 
     page.get_by_role("link", name="Translational Research Center").first.click()
     page.wait_for_url("**/centers/translational-research-center/")
-    assert page.get_by_role("heading", name="Translational Research Center", level=1).is_visible()
-    assert page.get_by_role("link", name="translational-research-center@dcr.example.org").is_visible()
+    expect(page.get_by_role("heading", name="Translational Research Center", level=1)).to_be_visible()
+    expect(page.get_by_role("link", name="translational-research-center@dcr.example.org")).to_be_visible()
 
     page.goto("/centers/faculty-consultation-unit/")
     screenshot(page, "foundation/center")
     page.get_by_role("link", name="Faculty consultation").first.click()
     page.wait_for_url("**/centers/services/faculty-consultation/")
-    assert page.get_by_role("heading", name="Faculty consultation", level=1).is_visible()
-    assert page.get_by_text("Free of charge").is_visible()
+    expect(page.get_by_role("heading", name="Faculty consultation", level=1)).to_be_visible()
+    expect(page.get_by_text("Free of charge")).to_be_visible()
     screenshot(page, "foundation/service")
     page.get_by_role("link", name="Faculty Consultation Unit").first.click()
     page.wait_for_url("**/centers/faculty-consultation-unit/")
@@ -70,8 +71,8 @@ def test_search_filter_and_open_a_centre_and_a_service(page, division, screensho
 @pytest.mark.django_db(transaction=True)
 def test_the_researchers_page_lists_the_services(page, division, screenshot):
     page.goto("/researchers/")
-    assert page.get_by_role("heading", name="Research support", level=1).is_visible()
-    assert page.get_by_role("link", name="Faculty consultation").is_visible()
+    expect(page.get_by_role("heading", name="Research support", level=1)).to_be_visible()
+    expect(page.get_by_role("link", name="Faculty consultation")).to_be_visible()
     screenshot(page, "foundation/for-researchers")
 
 
@@ -79,17 +80,17 @@ def test_the_researchers_page_lists_the_services(page, division, screenshot):
 def test_on_a_phone_the_menu_collapses_and_the_directory_fits(phone_page, division, screenshot):
     phone_page.goto("/centers/")
     menu = phone_page.get_by_role("button", name="Show menu")
-    assert menu.is_visible()
+    expect(menu).to_be_visible()
     directory_link = phone_page.get_by_role("navigation", name="Main navigation").get_by_role(
         "link", name="Centres and units")
-    assert not directory_link.is_visible()
+    expect(directory_link).to_be_hidden()
     assert fits_the_window(phone_page)
     screenshot(phone_page, "foundation/directory-phone")
 
     menu.click()
     phone_page.locator("#mainNav.show").wait_for()  # the opening animation has finished
     directory_link.wait_for(state="visible")
-    assert phone_page.get_by_role("link", name="For Patients").is_visible()
+    expect(phone_page.get_by_role("link", name="For Patients")).to_be_visible()
     assert menu.get_attribute("aria-expanded") == "true"
     screenshot(phone_page, "foundation/menu-phone", full_page=False)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from django.utils import timezone
 
 from accounts import roles
@@ -76,12 +77,14 @@ def test_researcher_builds_the_diabetes_question(page, login_as, screenshot, dia
     assert CohortQueryLog.objects.filter(user=researcher).count() == 1
 
     page.get_by_role("button", name="Count by sex, age, sample type and genotype").click()
-    assert page.locator("#cohort-breakdown").is_visible()
+    expect(page.locator("#cohort-breakdown")).to_be_visible()
     screenshot(page, "cohorts/diabetes-breakdown")
 
     page.get_by_role("button", name="Count", exact=True).click()
+    expect(page.locator("#cohort-breakdown")).to_have_count(0)
     page.get_by_label("Save as a cohort named").fill("Diabetes, HbA1c over 8, no insulin")
     page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text('Cohort "Diabetes, HbA1c over 8, no insulin" saved.')).to_be_visible()
     assert SavedCohort.objects.filter(owner=researcher).count() == 1
     page.get_by_role("link", name="Request samples").click()
     page.get_by_label("IRB protocol number").fill("IRB-2026-0142")
@@ -91,7 +94,7 @@ def test_researcher_builds_the_diabetes_question(page, login_as, screenshot, dia
     page.get_by_role("button", name="Send the request").click()
     request_obj = SampleRequest.objects.get()
     assert request_obj.criteria["cohort"]["name"] == "Diabetes, HbA1c over 8, no insulin"
-    assert page.locator("#request-cohort").is_visible()
+    expect(page.locator("#request-cohort")).to_be_visible()
     screenshot(page, "cohorts/request-from-cohort")
 
 
@@ -105,7 +108,7 @@ def test_the_builder_works_without_javascript(browser, live_server, login_as, sc
     page.goto("/cohorts/")
     page.locator("input[name='g0-c0-concept']").fill("diabetes")
     page.get_by_role("button", name="Count", exact=True).click()
-    assert "Choose one of the matching concepts below." in page.content()
+    expect(page.get_by_text("Choose one of the matching concepts below.")).to_be_visible()
     page.get_by_label("SNOMED CT 44054006: Diabetes mellitus type 2 (disorder)").check()
     page.get_by_role("button", name="Count", exact=True).click()
     assert int(page.locator("#count-participants").inner_text()) >= 27

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts import roles
 from consultations.models import ConsultationRequest, Status
@@ -47,9 +48,9 @@ def test_researcher_files_staff_assign_and_answer_researcher_sees_it(
     assert page.get_by_label("Deadline (optional)").get_attribute("min") == datetime.date.today().isoformat()
     page.get_by_role("button", name="Send my request").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Your request has not been sent yet.").is_visible()
-    assert page.get_by_text("at least 20 characters").is_visible()
-    assert page.get_by_text("Name the sponsor or funder of the study.").is_visible()
+    expect(page.get_by_text("Your request has not been sent yet.")).to_be_visible()
+    expect(page.get_by_text("at least 20 characters")).to_be_visible()
+    expect(page.get_by_text("Name the sponsor or funder of the study.")).to_be_visible()
     assert page.get_by_label("Title of your project").input_value() == "Sample size for a walking trial"
     screenshot(page, "consultations/1-form-with-errors")
 
@@ -63,9 +64,9 @@ def test_researcher_files_staff_assign_and_answer_researcher_sees_it(
     page.get_by_role("button", name="Send my request").click()
     page.wait_for_url("**/consultations/DCR-*/")
     consultation = ConsultationRequest.objects.get()
-    assert page.get_by_text(f"Your request {consultation.reference} was sent").is_visible()
+    expect(page.get_by_text(f"Your request {consultation.reference} was sent")).to_be_visible()
     assert page.locator("#request-status").inner_text() == "Submitted"
-    assert page.get_by_role("link", name="draft-protocol.pdf").is_visible()
+    expect(page.get_by_role("link", name="draft-protocol.pdf")).to_be_visible()
     screenshot(page, "consultations/2-detail-submitted")
 
     page.goto("/consultations/mine/")
@@ -81,22 +82,22 @@ def test_researcher_files_staff_assign_and_answer_researcher_sees_it(
     login_as(desk, staff)
     desk.goto("/admin/consultations/consultationrequest/")
     desk.reload()  # a second visit comes from the triage cache: its form must carry this person's token
-    assert desk.get_by_role("link", name=consultation.reference).is_visible()
+    expect(desk.get_by_role("link", name=consultation.reference)).to_be_visible()
     screenshot(desk, "consultations/4-admin-changelist")
     desk.locator(f'input[name="_selected_action"][value="{consultation.pk}"]').check()
     desk.locator('select[name="action"]').select_option("assign_to_me")
     desk.get_by_role("button", name="Go").click()
     desk.wait_for_load_state()
-    assert desk.get_by_text("1 request assigned to you.").is_visible()
+    expect(desk.get_by_text("1 request assigned to you.")).to_be_visible()
     desk.reload()  # the kept list was forgotten when the request changed
-    assert desk.locator("#result_list").get_by_text("Stella Staff").is_visible()
-    assert not desk.get_by_text("1 request assigned to you.").is_visible()
+    expect(desk.locator("#result_list").get_by_text("Stella Staff")).to_be_visible()
+    expect(desk.get_by_text("1 request assigned to you.")).to_be_hidden()
 
     desk.get_by_role("link", name=consultation.reference).click()
     desk.locator('textarea[name="messages-0-body"]').fill("Happy to help. Could we meet on Thursday at 10?")
     desk.get_by_role("button", name="Save and continue editing").click()
     desk.wait_for_load_state()
-    assert desk.get_by_text("Happy to help. Could we meet on Thursday at 10?").is_visible()
+    expect(desk.get_by_text("Happy to help. Could we meet on Thursday at 10?")).to_be_visible()
     screenshot(desk, "consultations/5-admin-change-page")
     staff_context.close()
 
@@ -104,7 +105,7 @@ def test_researcher_files_staff_assign_and_answer_researcher_sees_it(
     page.goto(consultation.get_absolute_url())
     assert page.locator("#request-status").inner_text() == "Assigned"
     assert page.locator("#request-consultant").inner_text() == "Stella Staff"
-    assert page.get_by_text("Happy to help. Could we meet on Thursday at 10?").is_visible()
+    expect(page.get_by_text("Happy to help. Could we meet on Thursday at 10?")).to_be_visible()
     screenshot(page, "consultations/6-detail-assigned-with-message")
     consultation.refresh_from_db()
     assert (consultation.status, consultation.assignee) == (Status.ASSIGNED, staff)
@@ -122,10 +123,10 @@ def test_my_requests_and_a_request_read_well_on_a_phone(phone_page, login_as, sc
     services.post_message(consultation, author=people["staff"], body="Thanks, we will be in touch this week.")
     login_as(phone_page, researcher)
     phone_page.goto("/consultations/mine/")
-    assert phone_page.get_by_role("link", name=consultation.reference).is_visible()
+    expect(phone_page.get_by_role("link", name=consultation.reference)).to_be_visible()
     screenshot(phone_page, "consultations/7-phone-my-requests")
     phone_page.get_by_role("link", name=consultation.reference).click()
-    assert phone_page.get_by_text("Thanks, we will be in touch this week.").is_visible()
+    expect(phone_page.get_by_text("Thanks, we will be in touch this week.")).to_be_visible()
     screenshot(phone_page, "consultations/8-phone-detail")
     phone_page.goto("/consultations/new/")
     screenshot(phone_page, "consultations/9-phone-form")

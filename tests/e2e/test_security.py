@@ -7,6 +7,7 @@ import base64
 import re
 
 import pytest
+from playwright.sync_api import expect
 from django_otp.oath import totp
 
 from accounts import roles
@@ -35,7 +36,7 @@ def test_a_biobank_member_sets_up_the_second_step_keeps_codes_then_is_slowed_not
     sign_in_with_password(page, person)
     page.goto("/biobank/cohort/")
     page.wait_for_url("**/accounts/me/two-step/**")
-    assert page.get_by_text("needs two-step sign-in before any other page opens").is_visible()
+    expect(page.get_by_text("needs two-step sign-in before any other page opens")).to_be_visible()
     screenshot(page, "security/two-step-required")
 
     key = page.locator("#two-step-secret").inner_text()
@@ -51,19 +52,19 @@ def test_a_biobank_member_sets_up_the_second_step_keeps_codes_then_is_slowed_not
     page.get_by_role("button", name="Sign out").click()
     sign_in_with_password(page, person)
     page.wait_for_url("**/accounts/login/code/**")
-    assert page.get_by_text("never locked").is_visible()
+    expect(page.get_by_text("never locked")).to_be_visible()
     for _ in range(6):
         page.get_by_label("Code").fill("000000" if code_from_key(key) != "000000" else "111111")
         page.get_by_role("button", name="Continue").click()
         page.wait_for_load_state()
-    assert page.get_by_text("Your account is not locked").is_visible()
+    expect(page.get_by_text("Your account is not locked")).to_be_visible()
     screenshot(page, "security/two-step-slowed")
     # Any code waits its turn too: after the wait, a recovery code signs in.
     page.wait_for_timeout(2500)
     page.get_by_label("Code").fill(codes[0])
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/admin/")  # signing in lands on the biobank member's work: the staff desk
-    assert page.get_by_text("recovery code; 9 are left").is_visible()
+    expect(page.get_by_text("recovery code; 9 are left")).to_be_visible()
 
 
 def test_a_person_past_the_per_person_limit_gets_a_page_that_says_so(page, login_as, screenshot):
@@ -74,8 +75,8 @@ def test_a_person_past_the_per_person_limit_gets_a_page_that_says_so(page, login
     page.goto("/accounts/me/")
     page.get_by_label("Full name").fill("Rae R. Researcher (synthetic)")
     page.get_by_role("button", name="Save changes").click()
-    assert page.get_by_role("heading", name="Please wait before sending this again").is_visible()
-    assert page.get_by_text("nothing was saved").is_visible()
+    expect(page.get_by_role("heading", name="Please wait before sending this again")).to_be_visible()
+    expect(page.get_by_text("nothing was saved")).to_be_visible()
     screenshot(page, "security/per-person-limit")
     person.refresh_from_db()
     assert person.full_name == "Rae Researcher (synthetic)"

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import CenterFactory
 
@@ -7,7 +8,7 @@ from tests.factories import CenterFactory
 def test_home_page_leads_to_the_three_audiences(page, screenshot):
     CenterFactory(name="Translational Research Center")
     page.goto("/")
-    assert page.get_by_role("heading", name="Division of Clinical Research").is_visible()
+    expect(page.get_by_role("heading", name="Division of Clinical Research")).to_be_visible()
     for name in ("For Patients", "For Researchers", "For Collaborators"):
-        assert page.get_by_role("link", name=name).first.is_visible()
+        expect(page.get_by_role("link", name=name).first).to_be_visible()
     screenshot(page, "foundation/home")

@@ -60,7 +60,7 @@ def test_a_visitor_on_a_phone_finds_a_study_and_sends_interest(phone_page, studi
     page.get_by_role("button", name="Search", exact=True).click()
     expect(page.locator("#result-count")).to_have_text("2 studies found for “diabetic”")
     assert "q=diabetic" in page.url  # the search can be shared
-    assert not page.locator("#finder-filters").is_visible()  # filters fold away on a phone
+    expect(page.locator("#finder-filters")).to_be_hidden()  # filters fold away on a phone
     page.get_by_role("button", name="Filters").click()
     page.locator("#finder-filters.show").wait_for()
     page.get_by_label("Your age").fill("40")
@@ -101,7 +101,7 @@ def test_a_visitor_on_a_phone_finds_a_study_and_sends_interest(phone_page, studi
 
 def test_the_finder_and_study_page_on_a_desktop(page, studies, screenshot):
     page.goto("/studies/?condition=asthma")
-    assert page.locator("#finder-filters").is_visible()
+    expect(page.locator("#finder-filters")).to_be_visible()
     assert page.get_by_label("Condition", exact=True).input_value() == "asthma"
     screenshot(page, "studies/desktop-1-finder")
     page.get_by_role("link", name="Next").click()
