@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, QuerySet
+from django.db.models import CharField, OuterRef, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils.functional import Promise
 
 from .filters import FINDER_STATUSES, PHASE_CHOICES, SEX_CHOICES
@@ -52,13 +53,22 @@ class FacetRow(NamedTuple):
     condition_names: list[str]
 
 
+_SEPARATOR = "\x1f"  # between a condition's slug and name (a control character: in neither)
+
+
 def facet_rows(queryset: QuerySet[Study]) -> list[FacetRow]:
-    """The rows of ``queryset`` (filtered and ordered by the caller), in one query."""
-    conditions = Condition.objects.filter(studies=OuterRef("pk")).order_by("slug")
-    rows = queryset.values_list(
-        "pk", "phase", "status", "sex", "healthy_volunteers", "trc_inpatient", "center__slug", "center__name",
-        ArraySubquery(conditions.values("slug")), ArraySubquery(conditions.values("name")))
-    return [FacetRow(*row) for row in rows]
+    """The rows of ``queryset`` (filtered and ordered by the caller), in one query.
+
+    Each study's conditions come as one array of "slug<US>name" (one subquery per row, not two)."""
+    pairs = (Condition.objects.filter(studies=OuterRef("pk")).order_by("slug")
+             .annotate(pair=Concat("slug", Value(_SEPARATOR), "name", output_field=CharField())).values("pair"))
+    rows = queryset.values_list("pk", "phase", "status", "sex", "healthy_volunteers", "trc_inpatient", "center__slug",
+                                "center__name", ArraySubquery(pairs))
+    result = []
+    for *fields, conditions in rows:
+        split = [pair.split(_SEPARATOR, 1) for pair in conditions]
+        result.append(FacetRow(*fields, [slug for slug, _ in split], [name for _, name in split]))
+    return result
 
 
 # What a chosen option of each group keeps. The groups whose options overlap say which options a
