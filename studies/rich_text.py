@@ -8,6 +8,7 @@ moved down to h3 and below, under the page's own headings.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -37,9 +38,16 @@ def to_html(text: str) -> SafeString:
     return mark_safe(clean)  # nosec B308, B703: nh3 has just removed every tag and attribute not listed above
 
 
+# Text that Markdown would leave as it is: none of its marks, and no line that opens a list, a heading,
+# a quote or a numbered item.
+_MARKS = re.compile(r"[\\`*_\[\]<>&|~!#]|^[ \t]*(?:[-+=]|\d+[.)])", re.MULTILINE)
+
+
 def to_plain_text(text: str) -> str:
-    """The words of Markdown without its marks (for a card's short summary)."""
-    return " ".join(strip_tags(to_html(text)).split())
+    """The words of Markdown without its marks (for a card's short summary), as plain text to be escaped."""
+    if not _MARKS.search(text or ""):
+        return " ".join((text or "").split())  # nothing to parse: the words as they are
+    return " ".join(html.unescape(strip_tags(to_html(text))).split())
 
 
 # A line that heads one of the lists: "Inclusion Criteria:", "**Key Exclusion Criteria**", "Criterios de inclusión:".

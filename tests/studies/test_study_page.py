@@ -166,3 +166,12 @@ def test_study_page_query_count_does_not_grow_with_sites(client, django_assert_n
     # study + centre + registry record + Spanish text, conditions, questions, sites
     with django_assert_num_queries(4):
         assert client.get(study.get_absolute_url()).status_code == 200
+
+
+def test_a_finder_card_shows_the_summary_as_plain_words_escaped_once(client):
+    StudyFactory(lay_title="Marked up", summary="A **bold** study of *sleep* & mood, where 5 > 3.")
+    StudyFactory(lay_title="Plain", summary='Plain words: "rest", (mostly) and 50% of nights.')
+    body = client.get("/studies/").content.decode()
+    assert "A bold study of sleep &amp; mood, where 5 &gt; 3." in body and "**" not in body
+    assert "&amp;amp;" not in body and "&amp;gt;" not in body
+    assert "Plain words: &quot;rest&quot;, (mostly) and 50% of nights." in body
