@@ -6,6 +6,7 @@ import datetime
 
 from django.db.models import DecimalField, F, QuerySet, Sum
 
+from common.compiled import CompiledQuery
 from projects import selectors as project_selectors
 
 from .calc import Sheet, compute
@@ -21,11 +22,19 @@ def budget_for(user, pk: int, needed: str = project_selectors.Rights.VIEW) -> Bu
     return visible(user, needed).filter(pk=pk).first()
 
 
+_LAST_CHANGE = CompiledQuery(
+    lambda user_id, pk: Budget.objects.filter(pk=pk, project__in=project_selectors.member_project_ids(user_id))
+    .order_by().values_list("updated_at")[:1], arguments=2)
+_LARGEST_ID = 2**63 - 1
+
+
 def last_change_if_visible(user, pk: int) -> datetime.datetime | None:
     """When the budget last changed, if ``user`` may see it (None: a 404): the key of its kept page,
-    read without the budget's row, project and request (a lean query on every visit)."""
-    return next(iter(Budget.objects.filter(pk=pk, project__in=project_selectors.project_ids(user))
-                     .order_by().values_list("updated_at", flat=True)[:1]), None)
+    read without the budget's row, project and request (a lean query on every visit, its SQL built
+    once per process)."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active) or not 0 < pk <= _LARGEST_ID:
+        return None
+    return _LAST_CHANGE.first_value(user.pk, pk)
 
 
 def sheet(budget: Budget, *, arm_id: int | None = None) -> Sheet:

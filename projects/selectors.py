@@ -27,7 +27,12 @@ def project_ids(user, needed: str = Rights.VIEW) -> QuerySet:
     """The ids of ``projects_of`` as a subquery (for records that follow their project)."""
     if not _signed_in(user):
         return Member.objects.none().values("project_id")
-    return Member.objects.filter(user=user, rights__in=rights_at_least(needed)).values("project_id")
+    return member_project_ids(user.pk, needed)
+
+
+def member_project_ids(user_id: int, needed: str = Rights.VIEW) -> QuerySet:
+    """``project_ids`` of a signed-in person, by id."""
+    return Member.objects.filter(user_id=user_id, rights__in=rights_at_least(needed)).values("project_id")
 
 
 def visible_project(user, pk: int, needed: str = Rights.VIEW) -> Project | None:
