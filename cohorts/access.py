@@ -16,16 +16,16 @@ from django.shortcuts import render
 
 from accounts import roles
 from accounts.decorators import researcher_required as accounts_researcher_required
-from common.cache import VersionedCache
+from common.cache import VersionedCache, read_together
 
 from .models import BiobankAccess
 
 APPROVED = VersionedCache("cohorts:biobank-access", timeout=300)
 
 
-def _approved(user) -> bool:
+def _approved(user, entry: tuple | None = None) -> bool:
     key = APPROVED.key(user.pk)
-    approved, version = APPROVED.read(key)
+    approved, version = entry or APPROVED.read(key)
     if approved is None:
         approved = BiobankAccess.objects.filter(user=user, status=BiobankAccess.Status.APPROVED,
                                                 email_verified_at__isnull=False).exists()
@@ -33,15 +33,15 @@ def _approved(user) -> bool:
     return approved
 
 
-def has_biobank_access(user) -> bool:
-    """Read once per request and kept on the user object."""
+def has_biobank_access(user, entry: tuple | None = None) -> bool:
+    """Read once per request and kept on the user object (``entry``: the cache's answer, read already)."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:
         return True
     cached = getattr(user, "_biobank_access", None)
     if cached is None:
-        cached = roles.has_role(user, roles.RESEARCHER) and _approved(user)
+        cached = roles.has_role(user, roles.RESEARCHER) and _approved(user, entry)
         user._biobank_access = cached
     return cached
 
@@ -54,13 +54,23 @@ def connect() -> None:
 researcher_required = accounts_researcher_required("biobank/researchers_only.html")
 
 
-def access_required(view):
-    """Sign-in for the anonymous; 403 for non-researchers and for researchers not (yet) approved."""
+def access_required(view=None, *, reading=None):
+    """Sign-in for the anonymous; 403 for non-researchers and for researchers not (yet) approved.
+
+    ``reading(request)``: a (family, key) cache entry the view needs, read in the same round trip
+    as the approval (``common.cache.read_together``) and handed to the view, only once the person
+    is let in, as ``request.read_with_access`` ((value, version))."""
+    if view is None:
+        return lambda view: access_required(view, reading=reading)
 
     @wraps(view)
     @researcher_required
     def wrapper(request, *args, **kwargs):
-        if not has_biobank_access(request.user):
+        approval = None
+        if reading is not None:
+            approval, request.read_with_access = read_together((APPROVED, APPROVED.key(request.user.pk)),
+                                                               reading(request))
+        if not has_biobank_access(request.user, approval):
             return render(request, "cohorts/access_needed.html", status=403)
         return view(request, *args, **kwargs)
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import zlib
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 
 from common import disclosure
+from common.cache import VersionedCache
 from ehr import selectors as concepts
 
 from .models import BiobankAccess, SavedCohort
@@ -33,6 +37,20 @@ def concept_results(term: str) -> list[dict]:
              "participants": disclosure.text(disclosure.protected(f"concept:{c.key}", c.participant_count,
                                                                   zlib.crc32(c.key.encode())))}
             for c in concepts.search_concepts(term)]
+
+
+def concept_search_entry(term: str) -> tuple[VersionedCache, str]:
+    """Where the concept search's answer to ``term`` is kept (forgotten with every extract load)."""
+    return concepts.SEARCHES, concepts.search_key(term, concepts.SEARCH_LIMIT, "json", get_language() or "")
+
+
+def concept_search_body(term: str, read: tuple) -> bytes:
+    """The concept search's JSON for ``term``; ``read``: its ``concept_search_entry`` as read from the cache."""
+    body, version = read
+    if body is None:
+        body = json.dumps({"results": concept_results(term)}, cls=DjangoJSONEncoder).encode()
+        concepts.SEARCHES.write(concept_search_entry(term)[1], version, body)
+    return body
 
 
 AGE_BANDS = [str(band) for band in range(0, 110, 10)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -51,11 +51,13 @@ def builder(request):
     }, status=429 if answer and answer.refused else 200)
 
 
-@access_required
+@access_required(reading=lambda request: selectors.concept_search_entry(request.GET.get("q", "")))
 @require_GET
 def concept_search(request):
-    """Concepts matching what is typed, as JSON for the builder's script."""
-    return JsonResponse({"results": selectors.concept_results(request.GET.get("q", ""))})
+    """Concepts matching what is typed, as JSON for the builder's script (the answer to a term is
+    kept until the next extract load, read in the round trip that reads the person's approval)."""
+    body = selectors.concept_search_body(request.GET.get("q", ""), request.read_with_access)
+    return HttpResponse(body, content_type="application/json")
 
 
 @access_required

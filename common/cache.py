@@ -52,7 +52,9 @@ class VersionedCache:
 
     def read(self, key: str) -> tuple[Any, int]:
         """(the entry, or None if missing or out of date; the current version)."""
-        found = cache.get_many([self.version_key, key])
+        return self._entry(cache.get_many([self.version_key, key]), key)
+
+    def _entry(self, found: dict, key: str) -> tuple[Any, int]:
         version = found.get(self.version_key)
         if version is None:
             cache.add(self.version_key, 1, timeout=None)
@@ -76,3 +78,9 @@ class VersionedCache:
         """Forget every entry of the family (a signal receiver: any arguments), again after the commit."""
         self._bump()
         transaction.on_commit(self._bump)
+
+
+def read_together(*entries: tuple[VersionedCache, str]) -> list[tuple[Any, int]]:
+    """``VersionedCache.read`` of several (family, key) entries in one round trip (one MGET)."""
+    found = cache.get_many([name for family, key in entries for name in (family.version_key, key)])
+    return [family._entry(found, key) for family, key in entries]

@@ -59,6 +59,12 @@ def concepts_changed() -> None:
     SEARCHES.invalidate()
 
 
+def search_key(term: str, limit: int = SEARCH_LIMIT, *parts: str) -> str:
+    """The key of a term's answer in ``SEARCHES`` (``parts``: what else the stored form depends on)."""
+    term = " ".join((term or "").split())[:100]
+    return SEARCHES.key(limit, *parts, hashlib.sha256(term.upper().encode()).hexdigest())  # what was typed: any text
+
+
 def search_concepts(term: str, limit: int = SEARCH_LIMIT) -> list[ConceptChoice]:
     """Concepts whose code starts with ``term`` or whose name holds it, the most common first.
 
@@ -66,7 +72,7 @@ def search_concepts(term: str, limit: int = SEARCH_LIMIT) -> list[ConceptChoice]
     term = " ".join((term or "").split())[:100]
     if len(term) < 2:
         return []
-    key = SEARCHES.key(limit, hashlib.sha256(term.upper().encode()).hexdigest())  # what was typed: any text
+    key = search_key(term, limit)
     found, version = SEARCHES.read(key)
     if found is None:
         found = _search(term, limit)

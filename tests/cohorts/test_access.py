@@ -111,3 +111,29 @@ def test_concept_search_asks_no_access_query_as_one_types_and_a_revocation_count
     access.status = BiobankAccess.Status.PENDING
     access.save()
     assert client.get(search, {"q": "diabete"}).status_code == 403
+
+
+def test_a_stored_concept_search_answer_is_refused_after_revocation_and_renewed_by_a_load(
+        client, researcher, django_assert_max_num_queries):
+    from ehr import selectors as concepts
+    from ehr.models import Concept
+
+    Concept.objects.create(domain="condition", system="http://snomed.info/sct", code="44054006",
+                           display="Diabetes mellitus type 2", participant_count=40, fact_count=90)
+    access = grant_access(researcher)
+    client.force_login(researcher)
+    search = reverse("cohorts:concept_search")
+    first = client.get(search, {"q": "diab"})
+    assert first.json()["results"][0]["code"] == "44054006"
+    with django_assert_max_num_queries(2):  # the session and the person: the answer and approval come from the cache
+        again = client.get(search, {"q": "  DIAB "})
+    assert again["Content-Type"] == "application/json" and again.content == first.content
+
+    Concept.objects.filter(code="44054006").update(display="Type 2 diabetes mellitus")  # as a load's SQL does
+    concepts.concepts_changed()  # what every load calls
+    assert client.get(search, {"q": "diab"}).json()["results"][0]["display"] == "Type 2 diabetes mellitus"
+
+    access.status = BiobankAccess.Status.REVOKED
+    access.save()
+    refused = client.get(search, {"q": "diab"})
+    assert refused.status_code == 403 and b"Type 2 diabetes" not in refused.content
