@@ -27,29 +27,26 @@ def sites_near(place: Place, miles: float) -> QuerySet[Location]:
 
 
 def within(queryset: QuerySet[Study], place: Place, miles: float) -> QuerySet[Study]:
-    """Studies with a site within ``miles`` of ``place``.
+    """Studies with a site within ``miles`` of ``place``, annotated with ``distance_miles`` to the nearest.
 
-    One uncorrelated subquery (PostgreSQL runs it once, as a hashed plan): the sites inside the
-    bounding box (location_point_idx) whose distance is within ``miles``.
-    """
-    near_sites = (sites_near(place, miles).annotate(miles=_miles_from(place)).filter(miles__lte=miles).values("study_id"))
-    return queryset.filter(pk__in=near_sites)
-
-
-def by_distance(queryset: QuerySet[Study], place: Place, miles: float) -> QuerySet[Study]:
-    """``queryset`` (studies ``within`` ``miles``) annotated with ``distance_miles`` to each study's
-    nearest site, nearest first.
-
-    The study's sites inside the bounding box are joined (location_study_idx) and the smallest
-    distance kept (GROUP BY the study): the nearest site of a study within ``miles`` is one of them.
-    One pass over the joined rows; a subquery per study (its sites sorted by distance) cost three
-    times as much.
+    The study's sites inside the bounding box (location_point_idx, location_study_idx) are joined
+    and the smallest distance kept (GROUP BY the study, HAVING it within ``miles``): the nearest site
+    of a study within ``miles`` is one of them. One pass over the sites in the box, measured once;
+    a subquery per study (its sites sorted by distance) and a second pass for the filter cost
+    three times as much.
     """
     south, north, west, east = bounding_box(place, miles)
     boxed = FilteredRelation("locations", condition=Q(locations__latitude__range=(south, north),
                                                       locations__longitude__range=(west, east)))
     return (queryset.alias(sites_in_box=boxed).annotate(distance_miles=Min(_miles_from(place, "sites_in_box__")))
-            .order_by(F("distance_miles").asc(nulls_last=True), "lay_title", "pk"))
+            .filter(distance_miles__lte=miles))
+
+
+def by_distance(queryset: QuerySet[Study], place: Place, miles: float) -> QuerySet[Study]:
+    """``queryset`` (studies ``within`` ``miles``, as the finder's filter makes them), nearest first."""
+    if "distance_miles" not in queryset.query.annotations:
+        queryset = within(queryset, place, miles)
+    return queryset.order_by(F("distance_miles").asc(nulls_last=True), "lay_title", "pk")
 
 
 def mark_nearest_sites(studies: list[Study], place: Place) -> None:
