@@ -19,29 +19,33 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections
-from django.db.models import OuterRef
+from django.db.models import OuterRef, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from common.cache import VersionedCache
+from common.compiled import CompiledQuery
 
 from . import roles
 
 PERMISSIONS = VersionedCache("accounts:permissions", timeout=300)
 
 
-@functools.cache
-def _user_query() -> tuple[str, list[str]]:
-    """(SQL taking the user's id, the model fields it selects in order, then the role names)."""
-    user_model = get_user_model()
+def _user_with_roles(pk) -> QuerySet:
     names = ArraySubquery(Group.objects.filter(user=OuterRef("pk")).order_by().values("name"))
-    query = user_model._default_manager.annotate(loaded_role_names=names).filter(pk=0).query
-    sql, params = query.sql_with_params()
+    return get_user_model()._default_manager.annotate(loaded_role_names=names).filter(pk=pk)
+
+
+_USER = CompiledQuery(_user_with_roles, arguments=1)
+
+
+@functools.cache
+def _user_fields() -> list[str]:
+    """The user model's fields in the order the query selects them, checked once (the role names follow)."""
+    user_model = get_user_model()
     fields = [field.attname for field in user_model._meta.concrete_fields]
-    if list(params) != [0] or sql.count("%s") != 1 or len(query.get_compiler(user_model._default_manager.db)
-                                                           .get_select()[0]) != len(fields) + 1:
+    if len(_user_with_roles(0).query.get_compiler(user_model._default_manager.db).get_select()[0]) != len(fields) + 1:
         raise ImproperlyConfigured("the signed-in user's query has an unexpected shape")
-    return sql, fields
+    return fields
 
 
 class CachedPermissionsBackend(ModelBackend):
@@ -55,13 +59,11 @@ class CachedPermissionsBackend(ModelBackend):
         except (TypeError, ValueError):
             return None
         user_model = get_user_model()
-        sql, fields = _user_query()
-        with connections[user_model._default_manager.db].cursor() as cursor:
-            cursor.execute(sql, [user_id])
-            row = cursor.fetchone()
-        if row is None:
+        rows = _USER.rows(user_id)
+        if not rows:
             return None
-        user = user_model.from_db(user_model._default_manager.db, fields, row[:-1])
+        row = rows[0]
+        user = user_model.from_db(user_model._default_manager.db, _user_fields(), row[:-1])
         user.loaded_role_names = row[-1]
         roles.remember(user, user.loaded_role_names)
         return user if self.user_can_authenticate(user) else None
