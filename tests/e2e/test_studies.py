@@ -180,3 +180,33 @@ def test_a_signed_in_patient_sees_and_withdraws_an_inquiry(phone_page, login_as,
     expect(page.get_by_text(f"Your inquiry {interest.reference} is withdrawn.")).to_be_visible()
     interest.refresh_from_db()
     assert interest.status == Interest.Status.WITHDRAWN
+
+
+def test_a_visitor_finds_the_studies_nearest_a_zip_code(page, phone_page, screenshot):
+    from studies.models import Location
+
+    clinic = CenterFactory(name="Center for Clinical Trials")
+    sleep = ConditionFactory(name="Sleep apnea", slug="sleep-apnea")
+    for title, facility, point in (("Chicago sleep study", "Chicago Clinic", (41.7886, -87.6048)),
+                                   ("Boston sleep & mood study", "Boston Hospital", (42.3626, -71.0696)),
+                                   ("Hanover sleep study", "Lebanon Clinic", (43.6770, -72.2704))):
+        study = StudyFactory(lay_title=title, center=clinic, conditions=[sleep],
+                             summary="We **compare** two ways to sleep better & feel rested.")
+        Location.objects.create(study=study, facility=facility, city=facility.split()[0], country="United States",
+                                latitude=point[0], longitude=point[1])
+    page.goto("/studies/")
+    page.get_by_label("Near (US ZIP code or city)").fill("02114")
+    page.get_by_label("Within").select_option(label="250 miles")
+    page.get_by_role("button", name="Show studies").click()
+    page.wait_for_url("**near=02114*")
+    cards = page.locator("article.card")
+    expect(cards).to_have_count(2)  # Chicago is beyond 250 miles
+    expect(cards.nth(0)).to_contain_text("Nearest site: Boston Hospital, Boston, United States (less than a mile away)")
+    expect(cards.nth(1)).to_contain_text("(about 109 miles)")
+    expect(cards.nth(0)).to_contain_text("We compare two ways to sleep better & feel rested.")
+    expect(cards.nth(1)).to_contain_text("Hanover sleep study")
+    screenshot(page, "studies/desktop-4-near-a-zip-code")
+    phone_page.goto(page.url)
+    expect(phone_page.locator("article.card").first).to_contain_text("Boston sleep & mood study")
+    assert fits_the_window(phone_page)
+    screenshot(phone_page, "studies/phone-8-near-a-zip-code")
