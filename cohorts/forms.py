@@ -106,7 +106,10 @@ def _bootstrap(form: forms.Form) -> None:
     errors = form._errors or {}
     for name, field in form.fields.items():
         classes = set(field.widget.attrs.get("class", "").split())
-        classes.add("form-select" if isinstance(field.widget, forms.Select) else "form-control")
+        if isinstance(field.widget, (forms.CheckboxSelectMultiple, forms.CheckboxInput)):
+            classes.add("form-check-input")
+        else:
+            classes.add("form-select" if isinstance(field.widget, forms.Select) else "form-control")
         if name in errors:
             classes.add("is-invalid")
         field.widget.attrs["class"] = " ".join(sorted(classes))

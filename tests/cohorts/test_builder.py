@@ -188,3 +188,14 @@ def test_intended_uses_count_only_donors_who_said_yes_to_each(cohort):
     assert counting.count(diabetes_question()).participants == 15
     assert counting.count(diabetes_question(uses=("genetic",))).participants == 6
     assert counting.count(diabetes_question(uses=("genetic", "commercial"))).participants == 2
+
+
+def test_intended_uses_are_labelled_checkboxes_that_stay_ticked(client, approved, cohort):
+    client.force_login(approved)
+    html = client.get(reverse("cohorts:builder"), {"g0-c0-concept": "icd10cm:E11", "uses": "genetic",
+                                                   "count": "1"}).content.decode()
+    uses = html.split("<legend class=\"form-label small mb-1\">Intended uses</legend>")[1].split("</fieldset>")[0]
+    assert uses.count('class="form-check-input"') == uses.count('type="checkbox"') >= 3
+    assert "form-control" not in uses and '<label class="form-check-label" for="' in uses
+    assert 'value="genetic" class="form-check-input" id=' in uses and "checked" in uses.split('value="genetic"')[1][:80]
+    assert "only samples whose donors said yes to each use you tick" in uses
