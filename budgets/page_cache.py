@@ -15,16 +15,14 @@ everyone who may see the budget (seconds of openpyxl for 20,000 cells).
 from __future__ import annotations
 
 from accounts.backends import forget_on_change
-from common.page_cache import PageCache
+from common.page_cache import PageCache, serve_person
 
 TIMEOUT = 600
 PAGES = PageCache("budgets:pages", timeout=TIMEOUT)
 
 
 def cached_page(request, budget_id: int, updated_at, render):
-    if not PAGES.plain_get(request, {"arm"}):
-        return render()
-    return PAGES.serve(request, PAGES.page_key(request, request.user.pk, budget_id, updated_at.isoformat()), render)
+    return serve_person(PAGES, request, render, frozenset({"arm"}), (budget_id, updated_at.isoformat()))
 
 
 def cached_file(budget, kind: str, make) -> bytes | str:

@@ -60,12 +60,14 @@ class PageCache(VersionedCache):
         return response
 
 
-def serve_person(pages: PageCache, request, render, parameters: frozenset[str] = frozenset(), scope=()):
-    """A signed-in person's GET of a page (with only ``parameters``), rendered by ``render()`` once per
-    change and then served from ``pages``. Check rights *before* calling this. The key holds the person,
+def serve_person(pages: PageCache, request, render, parameters: frozenset[str] | None = frozenset(), scope=()):
+    """A signed-in person's GET of a page (with only ``parameters``; None: any, as an admin list's
+    filters), rendered by ``render()`` once per change and then served from ``pages``. Check rights
+    *before* calling this. The key holds the person,
     ``scope`` (the page's arguments, and a stamp of what it shows where signals cannot tell: see the box
     map) and today's date (pages say "3 days ago" and "overdue")."""
-    if not request.user.is_authenticated or not pages.plain_get(request, set(parameters)):
+    if not request.user.is_authenticated or not pages.plain_get(
+            request, None if parameters is None else set(parameters)):
         return render()
     key = pages.page_key(request, request.user.pk, scope, timezone.localdate().isoformat())
     return pages.serve(request, key, render)

@@ -12,10 +12,8 @@ depend on the clock too, which is why pages are kept for a minute at most.
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from accounts.backends import forget_on_change
-from common.page_cache import PageCache
+from common.page_cache import PageCache, serve_person
 
 TIMEOUT = 60
 LIST = PageCache("consultations:triage-list", timeout=TIMEOUT)
@@ -23,9 +21,7 @@ LIST = PageCache("consultations:triage-list", timeout=TIMEOUT)
 
 def cached_changelist(request, render):
     """The list for ``request`` from the cache, or ``render()``-ed and stored."""
-    if not LIST.plain_get(request):
-        return render()
-    return LIST.serve(request, LIST.page_key(request, request.user.pk, timezone.localdate().isoformat()), render)
+    return serve_person(LIST, request, render, parameters=None)
 
 
 def connect() -> None:
