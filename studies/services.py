@@ -239,7 +239,8 @@ def book_bed(*, study: Study, start: datetime, end: datetime, by, bed: Bed | Non
     """Hold a bed for ``study`` from ``start`` to ``end``; the first free bed when none is named.
 
     The exclusion constraint decides: of two people booking one bed at once, one wins and the
-    other gets ``BedUnavailable`` naming the beds that are still free.
+    other gets ``BedUnavailable`` naming the beds that are still free (they take turns on the bed's
+    row, so the constraint never waits on a stay still being written).
     """
     check_period(start, end)
     chosen = bed
@@ -253,6 +254,9 @@ def book_bed(*, study: Study, start: datetime, end: datetime, by, bed: Bed | Non
             chosen = free[0]
         try:
             with transaction.atomic():
+                # Bookers of one bed wait their turn on its row: PostgreSQL checks the exclusion constraint
+                # against stays still being inserted by others, and ten of those at once could deadlock.
+                Bed.objects.select_for_update().filter(pk=chosen.pk).exists()
                 booking = BedBooking(bed=chosen, study=study, period=DateTimeTZRange(start, end), note=note.strip(),
                                      created_by=by)
                 booking._history_user = by
