@@ -1,7 +1,8 @@
 """The pages of one signed-in person in the studies app, kept rendered until what they show changes
-(``common.page_cache.person_page``): a patient's "My inquiries", a study team's list of studies
-and the bed board's week. Not the page of one study's inquiries: every view of those contact
-details is written to the audit trail as it happens."""
+(``common.page_cache.person_page``): a patient's "My inquiries", a study team's list of studies,
+the bed board's week, and one study's inquiries. That last one shows contact details: it is kept
+sealed (encrypted in the cache), and every view of it, served from the cache or not, is written to
+the audit trail."""
 
 from accounts.backends import forget_on_change
 from common.page_cache import PageCache
@@ -9,6 +10,7 @@ from common.page_cache import PageCache
 MY_INQUIRIES = PageCache("studies:my-inquiries", timeout=300)
 TEAM_STUDIES = PageCache("studies:team-studies", timeout=300)
 BED_WEEK = PageCache("studies:bed-week", timeout=300)
+TEAM_STUDY = PageCache("studies:team-study", timeout=300, sealed=True)
 
 
 def connect() -> None:
@@ -19,6 +21,8 @@ def connect() -> None:
     forget_on_change(MY_INQUIRIES, (Interest, Study), "studies.my-inquiries")
     # The funnel counts come from the inquiries; who is on a team decides which studies are listed.
     forget_on_change(TEAM_STUDIES, (Study, Interest, Center, StaffMembership), "studies.team-studies",
+                     many_to_many=(Study.team.through,))
+    forget_on_change(TEAM_STUDY, (Study, Interest, Center, StaffMembership), "studies.team-study",
                      many_to_many=(Study.team.through,))
     forget_on_change(BED_WEEK, (Bed, BedBooking, Study, StaffMembership), "studies.bed-week",
                      many_to_many=(Study.team.through,))

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.audit import record_access
-from common.page_cache import person_page
+from accounts.audit import record_access, record_access_by_id
+from common.page_cache import person_page, serve_person
 from common.ratelimit import per_person
 
 from . import person_pages, selectors, services
@@ -50,17 +50,32 @@ def team_index(request):
 
 @login_required
 def team_study(request, pk: int):
+    """One study's inquiries with their contact details: kept sealed in the cache until they change,
+    and every view written to the audit trail, from the cache or not."""
     _require_team_pages(request.user)
+
+    def shown_again(ids):
+        if ids:
+            record_access_by_id(request.user, [(Interest._meta.label, pk) for pk in ids], CONTACT_FIELDS,
+                                path=request.path)
+
+    return serve_person(person_pages.TEAM_STUDY, request, lambda: _team_study(request, pk),
+                        frozenset({"status", "received", "page"}), (pk,), on_hit=shown_again)
+
+
+def _team_study(request, pk: int):
     study = get_object_or_404(selectors.team_studies(request.user), pk=pk)
     filterset = InterestListFilter(request.GET, queryset=selectors.team_interests(study))
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
     rows = [(interest, MoveForm(interest=interest, auto_id=f"id_move_{interest.pk}_%s")) for interest in page]
     if rows:
         record_access(request.user, page.object_list, CONTACT_FIELDS, path=request.path)
-    return render(request, "studies/team_study.html", {
+    response = render(request, "studies/team_study.html", {
         "study": study, "funnel": selectors.funnel(study), "filter": filterset, "page": page, "rows": rows,
         "now": timezone.now(),
     })
+    response.kept_with_page = [interest.pk for interest, _ in rows]
+    return response
 
 
 @login_required

@@ -79,6 +79,37 @@ def test_the_list_shows_contact_details_and_answers_and_logs_the_view(client, st
         study_team_member, "studies.Interest", str(interest.pk), "email,name,phone")
 
 
+def test_the_list_is_kept_sealed_and_every_view_is_logged(client, study_team_member, study):
+    """Seen again, the list comes from the cache, encrypted there, and the view is written down again."""
+    from django.core.cache import cache
+
+    from studies.person_pages import TEAM_STUDY
+
+    interest = InterestFactory(study=study, name="Kit Sealed (synthetic)", email="kit@example.org")
+    client.force_login(study_team_member)
+    url = f"/studies/team/{study.pk}/"
+    assert "Kit Sealed (synthetic)" in client.get(url).content.decode()
+    again = client.get(url)
+    assert again.context is None  # not rendered: served from the cache
+    assert "Kit Sealed (synthetic)" in again.content.decode() and "kit@example.org" in again.content.decode()
+    assert ProtectedAccess.objects.filter(user=study_team_member, record_id=str(interest.pk)).count() == 2
+    kept = [value for key, value in cache._cache.items() if TEAM_STUDY.name in key and len(value) > 100]
+    assert kept and not any(b"Kit Sealed" in value or b"kit@example.org" in value for value in kept)
+
+    change_interest_status(interest, S.CONTACTED, by=study_team_member)
+    assert "Contacted" in client.get(url, {"status": "contacted"}).content.decode()
+    assert interest.reference in client.get(url).content.decode()
+    assert client.get(url).context is None
+
+
+def test_a_kept_list_is_not_shown_to_someone_who_left_the_team(client, study_team_member, study):
+    InterestFactory(study=study)
+    client.force_login(study_team_member)
+    assert client.get(f"/studies/team/{study.pk}/").status_code == 200
+    study.team.remove(study_team_member)
+    assert client.get(f"/studies/team/{study.pk}/").status_code in (403, 404)
+
+
 def test_the_list_filters_by_status_and_age(client, study_team_member, study):
     fresh = InterestFactory(study=study)
     old = InterestFactory(study=study, created_at=timezone.now() - timedelta(days=40))
