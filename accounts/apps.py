@@ -11,8 +11,9 @@ class AccountsConfig(AppConfig):
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="accounts.sync_role_permissions")
         from . import lockout, two_step  # noqa: F401  (connect their sign-in signals)
-        from . import second_step
+        from . import otp_device, second_step
         from .backends import connect
 
         connect()
         second_step.connect()
+        otp_device.connect()

@@ -49,9 +49,11 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 # for other staff. A session that owes the code (or the set-up) is sent there before any page.
 INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static",
                    "mozilla_django_oidc"]
+# django-otp's OTPMiddleware, with the session's device kept in the cache (accounts/otp_device.py).
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-                  "django_otp.middleware.OTPMiddleware")
-MIDDLEWARE.insert(MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "accounts.two_step.TwoStepMiddleware")
+                  "accounts.otp_device.KeptDeviceOTPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("accounts.otp_device.KeptDeviceOTPMiddleware") + 1,
+                  "accounts.two_step.TwoStepMiddleware")
 OTP_TOTP_ISSUER = "DCR Portal"
 # django-otp's own throttle doubles the wait without end (15 wrong codes: hours), so anyone with
 # the password could lock a person out: off; accounts/second_step.py slows guesses, capped.

@@ -6,6 +6,8 @@ import re
 from base64 import b32encode
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -278,3 +280,30 @@ def test_a_role_given_during_a_session_asks_for_the_second_step_on_the_next_page
 
     grant_role(desk, roles.BIOBANK_STAFF)
     assert client.get(ADMIN)["Location"].startswith(SETUP)
+
+
+@pytest.mark.django_db
+def test_a_removed_app_closes_the_admin_on_the_next_request(client, staff_with_device):
+    """The signed-in device is kept in the cache between pages, and forgotten when it goes."""
+    staff, device = staff_with_device
+    sign_in(client, staff)
+    assert client.post(VERIFY, {"code": code_for(device), "next": ADMIN})["Location"] == ADMIN
+    assert client.get(ADMIN).status_code == 200
+    with CaptureQueriesContext(connection) as kept:
+        assert client.get(ADMIN).status_code == 200
+    assert not any("otp_totp_totpdevice" in query["sql"] for query in kept.captured_queries)
+
+    TOTPDevice.objects.filter(pk=device.pk).get().delete()
+    response = client.get(ADMIN)
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
+@pytest.mark.django_db
+def test_an_unconfirmed_device_does_not_count_even_when_kept(client, staff_with_device):
+    staff, device = staff_with_device
+    sign_in(client, staff)
+    client.post(VERIFY, {"code": code_for(device), "next": ADMIN})
+    assert client.get(ADMIN).status_code == 200
+    device.confirmed = False
+    device.save()
+    assert client.get(ADMIN).status_code == 302
