@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from .models import BiobankAccess, CohortQueryLog, SavedCohort
 from .question import Question
 
 DAILY_BUDGET_DEFAULT = 150
+ANSWER_TIMEOUT = 600
 VERIFY_SALT = "cohorts.verify-email"
 VERIFY_MAX_AGE = 3 * 24 * 3600
 
@@ -58,12 +59,31 @@ class Answer:
         return {"participants": self.participants_text, "samples": self.samples_text}
 
 
-def _budget(user, digest: str) -> tuple[int, bool]:
-    """(distinct questions asked today, whether this one is among them)."""
+def _budget(user, digest: str) -> tuple[int, bool, int]:
+    """(distinct questions asked today, whether this one is among them, the data's version): one query.
+
+    The version is the counter PostgreSQL moves on every write to what a count reads (migration
+    cohorts 0002: statement-level triggers on participants, consent answers, samples and facts)."""
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    row = CohortQueryLog.objects.filter(user=user, asked_at__gte=start, refused=False).aggregate(
-        asked=Count("question_hash", distinct=True), again=Count("pk", filter=Q(question_hash=digest)))
-    return row["asked"], row["again"] > 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(DISTINCT question_hash), count(*) FILTER (WHERE question_hash = %s), "  # nosec B608: the model's table
+            f"(SELECT last_value FROM cohorts_data_version) FROM {CohortQueryLog._meta.db_table} "
+            "WHERE user_id = %s AND asked_at >= %s AND NOT refused", [digest, user.pk, start])
+        asked, again, version = cursor.fetchone()
+    return asked, again > 0, version
+
+
+def _exact(question: Question, kind: str, version: int):
+    """The exact figures of ``question`` (``counting.count`` or ``breakdown``), kept per version of the
+    data: asked again (by anyone) before anything they read changes, no query runs. An answer computed
+    while a change was being written may be kept until the next change, ANSWER_TIMEOUT at most."""
+    key = f"cohorts:answer:{question.digest(kind)}:{timezone.localdate().isoformat()}:{version}"
+    exact = cache.get(key)
+    if exact is None:
+        exact = counting.breakdown(question) if kind == CohortQueryLog.Kind.BREAKDOWN else counting.count(question)
+        cache.set(key, exact, ANSWER_TIMEOUT)
+    return exact
 
 
 def ask(user, question: Question, *, kind: str = CohortQueryLog.Kind.COUNT) -> Answer:
@@ -72,17 +92,17 @@ def ask(user, question: Question, *, kind: str = CohortQueryLog.Kind.COUNT) -> A
     Asking a question already asked today costs nothing: its answer is the same by design. (Two
     questions sent at the same instant may both pass a budget with one left: a bound, not a lock.)"""
     digest = question.digest(kind)
-    asked, again = _budget(user, digest)
+    asked, again, version = _budget(user, digest)
     budget = daily_budget()
     if not again and asked >= budget:
         answer = Answer(refused=True)
     elif kind == CohortQueryLog.Kind.BREAKDOWN:
         cells = {name: {key: disclosure.protected(f"{name}:{key}", exact.participants,
                                                   exact.participants_fingerprint)
-                        for key, exact in group.items()} for name, group in counting.breakdown(question).items()}
+                        for key, exact in group.items()} for name, group in _exact(question, kind, version).items()}
         answer = Answer(cells=cells, budget_left=budget - asked - (0 if again else 1))
     else:
-        exact = counting.count(question)
+        exact = _exact(question, kind, version)
         participants = disclosure.protected("participants", exact.participants, exact.participants_fingerprint)
         # One sample each: the two counts are one number, shown once (two offsets would average out).
         samples = participants if exact.samples == exact.participants else disclosure.protected(

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from biobank import services as biobank_services
@@ -25,6 +31,7 @@ from .models import CohortQueryLog, SavedCohort
 from .question import Question
 
 ACTIONS = ("count", "breakdown")
+FORM_TIMEOUT = 600
 
 
 @access_required
@@ -36,19 +43,38 @@ def builder(request):
         data.pop(name, None)
     builder = Builder(data if request.GET else None)
     answer = question = None
-    if request.GET and builder.is_valid():
+    valid = bool(request.GET) and builder.is_valid()
+    if valid:
         question = builder.question()
         if action and not builder.editing:
             kind = CohortQueryLog.Kind.BREAKDOWN if action == "breakdown" else CohortQueryLog.Kind.COUNT
             answer = services.ask(request.user, question, kind=kind)
     state = question_query(question).urlencode() if question else ""
     return render(request, "cohorts/builder.html", {
-        "builder": builder, "answer": answer, "question": question, "state": state,
+        "form_html": _builder_form(builder, data, kept=valid or not request.GET), "answer": answer, "question": question, "state": state,
         "described": question.describe(builder.names) if question and answer else [],
         "breakdown_rows": selectors.breakdown_rows(answer.cells if answer else None),
         "save_form": SaveCohortForm(initial={"state": state}), "cohorts": selectors.my_cohorts(request.user),
         "budget": services.daily_budget(),
     }, status=429 if answer and answer.refused else 200)
+
+
+def _builder_form(builder: Builder, data, *, kept: bool) -> str:
+    """The builder's form drawn from its state: kept in the cache per state, language and the names of
+    the chosen concepts (up to 64 criterion forms of 13 widgets each take longer to draw than the
+    rest of the page). A form with errors or with concepts offered to choose from is drawn afresh."""
+    def draw() -> str:
+        return render_to_string("cohorts/_builder_form.html", {"builder": builder})
+
+    if not kept or any(form.matches for _, _, rows in builder.groups for form in rows):
+        return mark_safe(draw())  # nosec B308, B703: a template's output, escaped by it
+    key = "cohorts:builder-form:" + hashlib.sha256(repr((
+        translation.get_language(), sorted(data.lists()), sorted(builder.names.items()))).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = draw()
+        cache.set(key, html, FORM_TIMEOUT)
+    return mark_safe(html)  # nosec B308, B703: a template's output, escaped by it
 
 
 @access_required(reading=lambda request: selectors.concept_search_entry(request.GET.get("q", "")))

@@ -72,9 +72,10 @@ class Participant(models.Model):
             models.UniqueConstraint(fields=["mrn_hash"], name="participant_mrn_hash_unique"),
         ]
         indexes = [
-            # The cohort query: participants who may be offered, by sex and birth year.
-            models.Index(fields=["sex", "birth_year"], name="participant_offerable_idx",
-                         condition=Q(consent_research=True, withdrawn_on__isnull=True)),
+            # The cohort query: participants who may be offered, by sex and birth year, with what else
+            # it asks of them, so that the index alone answers (an index-only scan).
+            models.Index(fields=["sex", "birth_year"], include=["genotyped", "consent_recontact", "id"],
+                         name="participant_offerable_idx", condition=Q(consent_research=True, withdrawn_on__isnull=True)),
             models.Index(fields=["withdrawn_on"], name="participant_withdrawn_idx",
                          condition=Q(withdrawn_on__isnull=False)),
         ]

@@ -117,7 +117,8 @@ class Sample(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["sample_type", "status"], name="sample_type_status_idx"),
+            # The cohort count reads the participant and id from the index alone (an index-only scan).
+            models.Index(fields=["sample_type", "status"], include=["participant", "id"], name="sample_type_status_idx"),
             models.Index(fields=["status", "id"], name="sample_status_idx"),
             # Most samples are reserved for nothing: only the others are indexed.
             models.Index(fields=["reserved_for"], name="sample_reserved_for_idx",

@@ -120,6 +120,23 @@ def test_the_page_stays_within_its_query_budget(client, approved, cohort, django
         client.get(reverse("cohorts:builder"), {**builder_query(), "count": "1"})
 
 
+def test_asked_again_the_page_is_drawn_from_what_was_kept(client, approved, cohort):
+    """The second time, the form comes from the cache and the count from the kept answer; the
+    page is the same, and the question is logged again."""
+    client.force_login(approved)
+    url, query = reverse("cohorts:builder"), {**builder_query(), "count": "1"}
+    first = client.get(url, query)
+    assert "cohorts/_builder_form.html" in [t.name for t in first.templates]
+    again = client.get(url, query)
+    assert "cohorts/_builder_form.html" not in [t.name for t in again.templates]
+    assert again.content.decode().replace(str(again.context["csrf_token"]), "") == first.content.decode().replace(
+        str(first.context["csrf_token"]), "")
+    assert CohortQueryLog.objects.filter(user=approved).count() == 2
+    wrong = client.get(url, {**query, "g1-c0-value": "abc"})  # errors are drawn afresh, never kept
+    assert "cohorts/_builder_form.html" in [t.name for t in wrong.templates]
+    assert "Enter a number." in wrong.content.decode()
+
+
 def test_without_javascript_a_typed_term_offers_the_matching_concepts(client, approved, cohort):
     client.force_login(approved)
     html = client.get(reverse("cohorts:builder"), {"g0-c0-concept": "diabetes", "count": "1"}).content.decode()

@@ -120,3 +120,24 @@ def test_two_counts_of_one_number_are_not_two_draws_to_average(approved):
     people(20, birth_year=1945)  # one sample each: participants and samples are the same number
     answer = ask(approved, birth_year_min=1945, birth_year_max=1945)
     assert answer.participants == answer.samples
+
+
+def test_an_answer_is_kept_until_what_it_counts_changes_even_behind_the_orms_back(approved):
+    """Asked again, the exact figures come from the cache (no count query); any write to what the
+    count reads, a raw UPDATE or a COPY included, moves the data's version and the next ask counts."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    people(30, birth_year=1960)
+    first = ask(approved, birth_year_min=1960)
+    assert first.participants is not None
+    with CaptureQueriesContext(connection) as again:
+        assert ask(approved, birth_year_min=1960).participants == first.participants
+    assert not any("WITH matched" in query["sql"] for query in again.captured_queries)
+    assert CohortQueryLog.objects.filter(user=approved).count() == 2  # logged both times
+
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE biobank_participant SET withdrawn_on = CURRENT_DATE")
+    with CaptureQueriesContext(connection) as after:
+        assert ask(approved, birth_year_min=1960).participants_text == "fewer than 11"
+    assert any("WITH matched" in query["sql"] for query in after.captured_queries)
