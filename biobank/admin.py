@@ -22,11 +22,11 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin_tools import LabelledTabularInline, ReadOnlyAdminMixin
+from common.admin_tools import KeptChangePage, LabelledTabularInline, ReadOnlyAdminMixin
 from accounts.audit import record_access
 from accounts.models import ProtectedAccess
 
-from . import admin_pages, crypto
+from . import admin_pages, crypto, page_cache
 from .forms import ParticipantAdminForm, SampleAdminForm
 from .models import (
     BIOBANK_ID_PATTERN,
@@ -211,7 +211,8 @@ class ParticipantAdmin(HistoryAdmin):
 
 
 @admin.register(Sample)
-class SampleAdmin(HistoryAdmin):
+class SampleAdmin(KeptChangePage, HistoryAdmin):
+    kept_change_pages = page_cache.SAMPLE_CHANGE
     form = SampleAdminForm
     list_display = ["barcode", "participant", "sample_type", "status", "storage", "collected_on", "quantity_shown",
                     "reserved_for"]
@@ -254,11 +255,16 @@ class SampleAdmin(HistoryAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         known = str(object_id).isdigit()
-        tree = lineage_selectors.family(int(object_id)) if known else None
-        extra = {"in_storage": Sample.IN_STORAGE, "moves": storage_selectors.moves_of(object_id) if known else [],
-                 "lineage": tree, "lineage_unavailable": lineage_selectors.unavailable_reason(tree) if tree else "",
-                 **(extra_context or {})}
-        return super().change_view(request, object_id, form_url, extra)
+
+        def render():
+            tree = lineage_selectors.family(int(object_id)) if known else None
+            extra = {"in_storage": Sample.IN_STORAGE, "moves": storage_selectors.moves_of(object_id) if known else [],
+                     "lineage": tree, "lineage_unavailable": lineage_selectors.unavailable_reason(tree) if tree else "",
+                     **(extra_context or {})}
+            return super(KeptChangePage, self).change_view(request, object_id, form_url, extra)
+
+        return self.keep_change_page(request, object_id, render, extra_context,
+                                     stamp=(lambda: lineage_selectors.family_stamp(int(object_id))) if known else None)
 
     def get_readonly_fields(self, request, obj=None):
         # Status moves only through the actions and requests (services.move_samples).

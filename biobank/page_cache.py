@@ -19,6 +19,10 @@ from common.page_cache import PageCache
 MINE = PageCache("biobank:my-requests", timeout=300)
 STORAGE = PageCache("biobank:storage-pages", timeout=300)
 DISTRIBUTION = PageCache("biobank:distribution-pages", timeout=300)
+# A sample's change page at the staff desk: forgotten on a change of its donor, place, moves or the
+# request it is kept for, and stored under its lineage tree's stamp (``lineage.selectors.family_stamp``)
+# for the samples written in bulk.
+SAMPLE_CHANGE = PageCache("biobank:sample-change", timeout=300)
 
 
 def box_stamp(box_id: int) -> tuple:
@@ -37,11 +41,13 @@ def box_stamp(box_id: int) -> tuple:
 
 
 def connect() -> None:
-    from .models import (DistributionItem, DistributionOrder, RecontactRequest, Sample, SampleMove, SampleRequest,
-                         StorageContainer)
+    from .models import (ConsentResponse, DistributionItem, DistributionOrder, Participant, RecontactRequest, Sample,
+                         SampleMove, SampleRequest, StorageContainer, Withdrawal)
 
     forget_on_change(MINE, (SampleRequest, RecontactRequest), "biobank.my-requests")
     forget_on_change(STORAGE, (StorageContainer,), "biobank.storage-pages")
     forget_on_change(DISTRIBUTION, (DistributionOrder, DistributionItem, StorageContainer, SampleRequest, Sample,
                                     SampleMove),
                      "biobank.distribution-pages")
+    forget_on_change(SAMPLE_CHANGE, (Sample, Participant, ConsentResponse, Withdrawal, StorageContainer, SampleMove,
+                                     SampleRequest), "biobank.sample-change")

@@ -17,6 +17,9 @@ from common.page_cache import PageCache, serve_person
 
 TIMEOUT = 60
 LIST = PageCache("consultations:triage-list", timeout=TIMEOUT)
+# A request's change page (``common.admin_tools.KeptChangePage``): its lines, history, messages,
+# hours and documents too; kept a minute at most as well ("overdue" follows the clock).
+CHANGE_PAGES = PageCache("consultations:request-change", timeout=TIMEOUT)
 
 
 def cached_changelist(request, render):
@@ -27,7 +30,9 @@ def cached_changelist(request, render):
 def connect() -> None:
     from centers.models import Center, Service, StaffMembership
 
-    from .models import ConsultationRequest, TimeEntry
+    from .models import Attachment, ConsultationRequest, LineItem, Message, StatusChange, TimeEntry
 
     # Roles too: the actions offered follow permissions.
     forget_on_change(LIST, (ConsultationRequest, TimeEntry, Center, Service, StaffMembership), "consultations.triage")
+    forget_on_change(CHANGE_PAGES, (ConsultationRequest, LineItem, StatusChange, Message, TimeEntry, Attachment, Center,
+                                    Service, StaffMembership), "consultations.request-change")

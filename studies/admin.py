@@ -15,12 +15,12 @@ from django.utils.timesince import timesince
 from psycopg2.extras import DateTimeTZRange
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin_tools import LabelledTabularInline
+from common.admin_tools import KeptChangePage, LabelledTabularInline
 from accounts import roles
 from accounts.audit import record_access
 from accounts.models import User
 
-from . import selectors
+from . import person_pages, selectors
 from .admin_registry import LocationInline, RegistryRecordInline, SpanishTextInline
 from .filters import AGE_BANDS, received_between
 from .forms import BookingForm, IneligibleReasonForm
@@ -88,7 +88,8 @@ def _inquiry_count(**where):
 
 
 @admin.register(Study)
-class StudyAdmin(ScopedHistoryAdmin):
+class StudyAdmin(KeptChangePage, ScopedHistoryAdmin):
+    kept_change_pages = person_pages.STUDY_CHANGE
     list_display = ["lay_title", "short_label", "phase", "status", "is_public", "center", "new_inquiries",
                     "inquiry_count"]
     list_filter = ["status", "phase", "study_type", "is_public", "trc_inpatient", "healthy_volunteers",

@@ -28,6 +28,16 @@ down(id) AS (
 SELECT id FROM down"""
 
 
+def family_stamp(sample_id: int) -> tuple:
+    """(samples in the tree of ``sample_id``, their latest change): moves whenever a sample of the
+    tree is written, in bulk too (reservations, shipments), or a sample joins it. One query."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*), max(updated_at) FROM biobank_sample WHERE id IN ({_TREE})",  # nosec B608: constant
+                       [sample_id])
+        count, latest = cursor.fetchone()
+    return count, latest and latest.isoformat()
+
+
 def family(sample_id: int) -> Node | None:
     """The tree ``sample_id`` belongs to, from its first ancestor: two queries, any depth.
 

@@ -15,6 +15,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin_tools import KeptChangePage
+
 from .. import selectors, services, triage_cache
 from ..models import ConsultationRequest, LineItem, Message, TimeEntry
 from ..templatetags.consultations_tags import hours as format_hours
@@ -43,7 +45,8 @@ class ConsultationRequestAdminForm(forms.ModelForm):
 
 
 @admin.register(ConsultationRequest)
-class ConsultationRequestAdmin(RequestPagesMixin, WorkflowActionsMixin, SimpleHistoryAdmin):
+class ConsultationRequestAdmin(KeptChangePage, RequestPagesMixin, WorkflowActionsMixin, SimpleHistoryAdmin):
+    kept_change_pages = triage_cache.CHANGE_PAGES
     paginator = RecentCountPaginator
     form = ConsultationRequestAdminForm
     change_list_template = "admin/consultations/consultationrequest/change_list.html"

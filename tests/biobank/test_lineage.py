@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, transaction
 from django.urls import reverse
@@ -91,14 +92,32 @@ def test_the_sample_page_shows_the_tree_in_constant_queries(client, blood, bioba
     client.force_login(biobank_staff)
     url = reverse("admin:biobank_sample_change", args=[blood.pk])
     client.get(url)
+    cache.clear()  # drawn afresh each time: the queries of a first visit
     with django_assert_max_num_queries(30) as small:
         client.get(url)
     lineage.split_sample(blood, kind="aliquot", count=4, taken_each=Decimal("0.5"), by=biobank_staff)
+    cache.clear()
     with django_assert_max_num_queries(len(small.captured_queries)):
         html = client.get(url).content.decode()
     assert html.count("Aliquot, Whole blood") == 6
     root = selectors.family(blood.pk)
     assert len(root.children) == 6 and root.current
+
+
+@pytest.mark.django_db
+def test_a_kept_sample_page_follows_its_tree_even_when_samples_move_in_bulk(client, blood, biobank_staff):
+    (aliquot,) = lineage.split_sample(blood, kind="aliquot", count=1, taken_each=Decimal("1"), by=biobank_staff)
+    client.force_login(biobank_staff)
+    url = reverse("admin:biobank_sample_change", args=[blood.pk])
+    assert client.get(url).templates
+    assert not client.get(url).templates  # kept
+    # A bulk move sends no signal per sample: the tree's stamp moves instead.
+    services.move_samples(Sample.objects.filter(pk=aliquot.pk), Sample.Status.DESTROYED, by=biobank_staff,
+                          reason="Thawed by mistake (synthetic).")
+    html = client.get(url).content.decode()
+    assert "WB-0001-A1" in html and "Destroyed" in html
+    lineage.split_sample(blood, kind="aliquot", count=1, taken_each=Decimal("1"), by=biobank_staff)
+    assert "WB-0001-A2" in client.get(url).content.decode()
 
 
 @pytest.mark.django_db

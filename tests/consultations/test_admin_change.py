@@ -88,6 +88,28 @@ def test_query_budget_of_the_change_page(client, consultation, staff_a, django_a
 
 
 @pytest.mark.django_db
+def test_the_page_is_kept_until_what_it_shows_changes(client, consultation, staff_a, staff_b, researcher):
+    """Seen again, the page comes from the cache; a new message or an hour logged shows at once;
+    each person's page is their own, and someone without the desk is still refused."""
+    client.force_login(staff_a)
+    url = change_url(consultation)
+    assert client.get(url).templates  # drawn
+    again = client.get(url)
+    assert again.status_code == 200 and not again.templates  # kept
+
+    MessageFactory(request=consultation, author=consultation.requester, body="One more question")
+    assert "One more question" in client.get(url).content.decode()
+    services.log_time(consultation, consultant=staff_a, hours=Decimal("2"), date=timezone.localdate(),
+                      note="Second meeting")
+    assert "Second meeting" in client.get(url).content.decode()
+
+    client.force_login(staff_b)
+    assert client.get(url).templates  # drawn for this person, not served from another's page
+    client.force_login(researcher)
+    assert client.get(url).status_code == 302  # to the desk's sign-in
+
+
+@pytest.mark.django_db
 def test_staff_message_reaches_the_researcher_and_an_internal_note_does_not(
         client, consultation, staff_a, outbox, django_capture_on_commit_callbacks):
     client.force_login(staff_a)

@@ -38,6 +38,18 @@ def test_dcr_staff_curate_every_study_but_never_see_inquiries(client, dcr_staff,
     assert client.get(INTERESTS).status_code == 403
 
 
+def test_a_study_page_is_kept_until_the_study_or_its_team_changes(client, study_team_member, study):
+    client.force_login(study_team_member)
+    url = f"{STUDIES}{study.pk}/change/"
+    assert client.get(url).templates
+    assert not client.get(url).templates  # served as kept
+    study.lay_title = "A new plain title (synthetic)"
+    study.save()
+    assert "A new plain title (synthetic)" in client.get(url).content.decode()
+    study.team.remove(study_team_member)
+    assert client.get(url).status_code == 302  # "does not exist" for someone off the team
+
+
 def test_people_without_a_staff_role_get_no_study_admin(client, patient, researcher):
     client.force_login(patient)
     assert client.get(STUDIES).status_code == 302  # not staff: sent to the admin sign-in
