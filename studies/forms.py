@@ -184,6 +184,11 @@ class IneligibleReasonForm(forms.Form):
                              error_messages={"required": "Say why the person is not eligible."})
 
 
+def move_choices(interest: Interest) -> list[tuple[str, str]]:
+    """(status, label) of the moves ``interest`` may make now."""
+    return [(value, Interest.Status(value).label) for value in allowed_moves(interest.status)]
+
+
 class MoveForm(forms.Form):
     """Move one inquiry on the team page."""
 
@@ -193,7 +198,7 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args, interest: Interest, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [(value, Interest.Status(value).label) for value in allowed_moves(interest.status)]
+        self.fields["to"].choices = move_choices(interest)
         self.fields["to"].error_messages["invalid_choice"] = "That move is not possible for this inquiry any more."
 
 

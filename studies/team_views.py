@@ -21,9 +21,9 @@ from accounts.audit import record_access, record_access_by_id
 from common.page_cache import person_page, serve_person
 from common.ratelimit import per_person
 
-from . import person_pages, selectors, services
+from . import person_pages, selectors, services, team_rows
 from .filters import InterestListFilter
-from .forms import MoveForm, NoteForm, TeamStudySearchForm
+from .forms import MoveForm, NoteForm, TeamStudySearchForm, move_choices
 from .models import Interest, Study
 
 CONTACT_FIELDS = ["name", "email", "phone"]
@@ -67,12 +67,12 @@ def _team_study(request, pk: int):
     study = get_object_or_404(selectors.team_studies(request.user), pk=pk)
     filterset = InterestListFilter(request.GET, queryset=selectors.team_interests(study))
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
-    rows = [(interest, MoveForm(interest=interest, auto_id=f"id_move_{interest.pk}_%s")) for interest in page]
+    rows = [(interest, move_choices(interest)) for interest in page]
     if rows:
         record_access(request.user, page.object_list, CONTACT_FIELDS, path=request.path)
     response = render(request, "studies/team_study.html", {
         "study": study, "funnel": selectors.funnel(study), "filter": filterset, "page": page, "rows": rows,
-        "now": timezone.now(),
+        "rows_html": team_rows.render_rows(request, rows, timezone.now()),
     })
     response.kept_with_page = [interest.pk for interest, _ in rows]
     return response
