@@ -7,6 +7,8 @@ class CohortsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from . import views
         from .access import connect
 
         connect()
+        views.connect()

@@ -11,11 +11,13 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.backends import forget_on_change
 from biobank import services as biobank_services
+from common.page_cache import PageCache
 
 from . import selectors, services
 from .access import access_required, researcher_required
@@ -27,11 +29,18 @@ from .forms import (
     SaveCohortForm,
     question_query,
 )
-from .models import CohortQueryLog, SavedCohort
+from .models import BiobankAccess, CohortQueryLog, SavedCohort
 from .question import Question
 
 ACTIONS = ("count", "breakdown")
 FORM_TIMEOUT = 600
+# The builder's page of a question asked, per person: forgotten when their saved cohorts or their
+# access change (``connect``); kept only while the data and their day of questions are unchanged.
+PAGES = PageCache("cohorts:builder-pages", timeout=FORM_TIMEOUT)
+
+
+def connect() -> None:
+    forget_on_change(PAGES, (SavedCohort, BiobankAccess), "cohorts.builder-pages")
 
 
 @access_required
@@ -39,6 +48,16 @@ FORM_TIMEOUT = 600
 def builder(request):
     data = request.GET.copy()
     action = next((a for a in ACTIONS if a in data), "")
+    key = None
+    if action and PAGES.plain_get(request):
+        # A question asked again: its page is served as drawn while the data and the person's day of
+        # questions are unchanged (``services.ask_again`` checks both and logs the question).
+        key = PAGES.page_key(request, request.user.pk, timezone.localdate().isoformat(), services.daily_budget())
+        stored, version = PAGES.read(key)
+        if stored is not None:
+            response, kept = PAGES.respond(request, stored)
+            if services.ask_again(request.user, **kept):
+                return response
     for name in ACTIONS:
         data.pop(name, None)
     builder = Builder(data if request.GET else None)
@@ -50,13 +69,19 @@ def builder(request):
             kind = CohortQueryLog.Kind.BREAKDOWN if action == "breakdown" else CohortQueryLog.Kind.COUNT
             answer = services.ask(request.user, question, kind=kind)
     state = question_query(question).urlencode() if question else ""
-    return render(request, "cohorts/builder.html", {
+    response = render(request, "cohorts/builder.html", {
         "form_html": _builder_form(builder, data, kept=valid or not request.GET), "answer": answer, "question": question, "state": state,
         "described": question.describe(builder.names) if question and answer else [],
         "breakdown_rows": selectors.breakdown_rows(answer.cells if answer else None),
         "save_form": SaveCohortForm(initial={"state": state}), "cohorts": selectors.my_cohorts(request.user),
         "budget": services.daily_budget(),
     }, status=429 if answer and answer.refused else 200)
+    if key is not None and answer is not None and not answer.refused:
+        kind = CohortQueryLog.Kind.BREAKDOWN if action == "breakdown" else CohortQueryLog.Kind.COUNT
+        response.kept_with_page = {"digest": question.digest(kind), "kind": kind, "question": question.as_dict(),
+                                   "shown": answer.as_shown(), "version": answer.version, "asked": answer.asked}
+        PAGES.store(key, version, response)
+    return response
 
 
 def _builder_form(builder: Builder, data, *, kept: bool) -> str:

@@ -67,19 +67,28 @@ class PageCache(VersionedCache):
         with the response's ``kept_with_page`` each time the stored page is served."""
         stored, version = self.read(key)
         if stored is not None:
-            content, content_type, *kept = stored  # (pages kept before ``kept_with_page`` have two parts)
-            kept = kept[0] if kept else None
+            response, kept = self.respond(request, stored)
             if on_hit is not None:
                 on_hit(kept)
-            return HttpResponse(self._open(content).replace(CSRF_MARK, get_token(request)), content_type=content_type)
+            return response
         response = render()
+        self.store(key, version, response)
+        return response
+
+    def respond(self, request, stored) -> tuple[HttpResponse, object]:
+        """(the stored page as this visitor's response, what was kept with it)."""
+        content, content_type, *kept = stored  # (pages kept before ``kept_with_page`` have two parts)
+        return (HttpResponse(self._open(content).replace(CSRF_MARK, get_token(request)), content_type=content_type),
+                kept[0] if kept else None)
+
+    def store(self, key: str, version: int, response) -> None:
+        """Keep ``response`` (read under ``version``) if it is a plain 200 page without cookies."""
         if response.status_code == 200 and not response.streaming and not response.cookies:
             if hasattr(response, "render"):
                 response.render()
             content = CSRF_INPUT.sub(rf"\g<1>{CSRF_MARK}\g<2>", response.content.decode(response.charset))
             self.write(key, version, (self._seal(content), response["Content-Type"],
                                       getattr(response, "kept_with_page", None)))
-        return response
 
 
 def serve_person(pages: PageCache, request, render, parameters: frozenset[str] | None = frozenset(), scope=(),
