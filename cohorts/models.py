@@ -88,11 +88,20 @@ class CohortQueryLog(models.Model):
     question_hash = models.CharField(max_length=64)
     shown = models.JSONField(help_text="What the researcher saw.")
     refused = models.BooleanField(default=False, help_text="Over the daily budget: no count was shown.")
+    new_today = models.BooleanField(default=False, editable=False,
+                                    help_text="The first time the person asked this question that day: what the "
+                                              "daily budget counts.")
 
     class Meta:
         ordering = ["-asked_at"]
         verbose_name = "cohort question"
-        indexes = [models.Index(fields=["user", "asked_at"], name="cohortquery_user_day_idx")]
+        indexes = [
+            models.Index(fields=["user", "asked_at"], name="cohortquery_user_day_idx"),
+            # The daily budget: the questions new that day (up to the budget), and whether this one was asked.
+            models.Index(fields=["user", "asked_at"], condition=models.Q(new_today=True, refused=False),
+                         name="cohortquery_new_idx"),
+            models.Index(fields=["user", "question_hash", "asked_at"], name="cohortquery_again_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} asked by {self.user} at {self.asked_at:%Y-%m-%d %H:%M}"

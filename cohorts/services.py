@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle  # nosec B403: only for our own sealed values
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
-from common import disclosure
+from common import disclosure, sealing
 from common.workflow import InvalidTransition
 from notifications.services import queue_email
 
@@ -41,6 +42,8 @@ class Answer:
     cells: dict | None = None  # breakdown: {kind: {key: shown}}
     refused: bool = False
     budget_left: int = 0
+    version: int = 0  # of the data counted (``_budget``)
+    asked: int = 0  # distinct questions asked today, this one included
 
     @property
     def participants_text(self) -> str:
@@ -65,24 +68,30 @@ def _budget(user, digest: str) -> tuple[int, bool, int]:
     The version is the counter PostgreSQL moves on every write to what a count reads (migration
     cohorts 0002: statement-level triggers on participants, consent answers, samples and facts)."""
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    table = CohortQueryLog._meta.db_table
+    # Two small index scans (cohortquery_new_idx, cohortquery_again_idx), however often questions
+    # were asked again today: each question is counted on the row of its first ask of the day.
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(DISTINCT question_hash), count(*) FILTER (WHERE question_hash = %s), "  # nosec B608: the model's table
-            f"(SELECT last_value FROM cohorts_data_version) FROM {CohortQueryLog._meta.db_table} "
-            "WHERE user_id = %s AND asked_at >= %s AND NOT refused", [digest, user.pk, start])
+            f"SELECT (SELECT count(*) FROM {table} WHERE user_id = %s AND asked_at >= %s AND new_today "  # nosec B608: the model's table
+            "AND NOT refused), "
+            f"EXISTS (SELECT 1 FROM {table} WHERE user_id = %s AND question_hash = %s AND asked_at >= %s "
+            "AND NOT refused), (SELECT last_value FROM cohorts_data_version)", [user.pk, start, user.pk, digest, start])
         asked, again, version = cursor.fetchone()
-    return asked, again > 0, version
+    return asked, again, version
 
 
 def _exact(question: Question, kind: str, version: int):
     """The exact figures of ``question`` (``counting.count`` or ``breakdown``), kept per version of the
-    data: asked again (by anyone) before anything they read changes, no query runs. An answer computed
+    data, sealed: asked again (by anyone) before anything they read changes, no query runs. An answer computed
     while a change was being written may be kept until the next change, ANSWER_TIMEOUT at most."""
     key = f"cohorts:answer:{question.digest(kind)}:{timezone.localdate().isoformat()}:{version}"
-    exact = cache.get(key)
-    if exact is None:
-        exact = counting.breakdown(question) if kind == CohortQueryLog.Kind.BREAKDOWN else counting.count(question)
-        cache.set(key, exact, ANSWER_TIMEOUT)
+    seal = sealing.fernet(b"cohort answers")  # exact figures, small ones included: never readable in the cache
+    kept = cache.get(key)
+    if kept is not None:
+        return pickle.loads(seal.decrypt(kept))  # nosec B301: our own bytes, authenticated by the Fernet token
+    exact = counting.breakdown(question) if kind == CohortQueryLog.Kind.BREAKDOWN else counting.count(question)
+    cache.set(key, seal.encrypt(pickle.dumps(exact)), ANSWER_TIMEOUT)
     return exact
 
 
@@ -100,17 +109,32 @@ def ask(user, question: Question, *, kind: str = CohortQueryLog.Kind.COUNT) -> A
         cells = {name: {key: disclosure.protected(f"{name}:{key}", exact.participants,
                                                   exact.participants_fingerprint)
                         for key, exact in group.items()} for name, group in _exact(question, kind, version).items()}
-        answer = Answer(cells=cells, budget_left=budget - asked - (0 if again else 1))
+        answer = Answer(cells=cells, budget_left=budget - asked - (0 if again else 1), version=version,
+                        asked=asked + (0 if again else 1))
     else:
         exact = _exact(question, kind, version)
         participants = disclosure.protected("participants", exact.participants, exact.participants_fingerprint)
         # One sample each: the two counts are one number, shown once (two offsets would average out).
         samples = participants if exact.samples == exact.participants else disclosure.protected(
             "samples", exact.samples, exact.samples_fingerprint)
-        answer = Answer(participants=participants, samples=samples, budget_left=budget - asked - (0 if again else 1))
+        answer = Answer(participants=participants, samples=samples, budget_left=budget - asked - (0 if again else 1),
+                        version=version, asked=asked + (0 if again else 1))
     CohortQueryLog.objects.create(user=user, kind=kind, question=question.as_dict(), question_hash=digest,
-                                  shown=answer.as_shown(), refused=answer.refused)
+                                  shown=answer.as_shown(), refused=answer.refused, new_today=not (again or answer.refused))
     return answer
+
+
+def ask_again(user, *, digest: str, kind: str, question: dict, shown: dict, version: int, asked: int) -> bool:
+    """Log ``question`` asked again by ``user`` and say True if its page, drawn when the data was at
+    ``version`` and the person had asked ``asked`` questions today (this one included), still holds:
+    the same data, this question already asked today, no other asked since. Else False, and nothing
+    is logged (the page is drawn afresh through ``ask``)."""
+    now_asked, again, now_version = _budget(user, digest)
+    if not (again and now_version == version and now_asked == asked):
+        return False
+    CohortQueryLog.objects.create(user=user, kind=kind, question=question, question_hash=digest, shown=shown,
+                                  refused=False)
+    return True
 
 
 def save_cohort(user, *, name: str, question: Question) -> SavedCohort:

@@ -135,6 +135,10 @@ def test_an_answer_is_kept_until_what_it_counts_changes_even_behind_the_orms_bac
         assert ask(approved, birth_year_min=1960).participants == first.participants
     assert not any("WITH matched" in query["sql"] for query in again.captured_queries)
     assert CohortQueryLog.objects.filter(user=approved).count() == 2  # logged both times
+    from django.core.cache import cache
+
+    kept = [value for key, value in cache._cache.items() if "cohorts:answer" in key]
+    assert kept and not any(b"Exact" in value or b"participants" in value for value in kept)  # sealed
 
     with connection.cursor() as cursor:
         cursor.execute("UPDATE biobank_participant SET withdrawn_on = CURRENT_DATE")
