@@ -48,6 +48,7 @@ def connect() -> None:
 def builder(request):
     data = request.GET.copy()
     action = next((a for a in ACTIONS if a in data), "")
+    kind = CohortQueryLog.Kind.BREAKDOWN if action == "breakdown" else CohortQueryLog.Kind.COUNT
     key = None
     if action and PAGES.plain_get(request):
         # A question asked again: its page is served as drawn while the data and the person's day of
@@ -66,18 +67,17 @@ def builder(request):
     if valid:
         question = builder.question()
         if action and not builder.editing:
-            kind = CohortQueryLog.Kind.BREAKDOWN if action == "breakdown" else CohortQueryLog.Kind.COUNT
             answer = services.ask(request.user, question, kind=kind)
     state = question_query(question).urlencode() if question else ""
     response = render(request, "cohorts/builder.html", {
-        "form_html": _builder_form(builder, data, kept=valid or not request.GET), "answer": answer, "question": question, "state": state,
+        "form_html": _builder_form(builder, data, kept=valid or not request.GET), "answer": answer,
+        "question": question, "state": state,
         "described": question.describe(builder.names) if question and answer else [],
         "breakdown_rows": selectors.breakdown_rows(answer.cells if answer else None),
         "save_form": SaveCohortForm(initial={"state": state}), "cohorts": selectors.my_cohorts(request.user),
         "budget": services.daily_budget(),
     }, status=429 if answer and answer.refused else 200)
     if key is not None and answer is not None and not answer.refused:
-        kind = CohortQueryLog.Kind.BREAKDOWN if action == "breakdown" else CohortQueryLog.Kind.COUNT
         response.kept_with_page = {"digest": question.digest(kind), "kind": kind, "question": question.as_dict(),
                                    "shown": answer.as_shown(), "version": answer.version, "asked": answer.asked}
         PAGES.store(key, version, response)

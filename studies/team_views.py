@@ -56,8 +56,8 @@ def team_study(request, pk: int):
 
     def shown_again(ids):
         if ids:
-            record_access_by_id(request.user, [(Interest._meta.label, pk) for pk in ids], CONTACT_FIELDS,
-                                path=request.path)
+            record_access_by_id(request.user, [(Interest._meta.label, interest_id) for interest_id in ids],
+                                CONTACT_FIELDS, path=request.path)
 
     return serve_person(person_pages.TEAM_STUDY, request, lambda: _team_study(request, pk),
                         frozenset({"status", "received", "page"}), (pk,), on_hit=shown_again)
