@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from accounts.backends import forget_on_change
 from common.csv_export import csv_response
 from common.page_cache import PageCache, person_page
+from studies.models import Interest
 
 from . import charts, selectors
 
@@ -97,10 +98,10 @@ def _tables(scope: selectors.Scope, now) -> list[Table]:
                              title="Study inquiries per month"),
               empty=no_studies if not any(r[1] for r in interests) else ""),
         Table("enrollment-funnel", "Enrollment funnel per study (15 studies with most inquiries)",
-              ["Study"] + [stage.label for stage in selectors.Interest.Stage], funnel,
+              ["Study"] + [stage.label for stage in Interest.Stage], funnel,
               charts.columns([r[0][:10] for r in funnel],
                              [charts.Series(stage.label, [r[i + 1] for r in funnel])
-                              for i, stage in enumerate(selectors.Interest.Stage)],
+                              for i, stage in enumerate(Interest.Stage)],
                              title="Enrollment funnel per study", grouped=True)
               if funnel else None,
               note="Each stage counts the inquiries that reached it, whatever happened after.",
