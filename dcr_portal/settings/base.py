@@ -129,7 +129,7 @@ TEMPLATES = [
 ]
 # Widgets render through the templates above, so templates/admin/widgets/ can give the staff desk's
 # date and time inputs their labels ("django.forms" in INSTALLED_APPS keeps Django's own widgets).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "common.form_renderer.PortalFormRenderer"
 
 # --- i18n ------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
