@@ -74,8 +74,9 @@ def _criterion_sql(criterion: Criterion, ids: list[int], params: list) -> str:
     return f"SELECT f.participant_id FROM ehr_fact f{join} WHERE {' AND '.join(where)}{having}"  # nosec B608
 
 
-def matched_sql(question: Question) -> tuple[str, list]:
-    """SELECT id, sex, birth_year, genotyped of the offerable participants who answer ``question``."""
+def matched_sql(question: Question, *, with_samples: bool = True) -> tuple[str, list]:
+    """SELECT id, sex, birth_year, genotyped of the offerable participants who answer ``question``
+    (``with_samples`` False: leaving out "has an available sample of the asked type")."""
     params: list = []
     where = ["p.consent_research", "p.withdrawn_on IS NULL"]
     sample = question.sample
@@ -100,7 +101,7 @@ def matched_sql(question: Question) -> tuple[str, list]:
     for group in question.groups:
         parts = [_criterion_sql(c, ids.get(c.key, []), params) for c in group.criteria]
         where.append(f"p.id {'NOT IN' if group.exclude else 'IN'} ({' UNION '.join(parts)})")
-    if sample.sample_type:
+    if sample.sample_type and with_samples:
         where.append("EXISTS (SELECT 1 FROM biobank_sample t WHERE t.participant_id = p.id AND t.status = %s "
                      "AND t.sample_type = %s)")
         params += [Sample.Status.AVAILABLE, sample.sample_type]
@@ -117,13 +118,27 @@ def _samples_filter(question: Question, params: list) -> str:
 
 
 def count(question: Question) -> Exact:
-    """Participants answering ``question`` and their available samples (of the asked type): one query."""
-    matched, params = matched_sql(question)
-    sample_where = _samples_filter(question, params)
-    sql = f"""WITH matched AS MATERIALIZED ({matched})
-        SELECT (SELECT count(*) FROM matched), (SELECT coalesce(sum(hashint8(id)), 0) FROM matched),
-               count(s.id), coalesce(sum(hashint8(s.id)), 0)
-        FROM biobank_sample s JOIN matched m ON m.id = s.participant_id WHERE {sample_where}"""  # nosec B608
+    """Participants answering ``question`` and their available samples (of the asked type): one query.
+
+    With a sample type asked, the participants counted are those among the samples found, in one
+    pass over the samples, where "has such a sample" and "their samples" read them twice (13 -> 5 ms
+    for the benchmark's question)."""
+    if not question.sample.sample_type:
+        matched, params = matched_sql(question)
+        sample_where = _samples_filter(question, params)
+        sql = f"""WITH matched AS MATERIALIZED ({matched})
+            SELECT (SELECT count(*) FROM matched), (SELECT coalesce(sum(hashint8(id)), 0) FROM matched),
+                   count(s.id), coalesce(sum(hashint8(s.id)), 0)
+            FROM biobank_sample s JOIN matched m ON m.id = s.participant_id WHERE {sample_where}"""  # nosec B608
+    else:
+        matched, params = matched_sql(question, with_samples=False)
+        sample_where = _samples_filter(question, params)
+        sql = f"""WITH matched AS MATERIALIZED ({matched}),
+            hits AS MATERIALIZED (SELECT s.id, s.participant_id FROM biobank_sample s
+                                  JOIN matched m ON m.id = s.participant_id WHERE {sample_where}),
+            people AS (SELECT DISTINCT participant_id FROM hits)
+            SELECT (SELECT count(*) FROM people), (SELECT coalesce(sum(hashint8(participant_id)), 0) FROM people),
+                   count(*), coalesce(sum(hashint8(id)), 0) FROM hits"""  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return Exact(*cursor.fetchone())

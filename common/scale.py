@@ -57,3 +57,14 @@ def with_defaults(model, columns: str) -> tuple[str, list]:
         default = field.get_default()
         values.append(json.dumps(default) if isinstance(default, (dict, list)) else default)
     return ", ".join([columns, *extra]), values
+
+
+def settle(*tables: str) -> None:
+    """What autovacuum does to freshly loaded tables on a live database: their statistics and, outside
+    a transaction, their visibility map (so that index-only scans need no heap). Inside a transaction
+    (a test's), only ANALYZE can run."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {table}" if connection.in_atomic_block else f"VACUUM ANALYZE {table}")

@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts import roles
 from accounts.models import User
 from centers.models import Service, StaffMembership
-from common.scale import copy_line, copy_rows, scaled, with_defaults
+from common.scale import copy_line, copy_rows, scaled, settle, with_defaults
 
 from .models import ConsultationRequest, FundingStatus, Status, StudyStage
 
@@ -119,10 +119,6 @@ def seed(stdout=None, factor: float = 1.0) -> str:
                    for position, (service, center) in enumerate(
                        [(row[2], row[3])] + ([services[(row[0] + 1) % len(services)]]
                                              if row[4] == Status.SUBMITTED and row[0] % 4 == 0 else []), start=1)))
-    with connection.cursor() as cursor:
-        for table in ("consultations_consultationrequest", "consultations_statuschange", "consultations_message",
-                      "consultations_timeentry", "consultations_lineitem"):
-            # Outside a transaction VACUUM also sets the visibility map (index-only scans, as after
-            # autovacuum on a live database); inside one (a test's), ANALYZE is what can run.
-            cursor.execute(f"ANALYZE {table}" if connection.in_atomic_block else f"VACUUM ANALYZE {table}")
+    settle("consultations_consultationrequest", "consultations_statuschange", "consultations_message",
+           "consultations_timeentry", "consultations_lineitem")
     return f"{total:,} requests from {len(researchers):,} researchers, {2 * total:,} messages"

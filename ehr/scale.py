@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from common.scale import copy_line, copy_rows
+from common.scale import copy_line, copy_rows, settle
 
 from . import selectors
 from .models import Domain
@@ -124,10 +124,6 @@ def seed(stdout=None, factor: float = 1.0) -> str:
         cursor.execute("""UPDATE ehr_concept c SET participant_count = n.people, fact_count = n.facts
                           FROM (SELECT concept_id, count(DISTINCT participant_id) AS people, count(*) AS facts
                                 FROM ehr_fact GROUP BY concept_id) n WHERE c.id = n.concept_id""")
-    with connection.cursor() as cursor:
-        # Outside a transaction, VACUUM also sets the visibility map (index-only scans); inside one
-        # (a test's), ANALYZE is what can run.
-        cursor.execute("ANALYZE ehr_fact" if connection.in_atomic_block else "VACUUM ANALYZE ehr_fact")
-        cursor.execute("ANALYZE ehr_concept")
+    settle("ehr_fact", "ehr_concept")
     selectors.concepts_changed()
     return f"{facts:,} facts for {len(todo):,} participants"
