@@ -145,6 +145,8 @@ def turnaround(scope: Scope) -> list[list]:
         overall[(kind, tenths)] = overall.get((kind, tenths), 0) + n
     for (kind, tenths), n in sorted(overall.items()):
         per.setdefault((None, kind), []).append((tenths, n))
+    # Every centre with requests has its row, a dash for a median none of its requests has yet.
+    names.update(_in_scope(CentreTotals.objects.filter(requests__gt=0), scope).values_list("center_id", "center__name"))
 
     def row(name, center):
         figures = []

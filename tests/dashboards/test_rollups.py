@@ -138,3 +138,9 @@ def test_the_command_counts_again_and_says_what_it_counted(two_services):
     call_command("rebuild_dashboard_figures", stdout=out)
     assert CentreTotals.objects.get().requests == 1
     assert "requests: 1, inquiries: 0" in out.getvalue()
+
+
+def test_a_centre_whose_requests_wait_for_triage_has_its_row_with_dashes(two_services, center_a):
+    ConsultationRequestFactory(service=two_services[0])  # submitted, not triaged
+    rows = selectors.turnaround(everyone())
+    assert rows == [[center_a.name, None, 0, None, 0], ["All shown centres", None, 0, None, 0]]
