@@ -175,3 +175,28 @@ def test_other_staff_cannot_open_storage_pages(client, box):
     client.force_login(UserFactory(roles=[roles.DCR_STAFF], is_staff=True))
     assert client.get(reverse("admin:biobank_storagecontainer_map", args=[box.pk])).status_code == 403
     assert client.get(reverse("admin:biobank_storagecontainer_overview")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_named_box_without_room_is_reported_at_its_first_row_and_nothing_is_placed(box):
+    ParticipantFactory(biobank_id="BB0000001")
+    box_named("F1", "R1", "B2", rows=3, columns=3)  # room elsewhere does not help a row that names B1
+    rows = [f"S-{n},BB0000001,dna,2024-03-01,1,mL,F1,R1,B1," for n in range(10)]
+    result = importer.import_csv(io.StringIO("\n".join([HEADER, "S-X,BB0000001,dna,2024-03-01,1,mL,,,,", *rows])
+                                             + "\n"), "samples")
+    assert not result.ok
+    assert [(e.row, e.column) for e in result.errors] == [(3, "box")]
+    assert "box F1 / R1 / B1 has 9 free position(s) for 10 sample(s)" in result.errors[0].message
+    assert not Sample.objects.exists()
+
+
+@pytest.mark.django_db
+def test_rows_without_a_place_fill_what_named_boxes_leave(box):
+    ParticipantFactory(biobank_id="BB0000001")
+    second = box_named("F1", "R1", "B2", rows=3, columns=3)
+    rows = [f"N-{n},BB0000001,dna,2024-03-01,1,mL,F1,R1,B1," for n in range(8)]
+    rows += [f"A-{n},BB0000001,dna,2024-03-01,1,mL,,,," for n in range(2)]
+    result = importer.import_csv(io.StringIO("\n".join([HEADER, *rows]) + "\n"), "samples")
+    assert result.ok, result.errors
+    places = {s.barcode: (s.box_id, s.pos_row, s.pos_col) for s in Sample.objects.filter(barcode__startswith="A-")}
+    assert places == {"A-0": (box.pk, 3, 3), "A-1": (second.pk, 1, 1)}
