@@ -87,15 +87,12 @@ def _month_starts(now: datetime.datetime) -> list[datetime.date]:
     return list(reversed(months))
 
 
-def _consultations(scope: Scope):
-    queryset = ConsultationRequest.objects.all()
-    if not scope.everything:
-        queryset = queryset.filter(center_id__in=scope.center_ids)
-    return queryset
-
-
 def _in_scope(queryset, scope: Scope, field: str = "center_id"):
     return queryset if scope.everything else queryset.filter(**{f"{field}__in": scope.center_ids})
+
+
+def _consultations(scope: Scope):
+    return _in_scope(ConsultationRequest.objects.all(), scope)
 
 
 def requests_per_month_by_service(scope: Scope, now: datetime.datetime) -> dict:

@@ -123,8 +123,8 @@ def _tables(scope: selectors.Scope, now) -> list[Table]:
     return tables
 
 
-# The figures aggregate every request and inquiry of the scope (a second or more at hospital
-# scale): computed once per scope and kept this long; the page says "as of" when.
+# The tables, read from the figures PostgreSQL keeps on write (dashboards.rollups: about 8 ms at
+# any size) and drawn into charts, kept per scope this long; the page says "as of" when.
 TABLES_CACHE_SECONDS = 120
 # The page drawn from those tables (a thousand cells), kept per person and centre asked for as
 # long: it says "as of" when its figures were computed. Forgotten when who works where changes.
